@@ -73,6 +73,9 @@ func (x *LineIndex) Line(off int) int {
 func (x *LineIndex) Position(off int) Position {
 	off = clamp(off, 0, len(x.text))
 	line := x.Line(off)
+	if end := x.LineEnd(line); off > end {
+		off = end // inside a CRLF line break
+	}
 	col := 0
 	for i := x.starts[line]; i < off; {
 		r, size := utf8.DecodeRune(x.text[i:])

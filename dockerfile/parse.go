@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -39,6 +40,7 @@ func Parse(text []byte) *File {
 	p.scan()
 	p.attachBuildKit()
 	p.buildStages()
+	sort.SliceStable(f.Errors, func(i, j int) bool { return f.Errors[i].Span.Start < f.Errors[j].Span.Start })
 	return f
 }
 
@@ -55,7 +57,9 @@ func (p *parseState) lineContent(line int) (int, int) {
 	return start, end
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n' }
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n'
+}
 
 func skipSpace(t []byte, i, end int) int {
 	for i < end && isSpace(t[i]) {
@@ -416,7 +420,7 @@ func (p *parseState) heredocs(in *Instruction, logic string) {
 type emptyEnv struct{}
 
 func (emptyEnv) Get(string) (string, bool) { return "", false }
-func (emptyEnv) Keys() []string             { return nil }
+func (emptyEnv) Keys() []string            { return nil }
 
 func isNameStart(c byte) bool { return c == '_' || (c|0x20) >= 'a' && (c|0x20) <= 'z' }
 func isNameChar(c byte) bool  { return isNameStart(c) || c >= '0' && c <= '9' }
@@ -432,6 +436,9 @@ func (p *parseState) varRefs(in *Instruction, logic string) {
 	}
 	in.VarRefs = scanVarRefs(logic, ks, p.esc, func(a, b int) Span { return mapSpan(in.segs, a, b) }, false)
 	for _, h := range in.Heredocs {
+		if !h.Expand {
+			continue // a quoted delimiter keeps the body literal
+		}
 		base := h.BodySpan.Start
 		in.VarRefs = append(in.VarRefs, scanVarRefs(h.Body, 0, p.esc, func(a, b int) Span { return Span{base + a, base + b} }, true)...)
 	}
