@@ -70,7 +70,8 @@ func skipSpace(t []byte, i, end int) int {
 
 func (p *parseState) addErr(msg string, s Span) *ParseError {
 	p.f.Errors = append(p.f.Errors, ParseError{Message: msg, Span: s})
-	return &p.f.Errors[len(p.f.Errors)-1]
+	// A separate copy: f.Errors is sorted later and may be reallocated.
+	return &ParseError{Message: msg, Span: s}
 }
 
 func (p *parseState) scan() {
