@@ -159,6 +159,22 @@ type Instruction struct {
 	Err     *ParseError
 	// logical line pieces used to map offsets of ArgsText back to the source.
 	segs []segment
+	// argsLog is the offset of ArgsText in the logical line.
+	argsLog int
+}
+
+// ArgsTextSpan maps the byte range [a, b) of ArgsText to its source span,
+// skipping the line continuations that ArgsText leaves out. Offsets are
+// clamped to ArgsText.
+func (in *Instruction) ArgsTextSpan(a, b int) Span {
+	a, b = clamp(a, 0, len(in.ArgsText)), clamp(b, 0, len(in.ArgsText))
+	if b < a {
+		b = a
+	}
+	if len(in.segs) == 0 {
+		return Span{in.ArgsSpan.Start, in.ArgsSpan.Start}
+	}
+	return mapSpan(in.segs, in.argsLog+a, in.argsLog+b)
 }
 
 // Flag returns the last flag with the given name (without dashes), if any.

@@ -294,6 +294,7 @@ func (p *parseState) lex(in *Instruction, s string, from int) {
 		e--
 	}
 	in.ArgsText = s[i:e]
+	in.argsLog = i
 	in.ArgsSpan = mapSpan(in.segs, i, e)
 	if in.ArgsSpan.IsZero() && e == i {
 		at := in.KeywordSpan.End
