@@ -194,6 +194,10 @@ func (p *parseState) instruction(first int) *Instruction {
 	}
 	p.heredocs(in, logic)
 	in.EndLine = p.f.Lines.Line(in.Span.End)
+	if in.Sub != nil {
+		// The wrapped instruction may start on a continuation line.
+		in.Sub.StartLine, in.Sub.EndLine = p.f.Lines.Line(in.Sub.Span.Start), in.EndLine
+	}
 	if tooLong {
 		in.Err = p.addErr(fmt.Sprintf("%s: a line is longer than BuildKit's limit of %d bytes", in.Keyword, MaxLineBytes), in.Span)
 	}
