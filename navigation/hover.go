@@ -140,7 +140,16 @@ func stageHover(f *dockerfile.File, s *dockerfile.Stage) string {
 	if s.Platform != "" {
 		fmt.Fprintf(&b, " for `%s`", s.Platform)
 	}
-	fmt.Fprintf(&b, " · lines %d–%d, %d instructions", startLine, endLine, len(s.Instructions))
+	if startLine == endLine {
+		fmt.Fprintf(&b, " · line %d", startLine)
+	} else {
+		fmt.Fprintf(&b, " · lines %d–%d", startLine, endLine)
+	}
+	if n := len(s.Instructions); n == 1 {
+		b.WriteString(", 1 instruction")
+	} else {
+		fmt.Fprintf(&b, ", %d instructions", n)
+	}
 	if s == f.FinalStage() {
 		b.WriteString(" · the final stage (what `docker build` produces by default)")
 	}
