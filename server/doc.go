@@ -1,0 +1,142 @@
+// Package server is the only package of msls that speaks LSP. It owns the
+// wire (Content-Length framing and JSON-RPC, see wire.go), the lifecycle
+// (initialize / shutdown / exit), the document store and the publishing of
+// diagnostics. Language features live in their own packages and are plugged in
+// here, one file per feature (server/completion.go, server/navigation.go,
+// server/codeaction.go, server/format.go, server/semantic.go, ...).
+//
+// # Adding a feature
+//
+// In server/<feature>.go, register handlers and capabilities from init():
+//
+//	func init() {
+//		registerCapability(func(caps *protocol.ServerCapabilities, client *protocol.ClientCapabilities) {
+//			caps.HoverProvider = true
+//		})
+//		registerRequest(protocol.MethodTextDocumentHover, hover)
+//	}
+//
+//	func hover(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
+//		var p protocol.HoverParams
+//		if err := decodeParams(raw, &p); err != nil {
+//			return nil, err // already an InvalidParams *Error
+//		}
+//		snap, ok := s.Snapshot(ctx, p.TextDocument.URI)
+//		if !ok {
+//			return nil, nil // not open: "no hover" is a fine answer
+//		}
+//		f := snap.File()                        // parsed once per version, shared
+//		off := PositionToOffset(f, p.Position) // UTF-16 position -> byte offset
+//		...
+//		return &protocol.Hover{Range: ptr(SpanToRange(f, span)), ...}, nil
+//	}
+//
+// Rules for handlers:
+//
+//   - A request handler returns (result, nil) or (nil, err). Return an *Error
+//     (Errorf, InvalidParams, RequestFailed) to choose the LSP error code; any
+//     other error becomes RequestFailed. Errors never close the connection.
+//     A nil result is sent as JSON null. Panics are recovered, logged and
+//     answered with InternalError.
+//   - Request handlers run on their own goroutine, so they may block and may
+//     call the client (s.Call, s.Configuration, s.ApplyEdit). ctx is
+//     cancelled by $/cancelRequest (the reply then becomes RequestCancelled)
+//     or when the server exits; long handlers should check ctx.Err().
+//   - s.Snapshot(ctx, uri) returns the document exactly as it was when the
+//     request arrived, even if later changes were applied meanwhile. Snapshots
+//     are immutable: never modify Text, the File or the Findings.
+//   - Notification handlers (registerNotification) run on the read loop, in
+//     order with document changes. They must not block and must not wait on
+//     the client: s.Call from the loop fails with an error instead of
+//     deadlocking. Start a goroutine (go func(){...}()) for such work, using
+//     s.BaseContext() for its context.
+//   - The built-in methods (initialize, initialized is free, shutdown, exit,
+//     $/cancelRequest, textDocument/didOpen|didChange|didClose|didSave,
+//     workspace/didChangeWorkspaceFolders) cannot be registered again; a
+//     duplicate registration panics at start-up.
+//
+// Helpers for handlers: s.Snapshot / s.Latest / s.Documents (documents),
+// s.ClientCapabilities, s.ClientCapabilitiesRaw, s.InitializationOptions,
+// s.WorkspaceFolders, s.Logger, s.Notify / s.Call / s.ShowMessage /
+// s.ApplyEdit / s.Configuration (talking to the client), SpanToRange,
+// RangeToSpan, PositionToOffset, OffsetToPosition, EditsToTextEdits,
+// s.Diagnostic (a Finding as the protocol.Diagnostic that was published).
+//
+// # Diagnostics and configuration
+//
+// Diagnostics are computed by (*Server).computeFindings in findings.go; that
+// is the single place rule configuration plugs in. After a configuration
+// change call s.RefreshDiagnostics(): every open document is re-checked
+// (without re-parsing) and republished. Publishing is coalesced per document:
+// a burst of changes yields diagnostics for the newest version only, and a
+// version is never published after a newer one.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"go.lsp.dev/protocol"
+)
+
+// RequestHandler answers a request. See the package documentation.
+type RequestHandler func(ctx context.Context, s *Server, params json.RawMessage) (any, error)
+
+// NotificationHandler handles a notification on the read loop. A returned
+// error is logged.
+type NotificationHandler func(ctx context.Context, s *Server, params json.RawMessage) error
+
+// CapabilityFunc fills in the capabilities of one feature in the initialize
+// result; client is what the client announced.
+type CapabilityFunc func(caps *protocol.ServerCapabilities, client *protocol.ClientCapabilities)
+
+var (
+	requestHandlers      = map[string]RequestHandler{}
+	notificationHandlers = map[string]NotificationHandler{}
+	capabilityFuncs      []CapabilityFunc
+)
+
+// registerRequest installs the handler for a request method. Call it from
+// init().
+func registerRequest(method string, h RequestHandler) {
+	if _, dup := requestHandlers[method]; dup || isBuiltin(method) {
+		panic(fmt.Sprintf("server: request %q registered twice", method))
+	}
+	requestHandlers[method] = h
+}
+
+// registerNotification installs the handler for a notification method. Call
+// it from init().
+func registerNotification(method string, h NotificationHandler) {
+	if _, dup := notificationHandlers[method]; dup || isBuiltin(method) {
+		panic(fmt.Sprintf("server: notification %q registered twice", method))
+	}
+	notificationHandlers[method] = h
+}
+
+// registerCapability adds a contributor to the initialize result's
+// capabilities. Call it from init().
+func registerCapability(f CapabilityFunc) { capabilityFuncs = append(capabilityFuncs, f) }
+
+func isBuiltin(method string) bool {
+	switch method {
+	case "initialize", "shutdown", "exit", "$/cancelRequest",
+		"textDocument/didOpen", "textDocument/didChange", "textDocument/didClose", "textDocument/didSave",
+		"workspace/didChangeWorkspaceFolders":
+		return true
+	}
+	return false
+}
+
+// decodeParams unmarshals params into v, turning a failure into an
+// InvalidParams error. Missing params decode as an empty object.
+func decodeParams(raw json.RawMessage, v any) error {
+	if len(raw) == 0 {
+		raw = json.RawMessage("{}")
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return InvalidParams("invalid params: %v", err)
+	}
+	return nil
+}

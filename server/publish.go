@@ -1,0 +1,94 @@
+package server
+
+import (
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+)
+
+// diagWorker tracks the diagnostics work for one document: at most one
+// goroutine computes at a time, and changes that arrive meanwhile only mark
+// the document dirty, so a burst of edits costs one extra computation, of the
+// newest version, no matter how long the burst.
+type diagWorker struct {
+	running bool
+	dirty   bool
+}
+
+// publishParams is PublishDiagnosticsParams with a version that can be 0:
+// protocol v0.12.0 omits a zero version.
+type publishParams struct {
+	URI         protocol.DocumentURI  `json:"uri"`
+	Version     *int32                `json:"version,omitempty"`
+	Diagnostics []protocol.Diagnostic `json:"diagnostics"`
+}
+
+func (s *Server) scheduleDiagnostics(uri protocol.DocumentURI) {
+	s.diagMu.Lock()
+	w := s.diag[uri]
+	if w == nil {
+		w = &diagWorker{}
+		s.diag[uri] = w
+	}
+	if w.running {
+		w.dirty = true
+		s.diagMu.Unlock()
+		return
+	}
+	w.running = true
+	s.diagMu.Unlock()
+	go s.diagnose(uri, w)
+}
+
+func (s *Server) diagnose(uri protocol.DocumentURI, w *diagWorker) {
+	for {
+		if snap, ok := s.Latest(uri); ok {
+			s.publish(snap)
+		}
+		s.diagMu.Lock()
+		if !w.dirty {
+			w.running = false
+			if s.diag[uri] == w {
+				delete(s.diag, uri)
+			}
+			s.diagMu.Unlock()
+			return
+		}
+		w.dirty = false
+		s.diagMu.Unlock()
+	}
+}
+
+// publish sends snap's diagnostics unless snap has been superseded (a newer
+// version, a configuration refresh or a close) while they were computed.
+func (s *Server) publish(snap *Snapshot) {
+	var diags []protocol.Diagnostic
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.Error("panic while computing diagnostics", zap.String("uri", string(snap.URI)), zap.Any("panic", r), zap.Stack("stack"))
+				diags = []protocol.Diagnostic{}
+			}
+		}()
+		diags = Diagnostics(snap)
+	}()
+	// Checked and sent under one lock, which closeDocument also takes: once a
+	// newer snapshot is installed, an older one can no longer be sent.
+	s.pubMu.Lock()
+	defer s.pubMu.Unlock()
+	if cur, ok := s.Latest(snap.URI); !ok || cur != snap {
+		return
+	}
+	v := snap.Version
+	if err := s.Notify("textDocument/publishDiagnostics", publishParams{URI: snap.URI, Version: &v, Diagnostics: diags}); err != nil {
+		s.log.Debug("publish failed", zap.Error(err))
+	}
+}
+
+func (s *Server) closeDocument(uri protocol.DocumentURI) {
+	s.pubMu.Lock()
+	defer s.pubMu.Unlock()
+	s.updateDocs(func(m docMap) { delete(m, uri) })
+	if err := s.Notify("textDocument/publishDiagnostics", publishParams{URI: uri, Diagnostics: []protocol.Diagnostic{}}); err != nil {
+		s.log.Debug("publish failed", zap.Error(err))
+	}
+}

@@ -1,0 +1,130 @@
+package server
+
+import (
+	"context"
+	"sync"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/msls-dev/msls/diagnostics"
+	"github.com/msls-dev/msls/dockerfile"
+)
+
+// Snapshot is one version of an open document. It is immutable: a change
+// makes a new Snapshot, so handlers may keep and read one without locking.
+// The parse and the findings are computed at most once per snapshot, on first
+// use, and shared by the diagnostics publisher and every handler.
+type Snapshot struct {
+	URI        protocol.DocumentURI
+	Version    int32
+	LanguageID string
+	// Text must not be modified.
+	Text []byte
+
+	parsed   *parseMemo
+	findings *findingsMemo
+}
+
+type parseMemo struct {
+	once sync.Once
+	file *dockerfile.File
+}
+
+type findingsMemo struct {
+	once     sync.Once
+	compute  func(*Snapshot) []diagnostics.Finding
+	findings []diagnostics.Finding
+}
+
+// File returns the parsed document (parsed on first call).
+func (sn *Snapshot) File() *dockerfile.File {
+	sn.parsed.once.Do(func() { sn.parsed.file = dockerfile.Parse(sn.Text) })
+	return sn.parsed.file
+}
+
+// Findings returns the diagnostics findings of this version, computed once
+// through Server.computeFindings. The slice must not be modified.
+func (sn *Snapshot) Findings() []diagnostics.Finding {
+	m := sn.findings
+	m.once.Do(func() { m.findings = m.compute(sn) })
+	return m.findings
+}
+
+// docMap is an immutable URI -> snapshot map; writers copy it.
+type docMap map[protocol.DocumentURI]*Snapshot
+
+type viewKey struct{}
+
+// withView pins the documents as they were when a request arrived, so a
+// request running off the read loop sees the text its positions refer to even
+// if later changes have already been applied.
+func withView(ctx context.Context, m docMap) context.Context {
+	return context.WithValue(ctx, viewKey{}, m)
+}
+
+func (s *Server) newSnapshot(uri protocol.DocumentURI, version int32, lang string, text []byte) *Snapshot {
+	return &Snapshot{
+		URI: uri, Version: version, LanguageID: lang, Text: text,
+		parsed:   &parseMemo{},
+		findings: &findingsMemo{compute: s.computeFindings},
+	}
+}
+
+// Snapshot returns the document as the request in ctx saw it (or, outside a
+// request, the latest version). ok is false when the document is not open.
+func (s *Server) Snapshot(ctx context.Context, uri protocol.DocumentURI) (*Snapshot, bool) {
+	m, _ := ctx.Value(viewKey{}).(docMap)
+	if m == nil {
+		m = *s.docs.Load()
+	}
+	sn, ok := m[uri]
+	return sn, ok
+}
+
+// Latest returns the newest version of an open document, ignoring the view
+// pinned in any context.
+func (s *Server) Latest(uri protocol.DocumentURI) (*Snapshot, bool) {
+	sn, ok := (*s.docs.Load())[uri]
+	return sn, ok
+}
+
+// Documents returns the latest snapshot of every open document.
+func (s *Server) Documents() []*Snapshot {
+	m := *s.docs.Load()
+	out := make([]*Snapshot, 0, len(m))
+	for _, sn := range m {
+		out = append(out, sn)
+	}
+	return out
+}
+
+// updateDocs applies fn to a copy of the document map and installs the copy.
+func (s *Server) updateDocs(fn func(m docMap)) {
+	s.docsMu.Lock()
+	defer s.docsMu.Unlock()
+	old := *s.docs.Load()
+	m := make(docMap, len(old)+1)
+	for k, v := range old {
+		m[k] = v
+	}
+	fn(m)
+	s.docs.Store(&m)
+}
+
+// RefreshDiagnostics recomputes and republishes the findings of every open
+// document, keeping their parses. Call it after anything that changes what
+// computeFindings returns (e.g. configuration). Safe from any goroutine.
+func (s *Server) RefreshDiagnostics() {
+	var uris []protocol.DocumentURI
+	s.updateDocs(func(m docMap) {
+		for uri, sn := range m {
+			c := *sn
+			c.findings = &findingsMemo{compute: s.computeFindings}
+			m[uri] = &c
+			uris = append(uris, uri)
+		}
+	})
+	for _, uri := range uris {
+		s.scheduleDiagnostics(uri)
+	}
+}

@@ -1,0 +1,179 @@
+package server
+
+// The wire layer is our own rather than go.lsp.dev/jsonrpc2's: jsonrpc2 tears
+// the connection down when a frame does not parse or a handler returns an
+// error, and an editor session must survive both.
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// maxFrameBytes bounds a single message so a bogus Content-Length cannot make
+// us allocate gigabytes; larger frames are skipped.
+const maxFrameBytes = 128 << 20
+
+// errBadFrame marks a frame that was skipped; the stream is still usable.
+var errBadFrame = errors.New("bad frame")
+
+type frameReader struct {
+	r *bufio.Reader
+}
+
+func newFrameReader(r io.Reader) *frameReader {
+	return &frameReader{r: bufio.NewReaderSize(r, 64<<10)}
+}
+
+// Read returns the body of the next frame. Errors wrapping errBadFrame mean
+// the frame was dropped and reading may go on; any other error (io.EOF
+// included) ends the stream.
+func (fr *frameReader) Read() ([]byte, error) {
+	length := -1
+	sawHeader := false
+	var bad string
+	for {
+		line, err := fr.r.ReadString('\n')
+		if err != nil {
+			if err == io.EOF && (sawHeader || line != "") {
+				return nil, io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			if !sawHeader {
+				// Blank lines between frames are harmless noise.
+				continue
+			}
+			break
+		}
+		sawHeader = true
+		name, value, ok := strings.Cut(line, ":")
+		if !ok {
+			bad = fmt.Sprintf("malformed header line %q", truncate(line, 80))
+			continue
+		}
+		if strings.EqualFold(strings.TrimSpace(name), "Content-Length") {
+			n, err := strconv.Atoi(strings.TrimSpace(value))
+			if err != nil || n < 0 {
+				bad = fmt.Sprintf("invalid Content-Length %q", truncate(value, 40))
+				continue
+			}
+			length = n
+		}
+	}
+	if length < 0 {
+		if bad == "" {
+			bad = "missing Content-Length header"
+		}
+		return nil, fmt.Errorf("%w: %s", errBadFrame, bad)
+	}
+	if length > maxFrameBytes {
+		if _, err := io.CopyN(io.Discard, fr.r, int64(length)); err != nil {
+			return nil, io.ErrUnexpectedEOF
+		}
+		return nil, fmt.Errorf("%w: frame of %d bytes is too large", errBadFrame, length)
+	}
+	body := make([]byte, length)
+	if _, err := io.ReadFull(fr.r, body); err != nil {
+		return nil, io.ErrUnexpectedEOF
+	}
+	return body, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
+
+// frameWriter serialises whole frames: responses and notifications come from
+// many goroutines.
+type frameWriter struct {
+	mu  sync.Mutex
+	w   io.Writer
+	buf bytes.Buffer
+}
+
+func (fw *frameWriter) write(body []byte) error {
+	fw.mu.Lock()
+	defer fw.mu.Unlock()
+	fw.buf.Reset()
+	fw.buf.WriteString("Content-Length: ")
+	fw.buf.WriteString(strconv.Itoa(len(body)))
+	fw.buf.WriteString("\r\n\r\n")
+	fw.buf.Write(body)
+	_, err := fw.w.Write(fw.buf.Bytes())
+	return err
+}
+
+// message is any JSON-RPC 2.0 message; which fields are set tells its kind.
+type message struct {
+	JSONRPC string          `json:"jsonrpc"`
+	ID      json.RawMessage `json:"id,omitempty"`
+	Method  string          `json:"method,omitempty"`
+	Params  json.RawMessage `json:"params,omitempty"`
+	Result  json.RawMessage `json:"result,omitempty"`
+	Error   *Error          `json:"error,omitempty"`
+}
+
+func (m *message) isRequest() bool      { return m.Method != "" && m.ID != nil }
+func (m *message) isNotification() bool { return m.Method != "" && m.ID == nil }
+func (m *message) isResponse() bool {
+	return m.Method == "" && m.ID != nil && (m.Result != nil || m.Error != nil)
+}
+
+// validID reports whether a request id is a string or a number (or null,
+// which JSON-RPC tolerates).
+func validID(id json.RawMessage) bool {
+	id = bytes.TrimSpace(id)
+	if len(id) == 0 {
+		return false
+	}
+	switch c := id[0]; {
+	case c == '"', c == '-', c >= '0' && c <= '9':
+		return true
+	case bytes.Equal(id, []byte("null")):
+		return true
+	}
+	return false
+}
+
+// idKey normalises an id for use as a map key (a string id "1" and a number
+// id 1 stay distinct).
+func idKey(id json.RawMessage) string { return string(bytes.TrimSpace(id)) }
+
+type responseOut struct {
+	JSONRPC string          `json:"jsonrpc"`
+	ID      json.RawMessage `json:"id"`
+	Result  any             `json:"result"`
+}
+
+type errorOut struct {
+	JSONRPC string          `json:"jsonrpc"`
+	ID      json.RawMessage `json:"id"`
+	Error   *Error          `json:"error"`
+}
+
+type requestOut struct {
+	JSONRPC string `json:"jsonrpc"`
+	ID      int64  `json:"id"`
+	Method  string `json:"method"`
+	Params  any    `json:"params,omitempty"`
+}
+
+type notificationOut struct {
+	JSONRPC string `json:"jsonrpc"`
+	Method  string `json:"method"`
+	Params  any    `json:"params,omitempty"`
+}
+
+var nullID = json.RawMessage("null")
