@@ -1,0 +1,212 @@
+package codeactions
+
+import (
+	"strings"
+)
+
+// stageText accumulates one stage of the split's output.
+type stageText struct {
+	lines []string
+	// lastFS is the index after the last line that changes the file system
+	// (RUN, COPY, ADD): where a USER must go so that they still run as root.
+	lastFS int
+}
+
+func (s *stageText) add(text string) {
+	s.lines = append(s.lines, text)
+	kw := strings.ToUpper(firstWord(lastLine(text)))
+	switch kw {
+	case "RUN", "COPY", "ADD":
+		s.lastFS = len(s.lines)
+	}
+}
+
+func (s *stageText) item(it *item) {
+	var b strings.Builder
+	for _, c := range it.comments {
+		b.WriteString(c)
+		b.WriteByte('\n')
+	}
+	b.WriteString(it.text)
+	s.add(b.String())
+}
+
+func (s *stageText) insertAt(i int, text string) {
+	s.lines = append(s.lines, "")
+	copy(s.lines[i+1:], s.lines[i:])
+	s.lines[i] = text
+}
+
+func (s *stageText) String() string { return strings.Join(s.lines, "\n") + "\n" }
+
+// lastLine returns the first line of an entry that is not a comment (the
+// instruction's keyword line).
+func lastLine(text string) string {
+	for _, l := range strings.Split(text, "\n") {
+		t := strings.TrimSpace(l)
+		if t != "" && !strings.HasPrefix(t, "#") {
+			return t
+		}
+	}
+	return ""
+}
+
+func firstWord(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, " \t"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func joinStages(stages ...*stageText) string {
+	var parts []string
+	for _, s := range stages {
+		if s != nil {
+			parts = append(parts, s.String())
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// positions of the landmarks of the stage.
+type landmarks struct {
+	inst      int // first install (or project install)
+	src       int // first copy of sources
+	lastBuild int // last build step; -1 without one
+}
+
+func (a *analysis) landmarks() landmarks {
+	l := landmarks{inst: -1, src: -1, lastBuild: -1}
+	for _, it := range a.items {
+		switch it.role {
+		case roleInstall, roleProject:
+			if l.inst < 0 {
+				l.inst = it.pos
+			}
+		case roleContextCopy, roleSourceCopy:
+			if l.src < 0 {
+				l.src = it.pos
+			}
+		case roleBuild:
+			l.lastBuild = it.pos
+		}
+	}
+	return l
+}
+
+// first returns the smallest non-negative of the positions.
+func first(ps ...int) int {
+	m := -1
+	for _, p := range ps {
+		if p >= 0 && (m < 0 || p < m) {
+			m = p
+		}
+	}
+	return m
+}
+
+// header writes FROM, the stage's ARGs and the WORKDIR.
+func (a *analysis) header(s *stageText, from string, comments []string) {
+	var b strings.Builder
+	for _, c := range comments {
+		b.WriteString(c)
+		b.WriteByte('\n')
+	}
+	b.WriteString(from)
+	s.add(b.String())
+	for _, it := range a.items {
+		if it.role == roleArg {
+			s.item(it)
+		}
+	}
+	s.add(a.workdirText)
+}
+
+// isPre reports whether an item ran before the dependency install and
+// before the sources arrived (or is a tool, environment or system package
+// step, which the install may need wherever it was written).
+func isPre(it *item, l landmarks) bool {
+	if l.inst >= 0 && it.pos > l.inst {
+		return false
+	}
+	if l.src >= 0 && it.pos > l.src {
+		return it.role == roleTool || it.role == roleEnv || it.role == roleSysPkg
+	}
+	return true
+}
+
+// preInstall writes what the original ran before installing dependencies:
+// tools, system packages, setup commands, files copied outside the app,
+// environment. keep filters further.
+func (a *analysis) preInstall(s *stageText, l landmarks, keep func(*item) bool) {
+	for _, it := range a.items {
+		if !isPre(it, l) {
+			continue
+		}
+		switch it.role {
+		case roleTool, roleSysPkg, roleSetup, roleExternalCopy, roleEnv:
+			if keep == nil || keep(it) {
+				s.item(it)
+			}
+		}
+	}
+}
+
+func (a *analysis) fromComments() []string {
+	var out []string
+	for _, c := range a.st.From.Comments {
+		out = append(out, a.f.Slice(c.Span))
+	}
+	return out
+}
+
+// stageFrom writes `FROM image AS name`, keeping the original's --platform.
+func (a *analysis) stageFrom(image, name string) string {
+	b := "FROM "
+	if fl, ok := a.st.From.Flag("platform"); ok {
+		b += a.f.Slice(fl.Span) + " "
+	}
+	return b + image + " AS " + name
+}
+
+// runtimeItems returns the CMD/ENTRYPOINT items (last of each).
+func (a *analysis) entrypoint() (cmd, ep *item) {
+	for _, it := range a.items {
+		if it.role != roleRuntime {
+			continue
+		}
+		switch it.inst.Keyword {
+		case "CMD":
+			cmd = it
+		case "ENTRYPOINT":
+			ep = it
+		}
+	}
+	return cmd, ep
+}
+
+// finalUser returns the USER item the runner should end with: the
+// original's last USER when it is not root.
+func (a *analysis) finalUser() *item {
+	var u *item
+	for _, it := range a.items {
+		if it.role == roleUser {
+			u = it
+		}
+	}
+	if u == nil {
+		return nil
+	}
+	v := strings.ToLower(strings.TrimSpace(u.inst.ArgsText))
+	name, _, _ := strings.Cut(v, ":")
+	if name == "root" || name == "0" || name == "" {
+		return nil
+	}
+	return u
+}
+
+func (s *stageText) user(text string) {
+	at := s.lastFS
+	s.insertAt(at, text)
+}
