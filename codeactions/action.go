@@ -16,11 +16,11 @@ import (
 type Kind string
 
 const (
-	KindQuickFix       Kind = "quickfix"
-	KindRefactor       Kind = "refactor"
+	KindQuickFix        Kind = "quickfix"
+	KindRefactor        Kind = "refactor"
 	KindRefactorRewrite Kind = "refactor.rewrite"
-	KindSource         Kind = "source"
-	KindSourceFixAll   Kind = "source.fixAll"
+	KindSource          Kind = "source"
+	KindSourceFixAll    Kind = "source.fixAll"
 	// KindFixAllMsls is msls's own fix-all kind, so editors can run it
 	// alone on save.
 	KindFixAllMsls Kind = "source.fixAll.msls"

@@ -1,6 +1,7 @@
 package codeactions
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -72,6 +73,7 @@ func joinStages(stages ...*stageText) string {
 // positions of the landmarks of the stage.
 type landmarks struct {
 	inst      int // first install (or project install)
+	dep       int // first install, else first build step
 	src       int // first copy of sources
 	lastBuild int // last build step; -1 without one
 }
@@ -90,6 +92,15 @@ func (a *analysis) landmarks() landmarks {
 			}
 		case roleBuild:
 			l.lastBuild = it.pos
+		}
+	}
+	l.dep = l.inst
+	if l.dep < 0 {
+		for _, it := range a.items {
+			if it.role == roleBuild {
+				l.dep = it.pos
+				break
+			}
 		}
 	}
 	return l
@@ -127,7 +138,7 @@ func (a *analysis) header(s *stageText, from string, comments []string) {
 // before the sources arrived (or is a tool, environment or system package
 // step, which the install may need wherever it was written).
 func isPre(it *item, l landmarks) bool {
-	if l.inst >= 0 && it.pos > l.inst {
+	if l.dep >= 0 && it.pos > l.dep {
 		return false
 	}
 	if l.src >= 0 && it.pos > l.src {
@@ -206,7 +217,25 @@ func (a *analysis) finalUser() *item {
 	return u
 }
 
+// user inserts the USER (and what creates it) after the last step that
+// changes the file system, and after the environment that follows it.
 func (s *stageText) user(text string) {
 	at := s.lastFS
+	for at < len(s.lines) && strings.ToUpper(firstWord(lastLine(s.lines[at]))) == "ENV" {
+		at++
+	}
 	s.insertAt(at, text)
+}
+
+var fetchTools = regexp.MustCompile(`\b(curl|wget|git|ssh|bash)\b`)
+
+// runtimeNeedsFullImage reports whether what the runner keeps calls tools
+// a -slim image lacks (a HEALTHCHECK with curl, say).
+func (a *analysis) runtimeNeedsFullImage() bool {
+	for _, it := range a.items {
+		if it.role == roleRuntime && fetchTools.MatchString(it.text) {
+			return true
+		}
+	}
+	return false
 }

@@ -194,7 +194,11 @@ func (a *analysis) splitNode() (string, bool) {
 	}
 
 	runner := &stageText{}
-	a.header(runner, a.stageFrom(nodeRuntimeImage(a.image).String(), "runner"), a.fromComments())
+	runImage := nodeRuntimeImage(a.image)
+	if a.runtimeNeedsFullImage() {
+		runImage = a.image
+	}
+	a.header(runner, a.stageFrom(runImage.String(), "runner"), a.fromComments())
 	for _, c := range a.freeComment {
 		runner.add(c)
 	}

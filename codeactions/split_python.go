@@ -36,6 +36,9 @@ func (a *analysis) splitPython() (string, bool) {
 		a.pm = "pip" // `uv pip install` behaves like pip inside the virtualenv
 	}
 	full, slim := pythonImages(a.image)
+	if a.runtimeNeedsFullImage() {
+		slim = a.image
+	}
 	hasProject := false
 	for _, it := range a.items {
 		if it.role == roleProject {
@@ -242,9 +245,9 @@ func (a *analysis) splitPython() (string, bool) {
 	placed := false
 	for _, it := range a.items {
 		switch it.role {
-		case roleArg, roleWorkdir, roleUser, roleManifestCopy, roleDrop, roleProject:
+		case roleArg, roleWorkdir, roleUser, roleManifestCopy, roleDrop:
 			continue
-		case roleInstall:
+		case roleInstall, roleProject:
 			if !placed {
 				runner.add("COPY --from=" + from + " " + venv + " " + venv)
 				runner.add("ENV VIRTUAL_ENV=" + venv + ` PATH="` + venv + `/bin:$PATH"`)
