@@ -67,6 +67,11 @@ func Complete(f *dockerfile.File, off int, opt Options) []Item {
 	if off > len(f.Text) {
 		off = len(f.Text)
 	}
+	// An offset between '\r' and '\n' is not a position a client can
+	// send; treat it as the end of the line's content.
+	if off > 0 && off < len(f.Text) && f.Text[off-1] == '\r' && f.Text[off] == '\n' {
+		off--
+	}
 	c := &ctx{f: f, off: off, opt: opt}
 	c.run()
 	return c.items
@@ -125,6 +130,9 @@ func (c *ctx) run() {
 	} else if in.Is("ONBUILD") && in.Sub == nil && off > in.KeywordSpan.End {
 		c.keywords(c.wordStart(), off, false, true)
 		return
+	}
+	if off < in.KeywordSpan.Start {
+		return // before the keyword (a line holding only a continuation)
 	}
 	if off <= in.KeywordSpan.End {
 		c.keywords(in.KeywordSpan.Start, off, in.Stage < 0 && !in.Is("FROM"), false)
@@ -342,6 +350,9 @@ func (c *ctx) checkDirective(valStart int, typed string) {
 // first FROM only FROM and ARG are valid; after ONBUILD, neither FROM nor
 // ONBUILD nor MAINTAINER are.
 func (c *ctx) keywords(start, off int, beforeFrom, onbuild bool) {
+	if start > off {
+		start = off
+	}
 	typed := string(c.f.Text[start:off])
 	end := c.wordEnd("")
 	for _, d := range navigation.Instructions {
@@ -370,6 +381,9 @@ func (c *ctx) keywords(start, off int, beforeFrom, onbuild bool) {
 // restOfLineBlank: a snippet would clash with arguments already written.
 func restOfLineBlank(f *dockerfile.File, off int) bool {
 	e := f.Lines.LineEnd(f.Lines.Line(off))
+	if off >= e {
+		return true
+	}
 	return strings.TrimSpace(string(f.Text[off:e])) == ""
 }
 

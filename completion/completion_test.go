@@ -177,13 +177,18 @@ func TestNoPanicEverywhere(t *testing.T) {
 		"FROM é AS ü\nENV 😀=1 A=$😀\nCOPY --from=ü x y\n",
 		"ARG A=${B\nFROM ${A AS\nARG\nENV A\n",
 		"\r\nFROM a\r\nCOPY --chown=a:b --from=\r\n",
+		"FROM a\r\n\r\nRUN x\r\n",
+		// A line holding only the escape starts the instruction before its keyword.
+		"# escape=`\nFROM a\nRUN a `\n    b\n    `\n    # c\n    && d\n",
 	}
 	for _, in := range inputs {
 		f := dockerfile.Parse([]byte(in))
 		for off := -1; off <= len(in)+1; off++ {
-			for _, it := range Complete(f, off, Options{Snippets: off%2 == 0}) {
-				if it.Edit.Span.Start < 0 || it.Edit.Span.End > len(in) {
-					t.Errorf("%q at %d: %s: edit %v outside the text", in, off, it.Label, it.Edit.Span)
+			for _, snippets := range []bool{false, true} {
+				for _, it := range Complete(f, off, Options{Snippets: snippets}) {
+					if it.Edit.Span.Start < 0 || it.Edit.Span.End > len(in) || it.Edit.Span.Start > it.Edit.Span.End {
+						t.Errorf("%q at %d: %s: edit %v outside the text", in, off, it.Label, it.Edit.Span)
+					}
 				}
 			}
 		}
