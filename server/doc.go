@@ -119,6 +119,45 @@ func registerNotification(method string, h NotificationHandler) {
 // capabilities. Call it from init().
 func registerCapability(f CapabilityFunc) { capabilityFuncs = append(capabilityFuncs, f) }
 
+// extraCapabilities are server capabilities protocol v0.12.0 has no field
+// for (LSP 3.17's inlayHintProvider, ...): name -> value from the client's
+// raw capabilities (nil leaves the capability out).
+var extraCapabilities = map[string]func(clientRaw json.RawMessage) any{}
+
+// registerExtraCapability adds a capability by its JSON name. Call it from
+// init().
+func registerExtraCapability(name string, f func(clientRaw json.RawMessage) any) {
+	if _, dup := extraCapabilities[name]; dup {
+		panic(fmt.Sprintf("server: capability %q registered twice", name))
+	}
+	extraCapabilities[name] = f
+}
+
+// withExtraCapabilities returns the initialize result with the extra
+// capabilities merged into its capabilities object.
+func withExtraCapabilities(res protocol.InitializeResult, clientRaw json.RawMessage) any {
+	if len(extraCapabilities) == 0 {
+		return res
+	}
+	b, err := json.Marshal(res.Capabilities)
+	if err != nil {
+		return res
+	}
+	caps := map[string]any{}
+	if json.Unmarshal(b, &caps) != nil {
+		return res
+	}
+	for name, f := range extraCapabilities {
+		if v := f(clientRaw); v != nil {
+			caps[name] = v
+		}
+	}
+	return struct {
+		Capabilities map[string]any       `json:"capabilities"`
+		ServerInfo   *protocol.ServerInfo `json:"serverInfo,omitempty"`
+	}{caps, res.ServerInfo}
+}
+
 func isBuiltin(method string) bool {
 	switch method {
 	case "initialize", "shutdown", "exit", "$/cancelRequest",

@@ -72,10 +72,10 @@ func (s *Server) initialize(raw json.RawMessage) (any, error) {
 		name = p.ClientInfo.Name + " " + p.ClientInfo.Version
 	}
 	s.log.Info("initialized", zap.String("client", name), zap.Int("folders", len(folders)))
-	return protocol.InitializeResult{
+	return withExtraCapabilities(protocol.InitializeResult{
 		Capabilities: caps,
 		ServerInfo:   &protocol.ServerInfo{Name: s.opts.Name, Version: s.opts.Version},
-	}, nil
+	}, s.clientCapsRaw), nil
 }
 
 // decodeCapsLeniently drops the parts of the client capabilities that do not
