@@ -149,3 +149,77 @@ func TestSplitGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestQuickFixGolden applies the first quick fix for the finding named in
+// the case's `code` section and checks the result: it matches the golden
+// file, BuildKit parses it, the finding is gone, and no CacheBustingCopy or
+// RootFinalStage appears that was not there before.
+func TestQuickFixGolden(t *testing.T) {
+	for _, c := range loadGolden(t, "quickfix") {
+		t.Run(strings.TrimSuffix(filepath.Base(c.path), ".txtar"), func(t *testing.T) {
+			var code string
+			for _, fl := range c.arc.Files {
+				if fl.Name == "code" {
+					code = strings.TrimSpace(string(fl.Data))
+				}
+			}
+			ctx := c.ctx
+			if m, ok := ctx.(MapContext); ok {
+				delete(m, "code")
+				if len(m) == 0 {
+					ctx = nil
+				}
+			}
+			f := dockerfile.Parse(c.docker)
+			before := diagnostics.Check(f)
+			var target *diagnostics.Finding
+			for i := range before {
+				if before[i].Code == code {
+					target = &before[i]
+					break
+				}
+			}
+			if target == nil {
+				t.Fatalf("no %s finding in the Dockerfile; findings: %v", code, codes(before))
+			}
+			var fix *Action
+			for _, a := range QuickFixes(f, *target, ctx) {
+				a := a
+				fix = &a
+				break
+			}
+			var got []byte
+			if fix != nil {
+				var err error
+				if got, err = Apply(c.docker, fix.Edits); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if *update {
+				c.setWant(t, got, fix != nil)
+				return
+			}
+			if (fix != nil) != c.offered {
+				t.Fatalf("fix offered = %v, want %v\n%s", fix != nil, c.offered, got)
+			}
+			if fix == nil {
+				return
+			}
+			if !bytes.Equal(got, c.want) {
+				t.Fatalf("fix result differs\n--- got\n%s\n--- want\n%s", got, c.want)
+			}
+			reparse(t, got)
+			out := dockerfile.Parse(got)
+			after := codes(diagnostics.Check(out))
+			if after[code] >= codes(before)[code] {
+				t.Errorf("%s still reported %d times after the fix", code, after[code])
+			}
+			bc := codes(before)
+			for _, k := range []string{"CacheBustingCopy", "RootFinalStage", "ParseError"} {
+				if after[k] > bc[k] {
+					t.Errorf("the fix introduced %s", k)
+				}
+			}
+		})
+	}
+}
