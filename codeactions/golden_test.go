@@ -137,10 +137,14 @@ func TestSplitGolden(t *testing.T) {
 			if len(out.Errors) > 0 {
 				t.Fatalf("msls cannot parse the result: %v", out.Errors)
 			}
-			after := codes(diagnostics.Check(out))
-			for _, code := range []string{"CacheBustingCopy", "RootFinalStage", "SingleStageBuild"} {
-				if after[code] > 0 {
-					t.Errorf("result still has %s", code)
+			// The softer, information-level CacheBustingCopy (an install of
+			// the project itself after its sources) is the intended shape.
+			for _, fd := range diagnostics.Check(out) {
+				switch fd.Code {
+				case "CacheBustingCopy", "RootFinalStage", "SingleStageBuild":
+					if fd.Severity <= diagnostics.SeverityWarning {
+						t.Errorf("result still has %s: %s", fd.Code, fd.Message)
+					}
 				}
 			}
 			if _, again := Split(out, c.ctx); again {
