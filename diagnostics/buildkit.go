@@ -1,0 +1,273 @@
+package diagnostics
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+
+	"strings"
+
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/client/llb/sourceresolver"
+	"github.com/moby/buildkit/frontend/dockerfile/dockerfile2llb"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/buildkit/frontend/subrequests/lint"
+	"github.com/msls-dev/msls/dockerfile"
+	digest "github.com/opencontainers/go-digest"
+)
+
+// buildkitRules are BuildKit's build checks, registered so that config,
+// suppression, docs and SARIF know them. Their URLs are Docker's own pages.
+var buildkitRules = []struct {
+	name, desc, url string
+	experimental    bool
+	hadolint        []string
+}{
+	{linter.RuleStageNameCasing.Name, linter.RuleStageNameCasing.Description, linter.RuleStageNameCasing.URL, false, nil},
+	{linter.RuleFromAsCasing.Name, linter.RuleFromAsCasing.Description, linter.RuleFromAsCasing.URL, false, nil},
+	{linter.RuleNoEmptyContinuation.Name, linter.RuleNoEmptyContinuation.Description, linter.RuleNoEmptyContinuation.URL, false, nil},
+	{linter.RuleConsistentInstructionCasing.Name, linter.RuleConsistentInstructionCasing.Description, linter.RuleConsistentInstructionCasing.URL, false, nil},
+	{linter.RuleDuplicateStageName.Name, linter.RuleDuplicateStageName.Description, linter.RuleDuplicateStageName.URL, false, []string{"DL3024"}},
+	{linter.RuleReservedStageName.Name, linter.RuleReservedStageName.Description, linter.RuleReservedStageName.URL, false, []string{"DL3063"}},
+	{linter.RuleJSONArgsRecommended.Name, linter.RuleJSONArgsRecommended.Description, linter.RuleJSONArgsRecommended.URL, false, []string{"DL3025"}},
+	{linter.RuleMaintainerDeprecated.Name, linter.RuleMaintainerDeprecated.Description, linter.RuleMaintainerDeprecated.URL, false, []string{"DL4000"}},
+	{linter.RuleUndefinedArgInFrom.Name, linter.RuleUndefinedArgInFrom.Description, linter.RuleUndefinedArgInFrom.URL, false, nil},
+	{linter.RuleWorkdirRelativePath.Name, linter.RuleWorkdirRelativePath.Description, linter.RuleWorkdirRelativePath.URL, false, []string{"DL3000"}},
+	{linter.RuleUndefinedVar.Name, linter.RuleUndefinedVar.Description, linter.RuleUndefinedVar.URL, false, nil},
+	{linter.RuleMultipleInstructionsDisallowed.Name, linter.RuleMultipleInstructionsDisallowed.Description, linter.RuleMultipleInstructionsDisallowed.URL, false, []string{"DL4003", "DL4004", "DL3012"}},
+	{linter.RuleLegacyKeyValueFormat.Name, linter.RuleLegacyKeyValueFormat.Description, linter.RuleLegacyKeyValueFormat.URL, false, nil},
+	{linter.RuleRedundantTargetPlatform.Name, linter.RuleRedundantTargetPlatform.Description, linter.RuleRedundantTargetPlatform.URL, false, []string{"DL3065"}},
+	{linter.RuleSecretsUsedInArgOrEnv.Name, linter.RuleSecretsUsedInArgOrEnv.Description, linter.RuleSecretsUsedInArgOrEnv.URL, false, []string{"DL3064"}},
+	{linter.RuleInvalidDefaultArgInFrom.Name, linter.RuleInvalidDefaultArgInFrom.Description, linter.RuleInvalidDefaultArgInFrom.URL, false, nil},
+	{linter.RuleFromPlatformFlagConstDisallowed.Name, linter.RuleFromPlatformFlagConstDisallowed.Description, linter.RuleFromPlatformFlagConstDisallowed.URL, false, []string{"DL3029"}},
+	{linter.RuleCopyIgnoredFile.Name, linter.RuleCopyIgnoredFile.Description, linter.RuleCopyIgnoredFile.URL, false, nil},
+	{linter.RuleInvalidDefinitionDescription.Name, linter.RuleInvalidDefinitionDescription.Description, linter.RuleInvalidDefinitionDescription.URL, true, nil},
+	{linter.RuleExposeProtoCasing.Name, linter.RuleExposeProtoCasing.Description, linter.RuleExposeProtoCasing.URL, false, nil},
+	{linter.RuleExposeInvalidFormat.Name, linter.RuleExposeInvalidFormat.Description, linter.RuleExposeInvalidFormat.URL, false, []string{"DL3011"}},
+}
+
+func init() {
+	for _, b := range buildkitRules {
+		register(&Rule{Code: b.name, Severity: SeverityWarning, Summary: b.desc, URL: b.url, Source: SourceBuildKit, Hadolint: b.hadolint})
+	}
+}
+
+// imageEnv is the environment the stand-in base image declares. BuildKit's
+// UndefinedVar consults the base image's config; without a registry msls
+// cannot read it, so the variables official images commonly set are declared
+// here to keep `ENV PATH=$PATH:...` and friends from being reported.
+var imageEnv = []string{
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "HOSTNAME=", "LANG=C.UTF-8", "LC_ALL=",
+	"GOPATH=/go", "GOLANG_VERSION=", "GOTOOLCHAIN=", "GOROOT=", "GOOS=", "GOARCH=",
+	"NODE_VERSION=", "YARN_VERSION=", "NPM_CONFIG_PREFIX=", "NODE_ENV=",
+	"PYTHON_VERSION=", "PYTHON_PIP_VERSION=", "PYTHON_SETUPTOOLS_VERSION=", "PYTHON_GET_PIP_URL=", "PYTHON_SHA256=", "GPG_KEY=", "PYTHONPATH=", "VIRTUAL_ENV=",
+	"JAVA_HOME=", "JAVA_VERSION=", "JDK_VERSION=", "MAVEN_HOME=", "MAVEN_CONFIG=", "GRADLE_HOME=", "GRADLE_VERSION=", "CATALINA_HOME=", "TOMCAT_VERSION=",
+	"RUBY_VERSION=", "RUBY_MAJOR=", "RUBY_DOWNLOAD_SHA256=", "GEM_HOME=", "BUNDLE_PATH=", "BUNDLE_SILENCE_ROOT_WARNING=", "BUNDLE_APP_CONFIG=",
+	"CARGO_HOME=", "RUSTUP_HOME=", "RUST_VERSION=",
+	"PHP_VERSION=", "PHP_INI_DIR=", "PHP_CFLAGS=", "PHP_CPPFLAGS=", "PHP_LDFLAGS=", "PHPIZE_DEPS=", "APACHE_CONFDIR=", "APACHE_ENVVARS=", "COMPOSER_HOME=",
+	"DOTNET_VERSION=", "ASPNET_VERSION=", "ASPNETCORE_URLS=", "ASPNETCORE_HTTP_PORTS=", "DOTNET_RUNNING_IN_CONTAINER=", "DOTNET_SDK_VERSION=", "NUGET_XMLDOC_MODE=", "APP_UID=",
+	"NGINX_VERSION=", "NJS_VERSION=", "PKG_RELEASE=", "HTTPD_PREFIX=", "HTTPD_VERSION=",
+	"LD_LIBRARY_PATH=", "DEBIAN_FRONTEND=", "TZ=", "USER=", "SHELL=", "TERM=", "PWD=",
+	"CONDA_DIR=", "NVM_DIR=", "ANDROID_HOME=", "ANDROID_SDK_ROOT=", "ELIXIR_VERSION=", "OTP_VERSION=", "ERLANG_VERSION=", "MIX_ENV=", "HEX_HOME=",
+	"DOCKER_VERSION=", "KUBECTL_VERSION=", "TARGETPLATFORM=", "TARGETOS=", "TARGETARCH=", "TARGETVARIANT=", "BUILDPLATFORM=", "BUILDOS=", "BUILDARCH=", "BUILDVARIANT=",
+}
+
+// offlineResolver answers BuildKit's base-image lookups without a registry:
+// every image is a non-empty image of the requested platform with imageEnv.
+type offlineResolver struct{}
+
+func (offlineResolver) ResolveImageConfig(_ context.Context, ref string, opt sourceresolver.Opt) (string, digest.Digest, []byte, error) {
+	img := map[string]any{
+		"rootfs": map[string]any{"type": "layers", "diff_ids": []string{"sha256:0000000000000000000000000000000000000000000000000000000000000000"}},
+		"config": map[string]any{"Env": imageEnv},
+	}
+	if opt.ImageOpt != nil && opt.ImageOpt.Platform != nil {
+		img["os"] = opt.ImageOpt.Platform.OS
+		img["architecture"] = opt.ImageOpt.Platform.Architecture
+		if opt.ImageOpt.Platform.Variant != "" {
+			img["variant"] = opt.ImageOpt.Platform.Variant
+		}
+	}
+	dt, err := json.Marshal(img)
+	return ref, "", dt, err
+}
+
+// BuildKitFindings runs BuildKit's build checks in-process (no daemon, no
+// registry) and maps their line-only locations onto the model's spans.
+// Instructions msls could not parse are blanked out first (keeping line
+// numbers) so that one bad line does not hide the checks of the others.
+func BuildKitFindings(f *dockerfile.File) (out []Finding) {
+	if len(f.Instructions) == 0 {
+		return nil
+	}
+	defer func() {
+		if recover() != nil {
+			out = nil
+		}
+	}()
+	text := f.Text
+	if len(f.Errors) > 0 {
+		text = blankBadInstructions(f)
+	}
+	res := lintText(text)
+	if res == nil {
+		return nil
+	}
+	if res.Error != nil && strings.Contains(res.Error.Message, "check options") {
+		// an invalid `# check=` directive stops BuildKit before any check:
+		// run without it (the directive itself is reported as a ParseError
+		// by the model or by CheckDirective below).
+		if d, ok := f.Directive("check"); ok {
+			text = blank(text, d.Span)
+			res = lintText(text)
+			if res == nil {
+				return nil
+			}
+		}
+	}
+	errorLevel := false
+	if d, ok := f.Directive("check"); ok {
+		if cfg, err := linter.ParseLintOptions(d.Value); err == nil && cfg.ReturnAsError {
+			errorLevel = true
+		}
+	}
+	for _, w := range res.Warnings {
+		line := -1
+		if w.Location != nil && len(w.Location.Ranges) > 0 && w.Location.Ranges[0].Start != nil {
+			line = int(w.Location.Ranges[0].Start.Line) - 1
+		}
+		fd := Finding{Code: w.RuleName, Severity: SeverityWarning, Message: w.Detail, URL: w.URL, Span: buildkitSpan(f, w.RuleName, w.Detail, line)}
+		if fd.Message == "" {
+			fd.Message = w.Description
+		}
+		if errorLevel {
+			fd.Severity = SeverityError
+		}
+		switch w.RuleName {
+		case linter.RuleMaintainerDeprecated.Name:
+			fd.Deprecated = true
+		}
+		out = append(out, fd)
+	}
+	return out
+}
+
+func lintText(text []byte) *lint.LintResults {
+	opt := dockerfile2llb.ConvertOpt{MetaResolver: offlineResolver{}}
+	opt.SourceMap = &llb.SourceMap{Filename: "Dockerfile", Language: "Dockerfile", Definition: &llb.Definition{}}
+	res, err := dockerfile2llb.DockerfileLint(context.Background(), text, opt)
+	if err != nil {
+		return nil
+	}
+	return res
+}
+
+// blankBadInstructions returns a copy of the text where every instruction
+// with a parse error is replaced by spaces (line breaks kept).
+func blankBadInstructions(f *dockerfile.File) []byte {
+	text := bytes.Clone(f.Text)
+	for _, in := range f.Instructions {
+		if in.Err != nil {
+			text = blank(text, in.Span)
+		}
+	}
+	for _, e := range f.Errors {
+		// directive errors (duplicate or invalid directives)
+		if f.InstructionAt(e.Span.Start) == nil {
+			line := f.Lines.Line(e.Span.Start)
+			text = blank(text, dockerfile.Span{Start: f.Lines.LineStart(line), End: f.Lines.LineEnd(line)})
+		}
+	}
+	return text
+}
+
+func blank(text []byte, s dockerfile.Span) []byte {
+	for i := s.Start; i < s.End && i < len(text); i++ {
+		if text[i] != '\n' && text[i] != '\r' {
+			text[i] = ' '
+		}
+	}
+	return text
+}
+
+// buildkitSpan picks the most precise span for a BuildKit warning on a
+// 0-based line: the named part when the rule points at one, else the
+// instruction's first line.
+func buildkitSpan(f *dockerfile.File, rule, detail string, line int) dockerfile.Span {
+	var in *dockerfile.Instruction
+	for _, cand := range f.Instructions {
+		if cand.StartLine <= line && line <= cand.EndLine {
+			in = cand
+			break
+		}
+	}
+	if in == nil {
+		if line < 0 {
+			return dockerfile.Span{}
+		}
+		return dockerfile.Span{Start: f.Lines.LineStart(line), End: f.Lines.LineEnd(line)}
+	}
+	firstLine := dockerfile.Span{Start: in.KeywordSpan.Start, End: f.Lines.LineEnd(in.StartLine)}
+	if line > in.StartLine {
+		firstLine = dockerfile.Span{Start: f.Lines.LineStart(line), End: f.Lines.LineEnd(line)}
+	}
+	switch rule {
+	case "FromAsCasing":
+		if len(in.Args) >= 2 {
+			return in.Args[1].Span
+		}
+	case "StageNameCasing", "ReservedStageName", "DuplicateStageName":
+		if len(in.Args) >= 3 {
+			return in.Args[2].Span
+		}
+	case "JSONArgsRecommended", "LegacyKeyValueFormat":
+		if in.ArgsSpan.Len() > 0 {
+			return in.ArgsSpan
+		}
+	case "ConsistentInstructionCasing", "MaintainerDeprecated", "MultipleInstructionsDisallowed":
+		return in.KeywordSpan
+	case "RedundantTargetPlatform", "FromPlatformFlagConstDisallowed":
+		if fl, ok := in.Flag("platform"); ok {
+			return fl.Span
+		}
+	case "UndefinedVar", "UndefinedArgInFrom":
+		// detail: Usage of undefined variable '$NAME' ...
+		if name := quotedVar(detail); name != "" {
+			for _, r := range in.VarRefs {
+				if r.Name == name {
+					return r.Span
+				}
+			}
+		}
+	case "SecretsUsedInArgOrEnv":
+		// detail: Do not use ARG or ENV instructions for sensitive data (ARG "NAME")
+		if i := strings.LastIndexByte(detail, '"'); i > 0 {
+			if j := strings.LastIndexByte(detail[:i], '"'); j >= 0 {
+				name := detail[j+1 : i]
+				for _, a := range in.Args {
+					if a.Value == name || strings.HasPrefix(a.Value, name+"=") {
+						return dockerfile.Span{Start: a.Span.Start, End: a.Span.Start + len(name)}
+					}
+				}
+			}
+		}
+	case "WorkdirRelativePath", "ExposeProtoCasing", "ExposeInvalidFormat":
+		if in.ArgsSpan.Len() > 0 {
+			return in.ArgsSpan
+		}
+	}
+	return firstLine
+}
+
+func quotedVar(detail string) string {
+	i := strings.Index(detail, "'$")
+	if i < 0 {
+		return ""
+	}
+	rest := detail[i+2:]
+	j := strings.IndexByte(rest, '\'')
+	if j < 0 {
+		return ""
+	}
+	return strings.Trim(rest[:j], "{}")
+}

@@ -1,0 +1,156 @@
+package diagnostics
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/ecosystem"
+)
+
+// CopyFromUnknownStageRule flags `--from` values that name no earlier stage
+// and do not look like an image reference.
+var CopyFromUnknownStageRule = register(&Rule{
+	Code:     "CopyFromUnknownStage",
+	Severity: SeverityWarning,
+	Summary:  "COPY --from (or RUN --mount from=) names no earlier stage and is not an image reference",
+	Hadolint: []string{"DL3022"},
+	Check:    checkCopyFromUnknown,
+})
+
+// CopyFromOwnStageRule flags `COPY --from` naming the stage it is in.
+var CopyFromOwnStageRule = register(&Rule{
+	Code:     "CopyFromOwnStage",
+	Severity: SeverityError,
+	Summary:  "COPY --from names the stage it is in",
+	Hadolint: []string{"DL3023"},
+	Check:    checkCopyFromOwn,
+})
+
+// fromRef is one stage reference of an instruction: COPY --from or a RUN mount's from=.
+type fromRef struct {
+	in    *dockerfile.Instruction
+	value string
+	span  dockerfile.Span
+}
+
+func fromRefs(f *dockerfile.File) []fromRef {
+	var out []fromRef
+	for _, in := range f.Instructions {
+		if in.Sub != nil || in.Stage < 0 {
+			continue
+		}
+		if in.Is("COPY") || in.Is("ADD") {
+			if fl, ok := in.Flag("from"); ok && fl.HasValue && fl.Value != "" {
+				out = append(out, fromRef{in: in, value: strings.Trim(fl.Value, `"'`), span: fl.ValueSpan})
+			}
+		}
+		if in.Is("RUN") {
+			for _, m := range ecosystem.Mounts(in) {
+				if m.From != "" {
+					sp := m.Span
+					if i := strings.Index(f.Slice(m.Span), "from="+m.From); i >= 0 {
+						sp = dockerfile.Span{Start: m.Span.Start + i + 5, End: m.Span.Start + i + 5 + len(m.From)}
+					}
+					out = append(out, fromRef{in: in, value: m.From, span: sp})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// looksLikeImage reports whether a --from value reads as an image reference
+// (a registry, a namespace, a tag or a digest) rather than a stage name.
+func looksLikeImage(v string) bool { return strings.ContainsAny(v, ":/@.") }
+
+func checkCopyFromUnknown(f *dockerfile.File) []Finding {
+	var out []Finding
+	for _, r := range fromRefs(f) {
+		if hasVar(r.value) || looksLikeImage(r.value) {
+			continue
+		}
+		if n, err := strconv.Atoi(r.value); err == nil {
+			if n >= 0 && n < r.in.Stage {
+				continue
+			}
+			msg := fmt.Sprintf("--from=%d: there is no stage %d before this one (stages are numbered from 0; this is stage %d)", n, n, r.in.Stage)
+			out = append(out, Finding{Message: msg, Span: r.span})
+			continue
+		}
+		st := f.StageByName(r.value)
+		if st != nil && st.Index < r.in.Stage {
+			continue
+		}
+		if st != nil && st.Index == r.in.Stage {
+			continue // CopyFromOwnStage reports it
+		}
+		var msg string
+		if st != nil {
+			msg = fmt.Sprintf("--from=%s names stage %q, which is defined later (line %d): a stage can only copy from stages above it", r.value, st.Name, lineOf(f, st.From.Span.Start))
+		} else {
+			msg = fmt.Sprintf("--from=%s: no stage is named %q. For an image, write a tag (%s:latest)", r.value, r.value, r.value)
+		}
+		fd := Finding{Message: msg, Span: r.span}
+		if best := closestStage(f, r.value, r.in.Stage); best != "" {
+			fd.Message += fmt.Sprintf("; did you mean %q?", best)
+			fd.Fixes = []Fix{{Title: fmt.Sprintf("Change to --from=%s", best), Edits: []dockerfile.Edit{{Span: r.span, NewText: best}}, Preferred: true}}
+		}
+		out = append(out, fd)
+	}
+	return out
+}
+
+func checkCopyFromOwn(f *dockerfile.File) []Finding {
+	var out []Finding
+	for _, r := range fromRefs(f) {
+		if hasVar(r.value) {
+			continue
+		}
+		own := false
+		if n, err := strconv.Atoi(r.value); err == nil {
+			own = n == r.in.Stage
+		} else if st := f.StageByName(r.value); st != nil && st.Index == r.in.Stage && st.Name != "" {
+			own = true
+		}
+		if own {
+			out = append(out, Finding{Message: fmt.Sprintf("--from=%s names the stage this instruction is in: a stage cannot copy from itself", r.value), Span: r.span})
+		}
+	}
+	return out
+}
+
+// closestStage suggests an earlier stage name within a small edit distance.
+func closestStage(f *dockerfile.File, v string, before int) string {
+	best, bestD := "", 3
+	for _, s := range f.Stages {
+		if s.Index >= before || s.Name == "" {
+			continue
+		}
+		if d := editDistance(strings.ToLower(v), strings.ToLower(s.Name)); d < bestD {
+			best, bestD = s.Name, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

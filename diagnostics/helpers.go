@@ -1,0 +1,57 @@
+package diagnostics
+
+import (
+	"strings"
+
+	"github.com/msls-dev/msls/dockerfile"
+)
+
+// chain returns the stage and the stages it is built on (`FROM <stage>`),
+// nearest first. Cycles cannot happen (a stage can only name an earlier one)
+// but the walk is bounded anyway.
+func chain(f *dockerfile.File, st *dockerfile.Stage) []*dockerfile.Stage {
+	var out []*dockerfile.Stage
+	for s := st; s != nil && len(out) <= len(f.Stages); {
+		out = append(out, s)
+		if s.Parent < 0 || s.Parent >= len(f.Stages) || s.Parent >= s.Index {
+			break
+		}
+		s = f.Stages[s.Parent]
+	}
+	return out
+}
+
+// finalChain is the set of stage indexes whose layers end up in the final
+// image: the last stage and the stages it is built on.
+func finalChain(f *dockerfile.File) map[int]bool {
+	m := map[int]bool{}
+	if fin := f.FinalStage(); fin != nil {
+		for _, s := range chain(f, fin) {
+			m[s.Index] = true
+		}
+	}
+	return m
+}
+
+// firstLine is the span of an instruction from its keyword to the end of its
+// first line: multi-line instructions get a one-line squiggle.
+func firstLine(f *dockerfile.File, in *dockerfile.Instruction) dockerfile.Span {
+	end := f.Lines.LineEnd(in.StartLine)
+	if end > in.Span.End || end < in.KeywordSpan.Start {
+		end = in.Span.End
+	}
+	return dockerfile.Span{Start: in.KeywordSpan.Start, End: end}
+}
+
+// lineOf is the 1-based line of an offset, for messages.
+func lineOf(f *dockerfile.File, off int) int { return f.Lines.Line(off) + 1 }
+
+// target returns the instruction ONBUILD wraps, or the instruction itself.
+func target(in *dockerfile.Instruction) *dockerfile.Instruction {
+	if in.Sub != nil {
+		return in.Sub
+	}
+	return in
+}
+
+func hasVar(s string) bool { return strings.Contains(s, "$") }

@@ -1,0 +1,149 @@
+package diagnostics
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/ecosystem"
+)
+
+// AptNoCleanupRule flags apt-get installs that leave the package lists in the layer.
+var AptNoCleanupRule = register(&Rule{
+	Code:     "AptNoCleanup",
+	Severity: SeverityInformation,
+	Summary:  "apt-get install leaves /var/lib/apt/lists in the image layer",
+	Hadolint: []string{"DL3009"},
+	Check:    checkAptNoCleanup,
+})
+
+// PipCacheDirRule flags pip installs that keep pip's download cache in the layer.
+var PipCacheDirRule = register(&Rule{
+	Code:     "PipCacheDir",
+	Severity: SeverityInformation,
+	Summary:  "pip install keeps its download cache in the image layer (use --no-cache-dir or a cache mount)",
+	Hadolint: []string{"DL3042"},
+	Check:    checkPipCacheDir,
+})
+
+func cacheMountOn(in *dockerfile.Instruction, frags ...string) bool {
+	for _, m := range ecosystem.Mounts(in) {
+		if m.Type != "cache" && m.Type != "tmpfs" {
+			continue
+		}
+		for _, fr := range frags {
+			if strings.Contains(m.Target, fr) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func checkAptNoCleanup(f *dockerfile.File) []Finding {
+	final := finalChain(f)
+	var out []Finding
+	for _, in := range f.Instructions {
+		if in.Sub != nil || !in.Is("RUN") || !final[in.Stage] {
+			continue
+		}
+		var install *ecosystem.Command
+		cleaned := false
+		for _, c := range ecosystem.RunCommands(in) {
+			c := c
+			args := c.Args()
+			switch c.Name() {
+			case "apt-get", "apt":
+				for _, a := range args {
+					if a == "install" && install == nil {
+						install = &c
+					}
+				}
+			case "rm":
+				for _, a := range args {
+					if strings.HasPrefix(a, "/var/lib/apt/lists") {
+						cleaned = true
+					}
+				}
+			}
+		}
+		if install == nil || cleaned || cacheMountOn(in, "/var/lib/apt", "/var/cache/apt") {
+			continue
+		}
+		out = append(out, Finding{
+			Message: fmt.Sprintf("`%s` leaves the apt package lists (/var/lib/apt/lists, tens of MB) in this layer: end the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use cache mounts on /var/lib/apt and /var/cache/apt", shorten(install.String())),
+			Span:    dockerfile.Span{Start: install.Start, End: install.End},
+		})
+	}
+	return out
+}
+
+func checkPipCacheDir(f *dockerfile.File) []Finding {
+	final := finalChain(f)
+	noCacheEnv := map[int]bool{}
+	for _, st := range f.Stages {
+		for _, s := range chain(f, st) {
+			for _, v := range s.Vars {
+				if v.Kind == dockerfile.VarEnv && strings.EqualFold(v.Name, "PIP_NO_CACHE_DIR") {
+					val := strings.ToLower(strings.Trim(v.Value, `"'`))
+					if val != "" && val != "0" && val != "false" && val != "no" && val != "off" {
+						noCacheEnv[st.Index] = true
+					}
+				}
+			}
+		}
+	}
+	var out []Finding
+	for _, in := range f.Instructions {
+		if in.Sub != nil || !in.Is("RUN") || !final[in.Stage] || noCacheEnv[in.Stage] {
+			continue
+		}
+		if cacheMountOn(in, "pip", "/root/.cache") {
+			continue
+		}
+		for _, c := range ecosystem.RunCommands(in) {
+			args := c.Args()
+			name := c.Name()
+			if (name == "python" || name == "python3") && len(args) >= 2 && args[0] == "-m" && args[1] == "pip" {
+				args = args[2:]
+			} else if name != "pip" && name != "pip3" {
+				continue
+			}
+			if len(args) == 0 || args[0] != "install" {
+				continue
+			}
+			if hasArg(args, "--no-cache-dir") || hasArg(args, "--no-cache") {
+				continue
+			}
+			fd := Finding{
+				Message: fmt.Sprintf("`%s` keeps pip's download cache (/root/.cache/pip) in the image: add --no-cache-dir, or use a cache mount on /root/.cache/pip", shorten(c.String())),
+				Span:    dockerfile.Span{Start: c.Start, End: c.End},
+			}
+			// insert right after the `install` word when it is written plainly
+			for _, w := range c.Words {
+				if w.Text == "install" && f.Slice(dockerfile.Span{Start: w.Start, End: w.End}) == "install" && !in.JSON {
+					fd.Fixes = []Fix{{Title: "Add --no-cache-dir", Edits: []dockerfile.Edit{{Span: dockerfile.Span{Start: w.End, End: w.End}, NewText: " --no-cache-dir"}}, Preferred: true, Safe: true}}
+					break
+				}
+			}
+			out = append(out, fd)
+		}
+	}
+	return out
+}
+
+func hasArg(args []string, a string) bool {
+	for _, x := range args {
+		if x == a || strings.HasPrefix(x, a+"=") {
+			return true
+		}
+	}
+	return false
+}
+
+func shorten(s string) string {
+	if len(s) > 60 {
+		return s[:57] + "..."
+	}
+	return s
+}

@@ -1,0 +1,151 @@
+package diagnostics
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/msls-dev/msls/dockerfile"
+)
+
+// RootFinalStageRule flags a final stage that runs as root.
+var RootFinalStageRule = register(&Rule{
+	Code:     "RootFinalStage",
+	Severity: SeverityWarning,
+	Summary:  "The final stage runs as root: no USER, or USER root/0",
+	Hadolint: []string{"DL3002"},
+	Check:    checkRootFinalStage,
+})
+
+// NonRootImage is one entry of the table of base images whose default user
+// is not root. A stage built on one of them needs no USER.
+type NonRootImage struct {
+	// Repo matches the image name without tag (a trailing "*" is a prefix match).
+	Repo string
+	// Tag, when set, must match the tag ("*" prefix/suffix patterns allowed);
+	// empty means any tag.
+	Tag string
+	// ExceptTag excludes tags (e.g. Chainguard's -dev variants run as root).
+	ExceptTag string
+	User      string
+	Why       string
+}
+
+// NonRootImages is the one documented table of base images that default to a
+// non-root user (docs/rules/RootFinalStage.md lists it too).
+var NonRootImages = []NonRootImage{
+	{Repo: "gcr.io/distroless/*", Tag: "*nonroot*", User: "nonroot (65532)", Why: "distroless :nonroot tags set USER 65532"},
+	{Repo: "cgr.dev/chainguard/*", ExceptTag: "*-dev", User: "nonroot (65532)", Why: "Chainguard images run as nonroot; their -dev variants run as root"},
+	{Repo: "mcr.microsoft.com/dotnet/*", Tag: "*chiseled*", User: "app (1654)", Why: ".NET chiseled images set USER app"},
+	{Repo: "dhi.io/*", ExceptTag: "*-dev", User: "nonroot (65532)", Why: "Docker Hardened Images run as nonroot; -dev variants run as root"},
+	{Repo: "docker.io/bitnami/*", User: "1001", Why: "Bitnami images run as uid 1001"},
+	{Repo: "bitnami/*", User: "1001", Why: "Bitnami images run as uid 1001"},
+	{Repo: "registry.access.redhat.com/ubi*/*", Tag: "", User: "1001", Why: "Red Hat UBI language images (nodejs, python, ...) run as uid 1001"},
+}
+
+// nonRootDefault reports whether an image reference defaults to a non-root user.
+func nonRootDefault(image string) (NonRootImage, bool) {
+	repo, tag := splitImage(image)
+	for _, e := range NonRootImages {
+		if !globMatch(e.Repo, repo) {
+			continue
+		}
+		if strings.HasPrefix(e.Repo, "registry.access.redhat.com/") && !strings.Contains(repo, "/ubi") {
+			continue
+		}
+		if strings.HasPrefix(e.Repo, "registry.access.redhat.com/") && (strings.HasSuffix(repo, "/ubi") || strings.HasSuffix(repo, "-minimal") || strings.HasSuffix(repo, "-micro") || strings.HasSuffix(repo, "-init")) {
+			continue // the bare UBI images run as root
+		}
+		if e.Tag != "" && !globMatch(e.Tag, tag) {
+			continue
+		}
+		if e.ExceptTag != "" && globMatch(e.ExceptTag, tag) {
+			continue
+		}
+		return e, true
+	}
+	return NonRootImage{}, false
+}
+
+func splitImage(image string) (repo, tag string) {
+	repo = image
+	if i := strings.IndexByte(repo, '@'); i >= 0 {
+		repo = repo[:i]
+	}
+	if i := strings.LastIndexByte(repo, ':'); i >= 0 && !strings.Contains(repo[i:], "/") {
+		repo, tag = repo[:i], repo[i+1:]
+	}
+	return strings.ToLower(repo), tag
+}
+
+// globMatch matches patterns with a leading and/or trailing "*".
+func globMatch(pat, s string) bool {
+	switch {
+	case pat == "*":
+		return true
+	case strings.HasPrefix(pat, "*") && strings.HasSuffix(pat, "*") && len(pat) > 1:
+		return strings.Contains(s, pat[1:len(pat)-1])
+	case strings.HasPrefix(pat, "*"):
+		return strings.HasSuffix(s, pat[1:])
+	case strings.HasSuffix(pat, "*"):
+		return strings.HasPrefix(s, pat[:len(pat)-1])
+	}
+	return pat == s
+}
+
+func checkRootFinalStage(f *dockerfile.File) []Finding {
+	fin := f.FinalStage()
+	if fin == nil || fin.From.Err != nil {
+		return nil
+	}
+	stages := chain(f, fin)
+	root := stages[len(stages)-1]
+	runs := false
+	for _, s := range stages {
+		for _, in := range s.Instructions {
+			if in.Sub == nil && (in.Is("CMD") || in.Is("ENTRYPOINT")) {
+				runs = true
+			}
+		}
+	}
+	base := root.BaseImage
+	if strings.EqualFold(base, "scratch") && !runs {
+		return nil // an export-only stage: nothing runs in it
+	}
+	for _, s := range stages {
+		for i := len(s.Instructions) - 1; i >= 0; i-- {
+			in := s.Instructions[i]
+			if in.Sub != nil || !in.Is("USER") || len(in.Args) == 0 {
+				continue
+			}
+			u := strings.Trim(in.Args[0].Value, `"'`)
+			if hasVar(u) {
+				return nil // decided at build time
+			}
+			name, _, _ := strings.Cut(u, ":")
+			if name != "root" && name != "0" {
+				return nil
+			}
+			where := ""
+			if s != fin {
+				where = fmt.Sprintf(" (set in stage %q, which the final stage is built on)", s.Ref())
+			}
+			return []Finding{{Message: fmt.Sprintf("The final stage runs as root: USER %s%s. Switch to an unprivileged user after the steps that need root", u, where),
+				Span: firstLine(f, in)}}
+		}
+	}
+	if hasVar(base) {
+		if v, ok := f.LookupVar(strings.Trim(strings.TrimPrefix(strings.TrimPrefix(base, "$"), "{"), "}"), fin.From.Span.Start); ok && v.HasValue {
+			base = strings.Trim(v.Value, `"'`)
+		} else {
+			return nil
+		}
+	}
+	if _, ok := nonRootDefault(base); ok {
+		return nil
+	}
+	msg := fmt.Sprintf("The final stage runs as root: it sets no USER, and %s runs as root by default. Add a USER with an unprivileged user (e.g. USER 10001, or the image's own user such as `node`) after the steps that need root", base)
+	if strings.EqualFold(base, "scratch") {
+		msg = "The final stage runs as root (uid 0): it sets no USER and scratch has no users. Add `USER 65534:65534` (or any non-zero uid) before CMD/ENTRYPOINT"
+	}
+	return []Finding{{Message: msg, Span: firstLine(f, fin.From)}}
+}
