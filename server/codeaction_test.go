@@ -1,0 +1,80 @@
+package server
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.lsp.dev/protocol"
+)
+
+// TestCodeActionSplitAndFixes drives textDocument/codeAction over the wire on
+// a file:// document whose directory holds the build context: the split
+// refactor, the CacheBustingCopy quick fix (attached to its diagnostic) and
+// the ignore actions come back with edits on the document.
+func TestCodeActionSplitAndFixes(t *testing.T) {
+	dir := t.TempDir()
+	text := "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nRUN npm run build\nCMD [\"node\", \"dist/server.js\"]\n"
+	for name, body := range map[string]string{"Dockerfile": text, "package.json": `{"scripts":{"build":"tsc"}}`, "package-lock.json": "{}"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	uri := "file://" + filepath.ToSlash(filepath.Join(dir, "Dockerfile"))
+	c := startNav(t, `{"textDocument":{"codeAction":{"codeActionLiteralSupport":{"codeActionKind":{"valueSet":["quickfix","refactor","source"]}}}}}`)
+	c.openURI(uri, text)
+
+	var acts []protocol.CodeAction
+	params := map[string]any{
+		"textDocument": map[string]string{"uri": uri},
+		"range":        protocol.Range{Start: protocol.Position{Line: 2}, End: protocol.Position{Line: 2, Character: 3}},
+		"context":      map[string]any{"diagnostics": []any{}},
+	}
+	if e := c.call("textDocument/codeAction", params, &acts); e != nil {
+		t.Fatalf("codeAction: %v", e)
+	}
+	byTitle := map[string]protocol.CodeAction{}
+	for _, a := range acts {
+		byTitle[a.Title] = a
+	}
+	split, ok := byTitle["Split into multi-stage build (deps → builder → runner)"]
+	if !ok || split.Kind != "refactor.rewrite" {
+		t.Fatalf("no split refactor among %v", titles(acts))
+	}
+	edits := split.Edit.Changes[protocol.DocumentURI(uri)]
+	if len(edits) != 1 || !strings.Contains(edits[0].NewText, "COPY package.json package-lock.json ./") {
+		t.Fatalf("split edit does not use the context's lockfile: %+v", edits)
+	}
+	fix, ok := byTitle["Copy dependency manifests first"]
+	if !ok || fix.Kind != protocol.QuickFix || !fix.IsPreferred || len(fix.Diagnostics) != 1 || fix.Diagnostics[0].Code != "CacheBustingCopy" {
+		t.Fatalf("no preferred CacheBustingCopy quick fix among %v", titles(acts))
+	}
+	if _, ok := byTitle["Ignore CacheBustingCopy for this instruction"]; !ok {
+		t.Fatalf("no ignore action among %v", titles(acts))
+	}
+
+	// Only source.fixAll: one action, the safe fixes only.
+	params["context"] = map[string]any{"diagnostics": []any{}, "only": []string{"source.fixAll"}}
+	acts = nil
+	if e := c.call("textDocument/codeAction", params, &acts); e != nil {
+		t.Fatalf("codeAction fixAll: %v", e)
+	}
+	if len(acts) != 1 || !strings.HasPrefix(string(acts[0].Kind), "source.fixAll") {
+		t.Fatalf("fixAll: got %v", titles(acts))
+	}
+
+	// Bad params answer InvalidParams and the server stays up.
+	if e := c.call("textDocument/codeAction", json.RawMessage(`{"textDocument":5}`), nil); e == nil || e.Code != -32602 {
+		t.Fatalf("bad params: %v", e)
+	}
+}
+
+func titles(acts []protocol.CodeAction) []string {
+	var out []string
+	for _, a := range acts {
+		out = append(out, a.Title)
+	}
+	return out
+}
