@@ -152,3 +152,37 @@ func countLines(b []byte) int {
 	}
 	return n
 }
+
+// SingleStage is a single-stage Node.js Dockerfile of about lines lines, the
+// input the split refactor rewrites: the application part is fixed and
+// LABEL/ENV/RUN lines pad it, as in long hand-grown Dockerfiles.
+func SingleStage(lines int) []byte {
+	var b bytes.Buffer
+	b.WriteString("# syntax=docker/dockerfile:1\n# A single-stage build that both builds and runs the app.\nFROM node:20\nWORKDIR /app\n")
+	tail := "COPY . .\nRUN npm install\nRUN npm run build\nEXPOSE 3000\nCMD [\"node\", \"dist/server.js\"]\n"
+	n := 4
+	for i := 0; n+5 < lines; i++ {
+		switch i % 4 {
+		case 0:
+			fmt.Fprintf(&b, "LABEL com.example.build.step%d=\"value %d\"\n", i, i)
+		case 1:
+			fmt.Fprintf(&b, "ENV FEATURE_FLAG_%d=on\n", i)
+		case 2:
+			fmt.Fprintf(&b, "# step %d: keep the tool set in sync with CI\n", i)
+		case 3:
+			fmt.Fprintf(&b, "RUN echo \"configure step %d\" > /tmp/step-%d.txt\n", i, i)
+		}
+		n++
+	}
+	b.WriteString(tail)
+	return b.Bytes()
+}
+
+// SingleStageSizes are SingleStage inputs of 10, 200 and 10,000 lines.
+func SingleStageSizes() []Size {
+	return []Size{
+		{Name: "small", Text: SingleStage(10)},
+		{Name: "medium", Text: SingleStage(200)},
+		{Name: "large", Text: SingleStage(LargeLines)},
+	}
+}

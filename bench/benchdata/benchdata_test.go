@@ -61,3 +61,17 @@ func TestFixturesParseCleanly(t *testing.T) {
 		}
 	}
 }
+
+func TestSingleStageSizes(t *testing.T) {
+	for _, s := range SingleStageSizes() {
+		f := dockerfile.Parse(s.Text)
+		if len(f.Errors) != 0 || len(f.Stages) != 1 {
+			t.Errorf("%s: %d errors, %d stages; want a clean single stage", s.Name, len(f.Errors), len(f.Stages))
+		}
+	}
+	for n, want := range map[int]int{10: 10, 200: 200, 10000: 10000} {
+		if got := countLines(SingleStage(n)); got != want {
+			t.Errorf("SingleStage(%d) has %d lines", n, got)
+		}
+	}
+}

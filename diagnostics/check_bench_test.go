@@ -1,0 +1,70 @@
+package diagnostics_test
+
+import (
+	"testing"
+
+	"github.com/msls-dev/msls/bench/benchdata"
+	"github.com/msls-dev/msls/diagnostics"
+	"github.com/msls-dev/msls/dockerfile"
+)
+
+func perLine(b *testing.B, lines int) {
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(lines), "ns/line")
+}
+
+// BenchmarkCheckBySize runs every rule (BuildKit's checks included) over an
+// already parsed file.
+func BenchmarkCheckBySize(b *testing.B) {
+	for _, s := range benchdata.MustAll(b) {
+		f := dockerfile.Parse(s.Text)
+		b.Run(s.Name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				diagnostics.Check(f)
+			}
+			perLine(b, s.Lines())
+		})
+	}
+}
+
+// BenchmarkParseAndCheckBySize is what a new document version costs before
+// encoding: the "10,000-line file fully diagnosed in < 100 ms" is the
+// large case.
+func BenchmarkParseAndCheckBySize(b *testing.B) {
+	for _, s := range benchdata.MustAll(b) {
+		b.Run(s.Name, func(b *testing.B) {
+			b.SetBytes(int64(len(s.Text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				diagnostics.Check(dockerfile.Parse(s.Text))
+			}
+			perLine(b, s.Lines())
+		})
+	}
+}
+
+// BenchmarkRule runs each msls rule alone, and BuildKit's checks as one, on
+// the medium and large files, to find the rule that dominates.
+func BenchmarkRule(b *testing.B) {
+	sizes := benchdata.MustAll(b)[1:]
+	for _, s := range sizes {
+		f := dockerfile.Parse(s.Text)
+		for _, r := range diagnostics.Rules() {
+			if r.Check == nil {
+				continue
+			}
+			b.Run(s.Name+"/"+r.Code, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					r.Check(f)
+				}
+			})
+		}
+		b.Run(s.Name+"/BuildKit", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				diagnostics.BuildKitFindings(f)
+			}
+		})
+	}
+}
