@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
@@ -543,7 +544,9 @@ func parseCommand(node *parser.Node) (cmd any, err error) {
 			err = fmt.Errorf("BuildKit could not parse the instruction: %v", r)
 		}
 	}()
-	return instructions.ParseInstruction(node)
+	// A silent linter, not nil: BuildKit merges `# check=` comments above the
+	// instruction into the linter and dereferences a nil one.
+	return instructions.ParseInstructionWithLinter(node, linter.New(&linter.Config{}))
 }
 
 // parseOne runs BuildKit's parser on the source of a single instruction.
