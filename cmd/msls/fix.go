@@ -1,0 +1,124 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/msls-dev/msls/codeactions"
+	"github.com/msls-dev/msls/diagnostics"
+	"github.com/msls-dev/msls/dockerfile"
+)
+
+func init() {
+	registerCommand(command{name: "fix", summary: "apply safe quick fixes (and --split): print a diff, or --write", run: runFix})
+}
+
+// runFix is `msls fix [--split] [--write] [--fail-level L] PATH...`. It
+// applies every safe quick fix (and, with --split, the multi-stage split
+// refactor first), then prints a unified diff or writes the files. Exit
+// status as `msls check`, judged on the fixed text: 0 when nothing at or
+// above --fail-level remains, 1 when something does, 2 on usage or I/O
+// errors.
+func runFix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("msls fix", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	write := fs.Bool("write", false, "write the fixed files in place (for -, print the fixed text)")
+	split := fs.Bool("split", false, "also split single-stage Dockerfiles into deps -> builder -> runner stages")
+	failLevel := fs.String("fail-level", "warning", "exit 1 when a remaining finding is at least this severe: error, warning, info, hint or none")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: msls fix [--split] [--write] PATH...\n\n"+
+			"Applies msls's safe quick fixes (files, directories searched for Dockerfiles, or - for stdin).\n"+
+			"Without --write, prints a unified diff of the changes.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	threshold, ok := parseFailLevel(*failLevel)
+	if !ok {
+		fmt.Fprintf(stderr, "msls fix: unknown --fail-level %q\n", *failLevel)
+		return 2
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "msls fix: no paths given (use - for stdin)")
+		return 2
+	}
+	files, err := collectDockerfiles(fs.Args())
+	if err != nil {
+		fmt.Fprintf(stderr, "msls fix: %v\n", err)
+		return 2
+	}
+	status := 0
+	for _, path := range files {
+		var text []byte
+		var ctx codeactions.Context
+		if path == "-" {
+			text, err = io.ReadAll(stdin)
+		} else {
+			text, err = os.ReadFile(path)
+			ctx = codeactions.NewDirContext(filepath.Dir(path))
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "msls fix: %v\n", err)
+			return 2
+		}
+		fixed := fixText(text, ctx, *split)
+		switch {
+		case *write && path == "-":
+			if _, err := stdout.Write(fixed); err != nil {
+				return 2
+			}
+		case *write:
+			if string(fixed) != string(text) {
+				if err := writeKeepingMode(path, fixed); err != nil {
+					fmt.Fprintf(stderr, "msls fix: %v\n", err)
+					return 2
+				}
+			}
+		default:
+			name := path
+			if name == "-" {
+				name = "<stdin>"
+			}
+			fmt.Fprint(stdout, codeactions.UnifiedDiff("a/"+name, "b/"+name, text, fixed))
+		}
+		for _, fd := range diagnostics.Check(dockerfile.Parse(fixed)) {
+			if fd.Severity >= diagnostics.SeverityError && fd.Severity <= threshold {
+				status = 1
+			}
+		}
+	}
+	return status
+}
+
+// fixText runs the split (when asked and offered) and then the safe fixes.
+func fixText(text []byte, ctx codeactions.Context, split bool) []byte {
+	if split {
+		if ed, ok := codeactions.Split(dockerfile.Parse(text), ctx); ok {
+			if out, err := codeactions.Apply(text, []dockerfile.Edit{ed}); err == nil {
+				text = out
+			}
+		}
+	}
+	out, _ := codeactions.FixAllText(text, ctx, nil)
+	return out
+}
+
+func writeKeepingMode(path string, data []byte) error {
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm()
+	}
+	tmp := path + ".msls-fix.tmp"
+	if err := os.WriteFile(tmp, data, mode); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
