@@ -1,0 +1,348 @@
+// Package config reads msls's rule configuration, the same for the server
+// and the CLI: per-rule enable/disable and severity overrides, plus a switch
+// for BuildKit's checks and for inline suppression comments.
+//
+// The format is one object, written as YAML in `.msls.yaml` (found from the
+// Dockerfile's directory upward) or as JSON in the LSP
+// initializationOptions / workspace settings (section "msls"):
+//
+//	rules:
+//	  CacheBustingCopy: error        # a severity: error, warning, info, hint
+//	  SingleStageBuild: off          # off/false disables, on/true enables
+//	  RootFinalStage: {severity: warning, enabled: true}
+//	buildkit: true                   # run BuildKit's build checks (default true)
+//	inlineSuppression: true          # honour `# msls ignore=` etc. (default true)
+//
+// Rule codes are checked against the diagnostics registry: an unknown code is
+// an error with a suggestion, so a typo never silently does nothing.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/msls-dev/msls/diagnostics"
+	"go.yaml.in/yaml/v3"
+)
+
+// FileNames are the configuration files looked for, in order, in each directory.
+var FileNames = []string{".msls.yaml", ".msls.yml"}
+
+// Rule is the setting of one rule. Nil fields keep the default.
+type Rule struct {
+	Enabled  *bool
+	Severity *diagnostics.Severity
+}
+
+// Config is a parsed configuration. The zero value (or nil) is the default.
+type Config struct {
+	Rules             map[string]Rule
+	BuildKit          *bool
+	InlineSuppression *bool
+	// Source names where the configuration came from (a path, or
+	// "initializationOptions"), for messages.
+	Source string
+}
+
+// Error is an invalid configuration.
+type Error struct {
+	Source string
+	Msg    string
+}
+
+func (e *Error) Error() string {
+	if e.Source == "" {
+		return "invalid msls configuration: " + e.Msg
+	}
+	return fmt.Sprintf("invalid msls configuration in %s: %s", e.Source, e.Msg)
+}
+
+// Parse reads a configuration from YAML (JSON is YAML too). source is used
+// in error messages. Empty input is the default configuration.
+func Parse(data []byte, source string) (*Config, error) {
+	var raw any
+	if err := yaml.Unmarshal(data, &raw); err != nil {
+		msg := err.Error()
+		msg = strings.TrimPrefix(msg, "yaml: ")
+		return nil, &Error{source, msg}
+	}
+	return FromValue(raw, source)
+}
+
+// FromValue interprets an already decoded value (map[string]any from JSON or
+// YAML). A top-level "msls" key is unwrapped, so settings objects of the form
+// {"msls": {...}} are accepted as well.
+func FromValue(raw any, source string) (*Config, error) {
+	c := &Config{Source: source}
+	if raw == nil {
+		return c, nil
+	}
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return nil, &Error{source, fmt.Sprintf("expected a mapping at the top level, found %s", kind(raw))}
+	}
+	if inner, ok := m["msls"]; ok && len(m) == 1 {
+		return FromValue(inner, source)
+	}
+	keys := sortedKeys(m)
+	for _, k := range keys {
+		v := m[k]
+		switch k {
+		case "rules":
+			if v == nil {
+				continue
+			}
+			rm, ok := v.(map[string]any)
+			if !ok {
+				return nil, &Error{source, fmt.Sprintf("rules: expected a mapping of rule codes, found %s", kind(v))}
+			}
+			c.Rules = map[string]Rule{}
+			for _, code := range sortedKeys(rm) {
+				if diagnostics.RuleByCode(code) == nil {
+					return nil, &Error{source, unknownRule(code)}
+				}
+				r, err := parseRule(rm[code])
+				if err != nil {
+					return nil, &Error{source, fmt.Sprintf("rules.%s: %v", code, err)}
+				}
+				c.Rules[code] = r
+			}
+		case "buildkit", "inlineSuppression":
+			b, ok := v.(bool)
+			if !ok {
+				return nil, &Error{source, fmt.Sprintf("%s: expected true or false, found %s", k, kind(v))}
+			}
+			if k == "buildkit" {
+				c.BuildKit = &b
+			} else {
+				c.InlineSuppression = &b
+			}
+		default:
+			if k == "format" || k == "formatting" || strings.HasPrefix(k, "x-") {
+				continue // other features' settings share the object
+			}
+			return nil, &Error{source, fmt.Sprintf("unknown key %q (known: rules, buildkit, inlineSuppression)", k)}
+		}
+	}
+	return c, nil
+}
+
+func parseRule(v any) (Rule, error) {
+	t, f := true, false
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return Rule{Enabled: &t}, nil
+		}
+		return Rule{Enabled: &f}, nil
+	case string:
+		switch strings.ToLower(x) {
+		case "off", "false", "disable", "disabled", "ignore":
+			return Rule{Enabled: &f}, nil
+		case "on", "true", "enable", "enabled":
+			return Rule{Enabled: &t}, nil
+		}
+		s, err := ParseSeverity(x)
+		if err != nil {
+			return Rule{}, err
+		}
+		return Rule{Enabled: &t, Severity: &s}, nil
+	case map[string]any:
+		var r Rule
+		for _, k := range sortedKeys(x) {
+			switch k {
+			case "enabled":
+				b, ok := x[k].(bool)
+				if !ok {
+					return Rule{}, fmt.Errorf("enabled: expected true or false, found %s", kind(x[k]))
+				}
+				r.Enabled = &b
+			case "severity":
+				str, ok := x[k].(string)
+				if !ok {
+					return Rule{}, fmt.Errorf("severity: expected error, warning, info or hint, found %s", kind(x[k]))
+				}
+				s, err := ParseSeverity(str)
+				if err != nil {
+					return Rule{}, err
+				}
+				r.Severity = &s
+			default:
+				return Rule{}, fmt.Errorf("unknown key %q (known: enabled, severity)", k)
+			}
+		}
+		return r, nil
+	}
+	return Rule{}, fmt.Errorf("expected off, on, a severity or {enabled, severity}, found %s", kind(v))
+}
+
+// ParseSeverity reads error, warning, info/information or hint.
+func ParseSeverity(s string) (diagnostics.Severity, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "error":
+		return diagnostics.SeverityError, nil
+	case "warning", "warn":
+		return diagnostics.SeverityWarning, nil
+	case "info", "information":
+		return diagnostics.SeverityInformation, nil
+	case "hint":
+		return diagnostics.SeverityHint, nil
+	}
+	return 0, fmt.Errorf("unknown severity %q (want error, warning, info or hint)", s)
+}
+
+func unknownRule(code string) string {
+	best, bestD := "", 4
+	for _, r := range diagnostics.Rules() {
+		if d := distance(strings.ToLower(code), strings.ToLower(r.Code)); d < bestD {
+			best, bestD = r.Code, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf("unknown rule %q (did you mean %q?)", code, best)
+	}
+	return fmt.Sprintf("unknown rule %q (see `msls rules` or docs/rules/)", code)
+}
+
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+func kind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "nothing"
+	case bool:
+		return "a boolean"
+	case string:
+		return "a string"
+	case int, int64, float64, uint64:
+		return "a number"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a mapping"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Load reads and parses a configuration file.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{path, err.Error()}
+	}
+	return Parse(data, path)
+}
+
+// Find looks for a configuration file in dir and its parents and returns its
+// path, or "" when there is none.
+func Find(dir string) string {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for {
+		for _, n := range FileNames {
+			p := filepath.Join(dir, n)
+			if st, err := os.Stat(p); err == nil && !st.IsDir() {
+				return p
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// Merge overlays over on base (either may be nil): every setting over makes
+// wins, rule by rule.
+func Merge(base, over *Config) *Config {
+	if base == nil {
+		return over
+	}
+	if over == nil {
+		return base
+	}
+	out := &Config{Rules: map[string]Rule{}, BuildKit: base.BuildKit, InlineSuppression: base.InlineSuppression, Source: over.Source}
+	for k, v := range base.Rules {
+		out.Rules[k] = v
+	}
+	for k, v := range over.Rules {
+		r := out.Rules[k]
+		if v.Enabled != nil {
+			r.Enabled = v.Enabled
+		}
+		if v.Severity != nil {
+			r.Severity = v.Severity
+		}
+		out.Rules[k] = r
+	}
+	if over.BuildKit != nil {
+		out.BuildKit = over.BuildKit
+	}
+	if over.InlineSuppression != nil {
+		out.InlineSuppression = over.InlineSuppression
+	}
+	return out
+}
+
+// Options turns the configuration into diagnostics options (nil for the default).
+func (c *Config) Options() *diagnostics.Options {
+	if c == nil {
+		return nil
+	}
+	o := &diagnostics.Options{Disabled: map[string]bool{}, Severity: map[string]diagnostics.Severity{}}
+	for code, r := range c.Rules {
+		if r.Enabled != nil && !*r.Enabled {
+			o.Disabled[code] = true
+		}
+		if r.Severity != nil {
+			o.Severity[code] = *r.Severity
+		}
+	}
+	if c.BuildKit != nil && !*c.BuildKit {
+		o.NoBuildKit = true
+	}
+	if c.InlineSuppression != nil && !*c.InlineSuppression {
+		o.NoInlineSuppression = true
+	}
+	return o
+}
+
+// IsConfigError reports whether err is an invalid-configuration error.
+func IsConfigError(err error) bool {
+	var e *Error
+	return errors.As(err, &e)
+}
