@@ -28,8 +28,8 @@ func TestParseYAMLAndJSON(t *testing.T) {
 
 func TestInvalid(t *testing.T) {
 	cases := map[string]string{
-		"rules:\n  CacheBustinCopy: off\n":    `unknown rule "CacheBustinCopy" (did you mean "CacheBustingCopy"?)`,
-		"rules:\n  RootFinalStage: loud\n":    `rules.RootFinalStage: unknown severity "loud"`,
+		"rules:\n  CacheBustinCopy: off\n":   `unknown rule "CacheBustinCopy" (did you mean "CacheBustingCopy"?)`,
+		"rules:\n  RootFinalStage: loud\n":   `rules.RootFinalStage: unknown severity "loud"`,
 		"rulez: {}\n":                        `unknown key "rulez"`,
 		"buildkit: maybe\n":                  "buildkit: expected true or false",
 		"- a\n- b\n":                         "expected a mapping at the top level",
