@@ -110,6 +110,9 @@ func (s *Server) Run(in io.Reader, out io.Writer) int {
 		if err != nil {
 			if errors.Is(err, errBadFrame) {
 				s.log.Warn("skipped a frame", zap.Error(err))
+				// The id is unknowable, so tell the client with id null, as
+				// JSON-RPC does for bodies that do not parse.
+				s.replyError(nullID, Errorf(CodeParseError, "%v", err))
 				continue
 			}
 			if err != io.EOF {
@@ -135,8 +138,10 @@ func (s *Server) handleFrame(ctx context.Context, body []byte) (exit bool) {
 	var msg message
 	trimmed := bytes.TrimSpace(body)
 	if err := json.Unmarshal(trimmed, &msg); err != nil {
-		if len(trimmed) > 0 && trimmed[0] == '{' && json.Valid(trimmed) {
-			// Valid JSON with fields of the wrong type (e.g. a numeric method).
+		if json.Valid(trimmed) {
+			// Valid JSON but not a message: a batch (LSP has none), a scalar,
+			// or fields of the wrong type (e.g. a numeric method).
+			s.log.Warn("invalid message", zap.Error(err), zap.ByteString("body", clip(body)))
 			s.replyError(nullIDFor(trimmed), Errorf(CodeInvalidRequest, "invalid request: %v", err))
 			return false
 		}

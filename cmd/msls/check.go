@@ -126,7 +126,6 @@ func parseCheckArgs(args []string, stderr io.Writer) (*checkRun, error) {
 		return diagnostics.Check(f), nil
 	}}
 	fs := flag.NewFlagSet("msls check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.StringVar(&run.Format, "format", "text", "output format: "+strings.Join(formatNames(), ", "))
 	fs.StringVar(&run.FailLevel, "fail-level", "warning", "exit 1 when a finding is at least this severe: error, warning, info, hint or none")
 	for _, e := range checkExtensions {
@@ -134,7 +133,10 @@ func parseCheckArgs(args []string, stderr io.Writer) (*checkRun, error) {
 			e.Flags(fs)
 		}
 	}
-	fs.Usage = func() {
+	// flag would print the whole usage on every error; errors get one line.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	printUsage := func() {
 		fmt.Fprintf(stderr, `Usage: msls check [flags] PATH...
 
 Lint Dockerfiles. A directory means every Dockerfile, *.Dockerfile,
@@ -144,6 +146,7 @@ Exit status: 0 nothing at or above --fail-level, 1 something was found,
 
 Flags:
 `)
+		fs.SetOutput(stderr)
 		fs.PrintDefaults()
 	}
 	// Flags may come after paths (`msls check . --format json`).
@@ -151,6 +154,7 @@ Flags:
 	for {
 		if err := fs.Parse(rest); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				printUsage()
 				return nil, err
 			}
 			return nil, usageError{strings.TrimSpace(firstLine(err.Error()))}

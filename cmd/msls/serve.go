@@ -19,20 +19,21 @@ func init() {
 
 func serve(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("msls serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	level := fs.String("log-level", envOr("MSLS_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env MSLS_LOG_LEVEL)")
 	logFile := fs.String("log-file", os.Getenv("MSLS_LOG_FILE"), "append logs to this file instead of stderr (env MSLS_LOG_FILE)")
 	// Flags language clients pass by convention; stdio is the only transport.
 	fs.Bool("stdio", true, "use stdin/stdout (the only transport)")
 	fs.String("clientProcessId", "", "ignored; accepted for vscode-languageclient")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: msls [serve] [flags]\n\nSpeak the Language Server Protocol on stdin/stdout.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
+			fmt.Fprintf(stderr, "Usage: msls [serve] [flags]\n\nSpeak the Language Server Protocol on stdin/stdout.\n\nFlags:\n")
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
 			return 0
 		}
+		fmt.Fprintf(stderr, "msls serve: %v\n", err)
 		return 2
 	}
 	if fs.NArg() > 0 {
@@ -50,6 +51,9 @@ func serve(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// stray debug print) would corrupt it, so it goes to stderr instead.
 	if stdout == os.Stdout {
 		os.Stdout = os.Stderr
+	}
+	if os.Getenv("MSLS_TEST_HOOKS") == "1" {
+		server.EnableTestHooks()
 	}
 	srv := server.New(server.Options{Name: "msls", Version: versionString(), Logger: log})
 	log.Info("msls starting", zap.String("version", versionString()), zap.Int("pid", os.Getpid()))
