@@ -58,14 +58,14 @@ func TestCorpusRoundTrip(t *testing.T) {
 					changed++
 				}
 			}
-			out := Format(f, opt)
-			if !bytes.Equal(out, raw) {
+			// The safety net must have nothing to do (checked for the
+			// default options: it costs one more parse per file).
+			if oi == 0 && !bytes.Equal(Format(f, opt), raw) {
 				fellBack++
 				t.Errorf("%s (options %+v): safety net changed the output", name, opt)
 			}
-			again := Format(dockerfile.Parse(out), opt)
-			if !bytes.Equal(again, out) {
-				t.Errorf("%s (options %+v): not idempotent:\n%s", name, opt, Unified(name, out, again))
+			if again := render(dockerfile.Parse(raw), opt, map[int]bool{}); len(again) != 0 {
+				t.Errorf("%s (options %+v): not idempotent:\n%s", name, opt, Unified(name, raw, Apply(raw, again)))
 			}
 		}
 	}

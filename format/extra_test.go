@@ -1,6 +1,7 @@
 package format
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -114,5 +115,20 @@ func TestBadInputNeverPanics(t *testing.T) {
 		if again := Format(dockerfile.Parse(out), Options{}); string(again) != string(out) {
 			t.Errorf("%q: not idempotent: %q then %q", src, out, again)
 		}
+	}
+}
+
+func BenchmarkFormat(b *testing.B) {
+	for _, name := range []string{"small-10", "multistage-198"} {
+		src, err := os.ReadFile("../testdata/bench/" + name + ".Dockerfile")
+		if err != nil {
+			b.Skip("benchmark fixtures missing")
+		}
+		f := dockerfile.Parse(src)
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				Edits(f, Options{})
+			}
+		})
 	}
 }
