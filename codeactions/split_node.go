@@ -587,8 +587,11 @@ func (a *analysis) rewriteStart(s *stageText, execForm string) {
 		kw := strings.ToUpper(firstWord(lastLine(s.lines[i])))
 		if kw == "CMD" {
 			pre := ""
-			if j := strings.LastIndex(s.lines[i], "\n"); j >= 0 {
-				pre = s.lines[i][:j+1]
+			for _, l := range strings.SplitAfter(s.lines[i], "\n") {
+				if !strings.HasPrefix(strings.TrimSpace(l), "#") {
+					break
+				}
+				pre += l
 			}
 			s.lines[i] = pre + "CMD " + execForm
 			replaced = true
