@@ -7,5 +7,5 @@ import "github.com/msls-dev/msls/diagnostics"
 // workspace settings, .msls.yaml) plugs in here. It runs at most once per
 // snapshot, off the read loop, and must not modify snap.
 func (s *Server) computeFindings(snap *Snapshot) []diagnostics.Finding {
-	return diagnostics.Check(snap.File())
+	return diagnostics.CheckWith(snap.File(), s.ruleOptions(snap))
 }

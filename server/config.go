@@ -1,0 +1,199 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/msls-dev/msls/config"
+	"github.com/msls-dev/msls/diagnostics"
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+)
+
+// Rule configuration in the server, the same as the CLI's: client settings
+// (initializationOptions, workspace/didChangeConfiguration, and the client's
+// workspace/configuration section "msls" when it supports it) overlaid by the
+// .msls.yaml found from the document's directory upward, so that the editor
+// shows what `msls check` in CI reports. An invalid configuration is
+// announced with window/showMessage (once per distinct message) and the
+// defaults (or the last valid settings) are kept.
+
+type ruleConfig struct {
+	mu       sync.Mutex
+	loaded   bool           // initializationOptions read
+	settings *config.Config // from the client
+	files    map[string]fileConfig
+	shown    map[string]bool
+}
+
+type fileConfig struct {
+	mod  time.Time
+	size int64
+	cfg  *config.Config
+	err  error
+}
+
+var ruleConfigs sync.Map // *Server -> *ruleConfig
+
+func (s *Server) ruleConfig() *ruleConfig {
+	if rc, ok := ruleConfigs.Load(s); ok {
+		return rc.(*ruleConfig)
+	}
+	rc, _ := ruleConfigs.LoadOrStore(s, &ruleConfig{files: map[string]fileConfig{}, shown: map[string]bool{}})
+	return rc.(*ruleConfig)
+}
+
+func init() {
+	registerNotification("workspace/didChangeConfiguration", didChangeConfiguration)
+	registerNotification("initialized", func(ctx context.Context, s *Server, _ json.RawMessage) error {
+		if caps := s.ClientCapabilities(); caps.Workspace != nil && caps.Workspace.Configuration {
+			go s.pullConfiguration()
+		}
+		return nil
+	})
+}
+
+// ruleOptions is the configuration that applies to a document.
+func (s *Server) ruleOptions(snap *Snapshot) *diagnostics.Options {
+	rc := s.ruleConfig()
+	rc.mu.Lock()
+	if !rc.loaded {
+		rc.loaded = true
+		if raw := s.InitializationOptions(); len(raw) > 0 {
+			rc.setSettings(s, raw, "initializationOptions")
+		}
+	}
+	settings := rc.settings
+	rc.mu.Unlock()
+
+	var fileCfg *config.Config
+	if dir := docDir(snap.URI); dir != "" {
+		if p := config.Find(dir); p != "" {
+			fileCfg = rc.file(s, p)
+		}
+	}
+	c := config.Merge(settings, fileCfg)
+	return c.Options()
+}
+
+// file loads (or reuses) a configuration file; an invalid one is reported
+// once and ignored.
+func (rc *ruleConfig) file(s *Server, p string) *config.Config {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if fc, ok := rc.files[p]; ok && fc.mod.Equal(st.ModTime()) && fc.size == st.Size() {
+		return fc.cfg
+	}
+	c, err := config.Load(p)
+	rc.files[p] = fileConfig{mod: st.ModTime(), size: st.Size(), cfg: c, err: err}
+	if err != nil {
+		rc.report(s, err)
+		return nil
+	}
+	return c
+}
+
+// setSettings parses client settings; callers hold rc.mu.
+func (rc *ruleConfig) setSettings(s *Server, raw json.RawMessage, source string) bool {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		rc.report(s, &config.Error{Source: source, Msg: err.Error()})
+		return false
+	}
+	if m, ok := v.(map[string]any); ok {
+		// initializationOptions may carry other features' settings next to
+		// ours; only the rule keys (or an "msls" section) concern us here.
+		if inner, ok := m["msls"]; ok {
+			v = inner
+		} else {
+			keep := map[string]any{}
+			for _, k := range []string{"rules", "buildkit", "inlineSuppression"} {
+				if x, ok := m[k]; ok {
+					keep[k] = x
+				}
+			}
+			v = keep
+		}
+	}
+	c, err := config.FromValue(v, source)
+	if err != nil {
+		rc.report(s, err)
+		return false
+	}
+	rc.settings = c
+	return true
+}
+
+func (rc *ruleConfig) report(s *Server, err error) {
+	msg := err.Error() + " (using the defaults instead)"
+	if rc.shown[msg] {
+		return
+	}
+	rc.shown[msg] = true
+	s.Logger().Warn("invalid configuration", zap.Error(err))
+	go func() { _ = s.ShowMessage(protocol.MessageTypeError, "%s", msg) }()
+}
+
+func didChangeConfiguration(ctx context.Context, s *Server, raw json.RawMessage) error {
+	if caps := s.ClientCapabilities(); caps.Workspace != nil && caps.Workspace.Configuration {
+		// the client answers workspace/configuration: ask it, off the read loop
+		go s.pullConfiguration()
+		return nil
+	}
+	var p struct {
+		Settings json.RawMessage `json:"settings"`
+	}
+	if err := json.Unmarshal(raw, &p); err != nil || len(p.Settings) == 0 || string(p.Settings) == "null" {
+		return nil
+	}
+	rc := s.ruleConfig()
+	rc.mu.Lock()
+	rc.loaded = true
+	ok := rc.setSettings(s, p.Settings, "workspace settings")
+	rc.mu.Unlock()
+	if ok {
+		s.RefreshDiagnostics()
+	}
+	return nil
+}
+
+// pullConfiguration asks the client for the "msls" section.
+func (s *Server) pullConfiguration() {
+	ctx, cancel := context.WithTimeout(s.BaseContext(), 10*time.Second)
+	defer cancel()
+	res, err := s.Configuration(ctx, []protocol.ConfigurationItem{{Section: "msls"}})
+	if err != nil || len(res) == 0 || len(res[0]) == 0 || string(res[0]) == "null" {
+		return
+	}
+	rc := s.ruleConfig()
+	rc.mu.Lock()
+	rc.loaded = true
+	ok := rc.setSettings(s, json.RawMessage(`{"msls":`+string(res[0])+`}`), "workspace settings")
+	rc.mu.Unlock()
+	if ok {
+		s.RefreshDiagnostics()
+	}
+}
+
+// docDir is the directory of a file:// document, "" for other schemes.
+func docDir(uri protocol.DocumentURI) string {
+	u, err := url.Parse(string(uri))
+	if err != nil || u.Scheme != "file" {
+		return ""
+	}
+	p := u.Path
+	if len(p) >= 3 && p[0] == '/' && p[2] == ':' { // file:///C:/x on Windows
+		p = p[1:]
+	}
+	return filepath.Dir(filepath.FromSlash(strings.TrimSpace(p)))
+}
