@@ -47,6 +47,12 @@ func (fr *frameReader) Read() ([]byte, error) {
 			return nil, err
 		}
 		line = strings.TrimRight(line, "\r\n")
+		// A frame whose Content-Length was wrong leaves the tail of a body
+		// (which has no line break) glued to the next header line; cut it
+		// off, or every later frame would be lost the same way.
+		if i := indexContentLength(line); i > 0 {
+			line = line[i:]
+		}
 		if line == "" {
 			if !sawHeader {
 				// Blank lines between frames are harmless noise.
@@ -86,6 +92,29 @@ func (fr *frameReader) Read() ([]byte, error) {
 		return nil, io.ErrUnexpectedEOF
 	}
 	return body, nil
+}
+
+// indexContentLength finds "Content-Length:" (ASCII case-insensitive) in a
+// header line, or returns -1.
+func indexContentLength(line string) int {
+	const h = "content-length:"
+	for i := 0; i+len(h) <= len(line); i++ {
+		j := 0
+		for j < len(h) && lowerASCII(line[i+j]) == h[j] {
+			j++
+		}
+		if j == len(h) {
+			return i
+		}
+	}
+	return -1
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 func truncate(s string, n int) string {

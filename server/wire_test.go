@@ -67,3 +67,25 @@ func TestValidID(t *testing.T) {
 		}
 	}
 }
+
+// A Content-Length that is too short leaves the rest of the body, which has
+// no line break, glued to the next header; the frames after it must survive.
+func TestFrameReaderResyncAfterShortLength(t *testing.T) {
+	input := "Content-Length: 5\r\n\r\n{\"jsonrpc\":\"2.0\"}" +
+		"Content-Length: 2\r\n\r\n{}" +
+		"Content-Length: 4\r\n\r\nnull"
+	fr := newFrameReader(strings.NewReader(input))
+	var bodies []string
+	for {
+		b, err := fr.Read()
+		if err != nil && !errors.Is(err, errBadFrame) {
+			break
+		}
+		if err == nil {
+			bodies = append(bodies, string(b))
+		}
+	}
+	if got := strings.Join(bodies, " "); got != `{"jso {} null` {
+		t.Errorf("frames = %q, want the truncated one then both later frames", got)
+	}
+}
