@@ -1,6 +1,9 @@
 package diagnostics_test
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/msls-dev/msls/bench/benchdata"
@@ -43,6 +46,23 @@ func BenchmarkParseAndCheckBySize(b *testing.B) {
 	}
 }
 
+// BenchmarkParseAndCheckNoBuildKit is BenchmarkParseAndCheckBySize without
+// BuildKit's in-process lint pass: the gap between the two is what running
+// dockerfile2llb.DockerfileLint per version costs.
+func BenchmarkParseAndCheckNoBuildKit(b *testing.B) {
+	opts := &diagnostics.Options{NoBuildKit: true}
+	for _, s := range benchdata.MustAll(b) {
+		b.Run(s.Name, func(b *testing.B) {
+			b.SetBytes(int64(len(s.Text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				diagnostics.CheckWith(dockerfile.Parse(s.Text), opts)
+			}
+			perLine(b, s.Lines())
+		})
+	}
+}
+
 // BenchmarkRule runs each msls rule alone, and BuildKit's checks as one, on
 // the medium and large files, to find the rule that dominates.
 func BenchmarkRule(b *testing.B) {
@@ -67,4 +87,42 @@ func BenchmarkRule(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkCorpus parses and checks every file of the shared corpus (set
+// MSLS_CORPUS, or keep it at ../shared/corpus beside the module); one op is
+// the whole corpus, single-threaded. It skips when the corpus is absent.
+func BenchmarkCorpus(b *testing.B) {
+	files := corpusFiles(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, text := range files {
+			diagnostics.Check(dockerfile.Parse(text))
+		}
+	}
+	b.ReportMetric(float64(len(files)), "files")
+}
+
+func corpusFiles(b *testing.B) [][]byte {
+	dir := os.Getenv("MSLS_CORPUS")
+	if dir == "" {
+		root, err := benchdata.ModuleRoot()
+		if err != nil {
+			b.Skip(err)
+		}
+		dir = filepath.Join(root, "..", "shared", "corpus", "files")
+	}
+	var files [][]byte
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if text, err := os.ReadFile(path); err == nil {
+				files = append(files, text)
+			}
+		}
+		return nil
+	})
+	if len(files) == 0 {
+		b.Skipf("no corpus at %s (set MSLS_CORPUS)", dir)
+	}
+	return files
 }
