@@ -194,6 +194,10 @@ func TestRunAgainstFakeServers(t *testing.T) {
 	if bs.Incremental || bs.Versioned || len(bs.Errors) != 0 {
 		t.Errorf("server b: %+v", bs)
 	}
+	// A full-sync server gets both halves of the alternating edits as full text.
+	if n := bs.Metrics[mChangeFull].N; n != 12 {
+		t.Errorf("server b: %d full-text samples, want 12", n)
+	}
 	for _, m := range []string{mChangeIncr, mBurst} {
 		if _, ok := bs.Metrics[m]; ok {
 			t.Errorf("server b: %s measured for a full-sync, unversioned server", m)
