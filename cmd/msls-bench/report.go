@@ -157,6 +157,7 @@ var columnTitle = map[string]string{
 	mChangeIncr:  "didChange incr",
 	mBurst:       "burst→last diags",
 	mCompletion:  "completion",
+	mEditCPU:     "CPU/edit",
 	mPeakRSS:     "peak RSS",
 	mPeakRSSDocs: "peak RSS (docs)",
 }

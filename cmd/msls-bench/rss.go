@@ -86,3 +86,58 @@ func descendants(pid int) []int {
 	}
 	return out
 }
+
+// treeCPU is the CPU time (user+system, in milliseconds) that pid and its
+// descendants have used so far, summed over their threads from
+// /proc/<pid>/task/*/schedstat (nanoseconds). Unlike latencies it hardly
+// moves when other work shares the machine, so it compares servers fairly on
+// a busy host. It falls back to /proc/<pid>/stat clock ticks.
+func treeCPU(pid int) (float64, error) {
+	total, err := procCPU(pid)
+	if err != nil {
+		return 0, err
+	}
+	for _, child := range descendants(pid) {
+		if ms, err := procCPU(child); err == nil {
+			total += ms
+		}
+	}
+	return total, nil
+}
+
+func procCPU(pid int) (float64, error) {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	ns, ok := 0.0, false
+	for _, t := range tasks {
+		b, err := os.ReadFile(t)
+		if err != nil {
+			continue
+		}
+		fields := strings.Fields(string(b))
+		if len(fields) == 0 {
+			continue
+		}
+		v, err := strconv.ParseFloat(fields[0], 64)
+		if err != nil {
+			continue
+		}
+		ns += v
+		ok = true
+	}
+	if ok {
+		return ns / 1e6, nil
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	fields := strings.Fields(s[i+1:])
+	if i < 0 || len(fields) < 13 {
+		return 0, fmt.Errorf("short /proc/%d/stat", pid)
+	}
+	ut, _ := strconv.ParseFloat(fields[11], 64)
+	st, _ := strconv.ParseFloat(fields[12], 64)
+	return (ut + st) * 10, nil // USER_HZ is 100 on Linux
+}

@@ -19,10 +19,11 @@ const (
 	mCompletion  = "completion_ms"
 	mPeakRSS     = "peak_rss_mb"
 	mPeakRSSDocs = "peak_rss_docs_mb"
+	mEditCPU     = "edit_cpu_ms"
 )
 
 // metricOrder is the order of columns in the table.
-var metricOrder = []string{mInitialize, mDidOpen, mChangeFull, mChangeIncr, mBurst, mCompletion, mPeakRSS, mPeakRSSDocs}
+var metricOrder = []string{mInitialize, mDidOpen, mChangeFull, mChangeIncr, mBurst, mCompletion, mEditCPU, mPeakRSS, mPeakRSSDocs}
 
 // plan is what every round does to every server; it is computed once so that
 // all servers see exactly the same bytes.
@@ -243,6 +244,7 @@ func runRound(argv []string, p *plan) (s sample) {
 		}
 		return pub.At.Sub(sent), nil
 	}
+	cpu0, cpuErr := treeCPU(c.pid())
 	// Full-text and incremental edits alternate, so a server that warms up
 	// (a JIT) during the round is measured alike in both modes. A server
 	// that only takes full text gets every edit as full text; its text stays
@@ -259,6 +261,11 @@ func runRound(argv []string, p *plan) (s sample) {
 		} else {
 			add(mChangeFull, d)
 		}
+	}
+
+	if cpu1, err := treeCPU(c.pid()); err == nil && cpuErr == nil && p.Edits > 0 {
+		// Server CPU per edit: robust to a busy machine, unlike latency.
+		s.Values[mEditCPU] = []float64{(cpu1 - cpu0) / float64(2*p.Edits)}
 	}
 
 	// A burst is a user typing faster than the server diagnoses: only the
