@@ -1,6 +1,8 @@
 package dockerfile_test
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -69,8 +71,11 @@ func FuzzParse(f *testing.F) {
 			file.StageAt(off)
 		}
 		for _, st := range file.Stages {
-			file.StageByName(st.Name)
-			file.StageByName(st.BaseImage)
+			for _, ref := range []string{st.Name, st.BaseImage, strings.ToUpper(st.Name), strings.ToLower(st.BaseImage), "0", "1"} {
+				if got, want := file.StageByName(ref), stageByNameLinear(file, ref); got != want {
+					t.Fatalf("StageByName(%q) = %v, want %v; input %q", ref, got, want, text)
+				}
+			}
 		}
 	})
 }
@@ -117,5 +122,46 @@ func TestParseCorpusSeeds(t *testing.T) {
 		if problems := corpustest.ModelProblems(dockerfile.Parse(b), 5); len(problems) > 0 {
 			t.Errorf("%s", strings.Join(problems, "\n"))
 		}
+	}
+}
+
+// stageByNameLinear is the specification of StageByName: the first stage
+// whose name matches case-insensitively (Unicode folding, as BuildKit), else a
+// numeric index.
+func stageByNameLinear(f *dockerfile.File, ref string) *dockerfile.Stage {
+	for _, s := range f.Stages {
+		if s.Name != "" && strings.EqualFold(s.Name, ref) {
+			return s
+		}
+	}
+	// BuildKit reads the index with strconv.Atoi, so leading zeros count.
+	if n, err := strconv.Atoi(ref); err == nil && n >= 0 && n < len(f.Stages) && ref[0] != '+' && len(ref) <= 9 {
+		return f.Stages[n]
+	}
+	return nil
+}
+
+// TestStageByNameIndex covers the lookups the index must get right: case,
+// duplicates (the first wins), indices, and non-ASCII names where Unicode
+// folding differs from ASCII lower-casing (the Kelvin sign folds to k).
+func TestStageByNameIndex(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&b, "FROM alpine AS Stage%d\n", i%250)
+	}
+	b.WriteString("FROM Stage7 AS last\n")
+	files := []string{b.String(), "FROM a AS \u212a\nFROM b AS k\n", "FROM a AS x\nFROM b AS \u017ftage\n", "FROM a\nFROM 0\n"}
+	for _, text := range files {
+		f := dockerfile.Parse([]byte(text))
+		refs := []string{"stage7", "STAGE249", "Stage250", "last", "LAST", "k", "K", "\u212a", "x", "stage", "STAGE", "\u017ftage", "0", "299", "300", "-1", "01", ""}
+		for _, ref := range refs {
+			if got, want := f.StageByName(ref), stageByNameLinear(f, ref); got != want {
+				t.Errorf("StageByName(%q) = %+v, want %+v", ref, got, want)
+			}
+		}
+	}
+	f := dockerfile.Parse([]byte(files[0]))
+	if last := f.FinalStage(); last.Parent != 7 {
+		t.Errorf("FROM Stage7: parent %d, want 7", last.Parent)
 	}
 }

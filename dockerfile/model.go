@@ -233,6 +233,12 @@ type File struct {
 	// GlobalArgs are the ARGs declared before the first FROM.
 	GlobalArgs []Var
 	Errors     []ParseError
+	// stageNames indexes named stages by ASCII-lower-cased name (the first
+	// stage of a name wins) so that StageByName is not linear: files with
+	// thousands of stages call it once per FROM and COPY --from. It is only
+	// used while every stage name is ASCII, where it agrees with EqualFold.
+	stageNames      map[string]*Stage
+	stageNamesASCII bool
 }
 
 // Directive returns the value of the named parser directive.
@@ -248,9 +254,15 @@ func (f *File) Directive(name string) (Directive, bool) {
 // StageByName finds a stage by name (case-insensitively, as BuildKit does) or
 // by numeric index.
 func (f *File) StageByName(ref string) *Stage {
-	for _, s := range f.Stages {
-		if s.Name != "" && strings.EqualFold(s.Name, ref) {
+	if f.stageNames != nil && f.stageNamesASCII && isASCII(ref) {
+		if s := f.stageNames[lowerASCII(ref)]; s != nil {
 			return s
+		}
+	} else {
+		for _, s := range f.Stages {
+			if s.Name != "" && strings.EqualFold(s.Name, ref) {
+				return s
+			}
 		}
 	}
 	if n, ok := atoi(ref); ok && n >= 0 && n < len(f.Stages) {
@@ -389,4 +401,45 @@ func atoi(s string) (int, bool) {
 		n = n*10 + int(c-'0')
 	}
 	return n, true
+}
+
+// indexStage records a stage just appended to f.Stages in f.stageNames.
+func (f *File) indexStage(st *Stage) {
+	if f.stageNames == nil {
+		f.stageNames, f.stageNamesASCII = map[string]*Stage{}, true
+	}
+	if st.Name == "" {
+		return
+	}
+	if !isASCII(st.Name) {
+		f.stageNamesASCII = false
+		return
+	}
+	if k := lowerASCII(st.Name); f.stageNames[k] == nil {
+		f.stageNames[k] = st
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }

@@ -599,6 +599,7 @@ func (p *parseState) buildStages() {
 				st.Parent = prev.Index
 			}
 			f.Stages = append(f.Stages, st)
+			f.indexStage(st)
 			cur = st
 		}
 		if cur == nil {

@@ -1,0 +1,512 @@
+package protocol_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/msls-dev/msls/dockerfile"
+)
+
+// mslsBin is the server binary under test, built once by TestMain.
+var mslsBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "msls-protocol-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	mslsBin = filepath.Join(dir, "msls")
+	args := []string{"build", "-o", mslsBin}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	args = append(args, "github.com/msls-dev/msls/cmd/msls")
+	build := exec.Command(goTool(), args...)
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building msls:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func goTool() string {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	return filepath.Join(runtime.GOROOT(), "bin", "go")
+}
+
+// answerTimeout bounds every wait for the server. It is a hang detector, not
+// a performance assertion: generous enough for -race on a loaded CI machine.
+const answerTimeout = 60 * time.Second
+
+type rpcError struct {
+	Code    int64  `json:"code"`
+	Message string `json:"message"`
+}
+
+type inMsg struct {
+	ID     json.RawMessage `json:"id"`
+	Method string          `json:"method"`
+	Params json.RawMessage `json:"params"`
+	Result json.RawMessage `json:"result"`
+	Error  *rpcError       `json:"error"`
+}
+
+type publish struct {
+	URI         string `json:"uri"`
+	Version     *int32 `json:"version"`
+	Diagnostics []struct {
+		Range struct {
+			Start struct{ Line, Character int } `json:"start"`
+			End   struct{ Line, Character int } `json:"end"`
+		} `json:"range"`
+		Severity int             `json:"severity"`
+		Code     json.RawMessage `json:"code"`
+		Source   string          `json:"source"`
+		Message  string          `json:"message"`
+	} `json:"diagnostics"`
+}
+
+// client drives one msls process over its stdin/stdout, as an editor does.
+type client struct {
+	t     *testing.T
+	cmd   *exec.Cmd
+	in    io.WriteCloser
+	wmu   sync.Mutex
+	exit  chan struct{} // closed when the process has exited
+	werr  error
+	errb  *lockedBuffer
+	ident int
+
+	mu       sync.Mutex
+	pending  map[string]chan inMsg
+	orphans  chan inMsg // responses nobody waits for (id null, or unknown id)
+	pubs     map[string][]publish
+	pubWake  chan struct{}
+	texts    map[string]map[int32]string // uri -> version -> text the client sent
+	latest   map[string]string           // uri -> the text after the last change sent
+	readDone chan struct{}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.b.Len() > 1<<20 {
+		return len(p), nil
+	}
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// start launches msls with test hooks on; it does not initialize.
+func start(t *testing.T) *client {
+	t.Helper()
+	cmd := exec.Command(mslsBin, "--log-level=debug")
+	cmd.Env = append(os.Environ(), "MSLS_TEST_HOOKS=1")
+	cmd.Dir = t.TempDir()
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &client{t: t, cmd: cmd, in: stdin, exit: make(chan struct{}), errb: &lockedBuffer{},
+		pending: map[string]chan inMsg{}, orphans: make(chan inMsg, 1000), pubs: map[string][]publish{},
+		pubWake: make(chan struct{}, 1), texts: map[string]map[int32]string{}, latest: map[string]string{}, readDone: make(chan struct{})}
+	cmd.Stderr = c.errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		c.werr = cmd.Wait()
+		close(c.exit)
+	}()
+	go c.readLoop(bufio.NewReaderSize(stdout, 1<<16))
+	t.Cleanup(func() {
+		c.in.Close()
+		select {
+		case <-c.exit:
+		case <-time.After(answerTimeout):
+			c.cmd.Process.Kill()
+			<-c.exit
+			t.Errorf("msls did not exit after its input closed")
+		}
+		if t.Failed() {
+			t.Logf("server stderr (tail):\n%s", tail(c.errb.String(), 4000))
+		}
+		if s := c.errb.String(); strings.Contains(s, "DATA RACE") || strings.Contains(s, "panic:") && !strings.Contains(s, "test hook panic") {
+			t.Errorf("server stderr reports a race or an unrecovered panic:\n%s", tail(s, 8000))
+		}
+	})
+	return c
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}
+
+// startInitialized launches msls and completes the initialize handshake.
+func startInitialized(t *testing.T) *client {
+	c := start(t)
+	root := "file://" + filepath.ToSlash(c.cmd.Dir)
+	res, e := c.request("initialize", map[string]any{
+		"processId": nil, "rootUri": root,
+		"capabilities": map[string]any{"textDocument": map[string]any{"publishDiagnostics": map[string]any{"versionSupport": true}}},
+		"workspaceFolders": []map[string]string{{"uri": root, "name": "ws"}},
+	})
+	if e != nil || len(res) == 0 {
+		t.Fatalf("initialize failed: %+v", e)
+	}
+	c.notify("initialized", map[string]any{})
+	return c
+}
+
+func (c *client) readLoop(r *bufio.Reader) {
+	defer close(c.readDone)
+	for {
+		body, err := readFrame(r)
+		if err != nil {
+			return
+		}
+		var m inMsg
+		if err := json.Unmarshal(body, &m); err != nil {
+			c.t.Errorf("server wrote a frame that is not JSON-RPC: %v: %q", err, clipS(string(body), 200))
+			continue
+		}
+		switch {
+		case m.Method != "" && m.ID != nil: // a request from the server
+			c.answerServerRequest(m)
+		case m.Method == "textDocument/publishDiagnostics":
+			var p publish
+			if err := json.Unmarshal(m.Params, &p); err != nil {
+				c.t.Errorf("bad publishDiagnostics: %v", err)
+				continue
+			}
+			c.mu.Lock()
+			c.pubs[p.URI] = append(c.pubs[p.URI], p)
+			c.mu.Unlock()
+			select {
+			case c.pubWake <- struct{}{}:
+			default:
+			}
+		case m.Method != "":
+			// window/logMessage and friends
+		default:
+			key := string(bytes.TrimSpace(m.ID))
+			c.mu.Lock()
+			ch := c.pending[key]
+			delete(c.pending, key)
+			c.mu.Unlock()
+			if ch != nil {
+				ch <- m
+			} else {
+				select {
+				case c.orphans <- m:
+				default:
+				}
+			}
+		}
+	}
+}
+
+func (c *client) answerServerRequest(m inMsg) {
+	var result any
+	if m.Method == "workspace/configuration" {
+		var p struct {
+			Items []json.RawMessage `json:"items"`
+		}
+		_ = json.Unmarshal(m.Params, &p)
+		result = make([]any, len(p.Items))
+	}
+	c.send(map[string]any{"jsonrpc": "2.0", "id": m.ID, "result": result})
+}
+
+func readFrame(r *bufio.Reader) ([]byte, error) {
+	n := -1
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return nil, err
+		}
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			break
+		}
+		if name, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(name, "Content-Length") {
+			n, err = strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	if n < 0 {
+		return nil, fmt.Errorf("frame without Content-Length")
+	}
+	body := make([]byte, n)
+	_, err := io.ReadFull(r, body)
+	return body, err
+}
+
+func clipS(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
+}
+
+// raw writes bytes to the server as they are.
+func (c *client) raw(b []byte) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if _, err := c.in.Write(b); err != nil {
+		c.t.Fatalf("writing to msls: %v (exited: %v)", err, c.exited())
+	}
+}
+
+func frame(body []byte) []byte {
+	return append([]byte("Content-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"), body...)
+}
+
+func (c *client) send(v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.raw(frame(b))
+}
+
+func (c *client) notify(method string, params any) {
+	c.send(map[string]any{"jsonrpc": "2.0", "method": method, "params": params})
+}
+
+// call sends a request whose body is built by the caller around the id it is
+// given, and waits for the response to that id.
+func (c *client) call(body func(id string) []byte) inMsg {
+	c.t.Helper()
+	c.mu.Lock()
+	c.ident++
+	id := strconv.Itoa(c.ident)
+	ch := make(chan inMsg, 1)
+	c.pending[id] = ch
+	c.mu.Unlock()
+	c.raw(frame(body(id)))
+	select {
+	case m := <-ch:
+		return m
+	case <-c.exit:
+		c.t.Fatalf("msls exited (%v) instead of answering request %s", c.werr, clipS(string(body(id)), 200))
+	case <-time.After(answerTimeout):
+		c.t.Fatalf("msls did not answer request %s within %v", clipS(string(body(id)), 200), answerTimeout)
+	}
+	return inMsg{}
+}
+
+// request sends a well-formed request and returns its result or error.
+func (c *client) request(method string, params any) (json.RawMessage, *rpcError) {
+	c.t.Helper()
+	p, err := json.Marshal(params)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	m := c.call(func(id string) []byte {
+		return []byte(`{"jsonrpc":"2.0","id":` + id + `,"method":` + strconv.Quote(method) + `,"params":` + string(p) + `}`)
+	})
+	return m.Result, m.Error
+}
+
+// requestRawParams sends a request whose params are given as raw JSON.
+func (c *client) requestRawParams(method, params string) inMsg {
+	c.t.Helper()
+	return c.call(func(id string) []byte {
+		b := `{"jsonrpc":"2.0","id":` + id + `,"method":` + strconv.Quote(method)
+		if params != "" {
+			b += `,"params":` + params
+		}
+		return []byte(b + "}")
+	})
+}
+
+// orphan waits for a response that no request of ours is waiting for (the
+// server's answer to a message whose id it could not read).
+func (c *client) orphan(what string) inMsg {
+	c.t.Helper()
+	select {
+	case m := <-c.orphans:
+		return m
+	case <-c.exit:
+		c.t.Fatalf("%s: msls exited (%v) instead of answering", what, c.werr)
+	case <-time.After(answerTimeout):
+		c.t.Fatalf("%s: no error reply within %v", what, answerTimeout)
+	}
+	return inMsg{}
+}
+
+// alive checks that the server still answers a request.
+func (c *client) alive(after string) {
+	c.t.Helper()
+	m := c.requestRawParams("msls/no-such-method", `{}`)
+	if m.Error == nil || m.Error.Code != -32601 {
+		c.t.Fatalf("after %s: unknown method answered %+v, want MethodNotFound", after, m)
+	}
+}
+
+func (c *client) exited() bool {
+	select {
+	case <-c.exit:
+		return true
+	default:
+		return false
+	}
+}
+
+func (c *client) open(uri, text string, version int32) {
+	c.remember(uri, version, text)
+	c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
+		"uri": uri, "languageId": "dockerfile", "version": version, "text": text}})
+}
+
+func (c *client) remember(uri string, version int32, text string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.texts[uri] == nil {
+		c.texts[uri] = map[int32]string{}
+	}
+	c.texts[uri][version] = text
+	c.latest[uri] = text
+}
+
+func (c *client) textOf(uri string, version int32) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.texts[uri][version]
+	return s, ok
+}
+
+type rng struct{ sl, sc, el, ec int }
+
+// change sends one didChange; a nil range replaces the whole text. The
+// client keeps its own copy of the text, edited as LSP says, to check the
+// ranges the server publishes.
+func (c *client) change(uri string, version int32, r *rng, text string) {
+	prev := c.latestText(uri)
+	ev := map[string]any{"text": text}
+	next := text
+	if r != nil {
+		ev["range"] = map[string]any{"start": map[string]int{"line": r.sl, "character": r.sc}, "end": map[string]int{"line": r.el, "character": r.ec}}
+		lines := dockerfile.NewLineIndex([]byte(prev))
+		s, _ := lines.Offset(dockerfile.Position{Line: r.sl, Character: r.sc})
+		e, _ := lines.Offset(dockerfile.Position{Line: r.el, Character: r.ec})
+		if e < s {
+			s, e = e, s
+		}
+		next = prev[:s] + text + prev[e:]
+	}
+	c.remember(uri, version, next)
+	c.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": uri, "version": version},
+		"contentChanges": []any{ev}})
+}
+
+func (c *client) latestText(uri string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.latest[uri]
+}
+
+// waitDiagnostics waits for a publishDiagnostics of uri at version and
+// returns it.
+func (c *client) waitDiagnostics(uri string, version int32) publish {
+	c.t.Helper()
+	deadline := time.After(answerTimeout)
+	for {
+		c.mu.Lock()
+		for _, p := range c.pubs[uri] {
+			if p.Version != nil && *p.Version == version {
+				c.mu.Unlock()
+				c.checkRanges(p)
+				return p
+			}
+		}
+		c.mu.Unlock()
+		select {
+		case <-c.pubWake:
+		case <-time.After(100 * time.Millisecond):
+		case <-c.exit:
+			c.t.Fatalf("msls exited (%v) before publishing diagnostics for %s v%d", c.werr, uri, version)
+		case <-deadline:
+			c.t.Fatalf("no diagnostics for %s version %d within %v", uri, version, answerTimeout)
+		}
+	}
+}
+
+func (c *client) published(uri string) []publish {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]publish(nil), c.pubs[uri]...)
+}
+
+// checkRanges asserts that every published range lies inside the text of
+// the version it was published for, in UTF-16 units.
+func (c *client) checkRanges(p publish) {
+	c.t.Helper()
+	if p.Version == nil {
+		return
+	}
+	text, ok := c.textOf(p.URI, *p.Version)
+	if !ok {
+		c.t.Errorf("diagnostics for %s version %d, a version the client never sent", p.URI, *p.Version)
+		return
+	}
+	lines := dockerfile.NewLineIndex([]byte(text))
+	for _, d := range p.Diagnostics {
+		for _, pos := range []struct{ Line, Character int }{d.Range.Start, d.Range.End} {
+			if pos.Line < 0 || pos.Line >= lines.LineCount() {
+				c.t.Errorf("diagnostic %q: line %d outside the document (%d lines)", d.Message, pos.Line, lines.LineCount())
+				continue
+			}
+			end := lines.Position(lines.LineEnd(pos.Line))
+			if pos.Character < 0 || pos.Character > end.Character {
+				c.t.Errorf("diagnostic %q: character %d outside line %d (length %d)", d.Message, pos.Character, pos.Line, end.Character)
+			}
+		}
+		if d.Range.Start.Line > d.Range.End.Line || d.Range.Start.Line == d.Range.End.Line && d.Range.Start.Character > d.Range.End.Character {
+			c.t.Errorf("diagnostic %q: reversed range %+v", d.Message, d.Range)
+		}
+		if strings.TrimSpace(d.Message) == "" {
+			c.t.Errorf("diagnostic without a message: %+v", d)
+		}
+	}
+}
