@@ -184,7 +184,7 @@ func startInitialized(t *testing.T) *client {
 	root := "file://" + filepath.ToSlash(c.cmd.Dir)
 	res, e := c.request("initialize", map[string]any{
 		"processId": nil, "rootUri": root,
-		"capabilities": map[string]any{"textDocument": map[string]any{"publishDiagnostics": map[string]any{"versionSupport": true}}},
+		"capabilities":     map[string]any{"textDocument": map[string]any{"publishDiagnostics": map[string]any{"versionSupport": true}}},
 		"workspaceFolders": []map[string]string{{"uri": root, "name": "ws"}},
 	})
 	if e != nil || len(res) == 0 {
