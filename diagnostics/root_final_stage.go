@@ -143,9 +143,20 @@ func checkRootFinalStage(f *dockerfile.File) []Finding {
 	if _, ok := nonRootDefault(base); ok {
 		return nil
 	}
+	if isWindowsImage(base) {
+		return nil // Windows containers have no root: ContainerUser/ContainerAdministrator
+	}
 	msg := fmt.Sprintf("The final stage runs as root: it sets no USER, and %s runs as root by default. Add a USER with an unprivileged user (e.g. USER 10001, or the image's own user such as `node`) after the steps that need root", base)
 	if strings.EqualFold(base, "scratch") {
 		msg = "The final stage runs as root (uid 0): it sets no USER and scratch has no users. Add `USER 65534:65534` (or any non-zero uid) before CMD/ENTRYPOINT"
 	}
 	return []Finding{{Message: msg, Span: firstLine(f, fin.From)}}
+}
+
+// isWindowsImage recognises Windows base images, whose user model (no uid 0,
+// ContainerUser vs ContainerAdministrator) this rule does not describe.
+func isWindowsImage(image string) bool {
+	repo, _ := splitImage(image)
+	return strings.HasPrefix(repo, "mcr.microsoft.com/windows") || strings.Contains(repo, "windows/") ||
+		strings.HasSuffix(repo, "-windows") || strings.Contains(repo, "nanoserver") || strings.Contains(repo, "servercore")
 }
