@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { evaluate } from './evaluate.mjs';
+
+const expect = {
+  serverSource: 'bundled',
+  diagnostics: { 'broken.Dockerfile': { codes: ['ParseError'], lines: { ParseError: 1 } } },
+  hover: { contains: ['deps'] },
+  completion: { labels: ['deps'], absent: ['builder'] },
+  codeActions: { titles: ['split'] },
+  configChange: { code: 'X' },
+};
+function good() {
+  return {
+    errors: [],
+    steps: {
+      extension: { installed: true, active: true, server: { command: '/x/msls', source: 'bundled' } },
+      'diagnostics:broken.Dockerfile': { languageId: 'dockerfile', diagnostics: [{ code: 'ParseError', line: 1, source: 'msls', message: 'm' }] },
+      hover: { hovers: ['stage deps'] },
+      completion: { labels: ['deps'] },
+      codeActions: { actions: [{ title: 'Split into stages', kind: 'refactor.rewrite' }] },
+      configChange: { before: true, goneAfterDisable: true, backAfterReset: true },
+    },
+  };
+}
+
+test('a report that has everything passes', () => {
+  const r = evaluate(good(), expect);
+  assert.deepEqual(r.failures, []);
+  assert.ok(r.checks > 8);
+});
+
+test('each missing piece is a named failure', () => {
+  const cases = [
+    [(r) => { r.steps.extension.server.source = 'path'; }, /server came from path/],
+    [(r) => { r.steps['diagnostics:broken.Dockerfile'].diagnostics = []; }, /no diagnostics at all/],
+    [(r) => { r.steps['diagnostics:broken.Dockerfile'].diagnostics[0].line = 0; }, /ParseError not on line 2/],
+    [(r) => { r.steps['diagnostics:broken.Dockerfile'].diagnostics[0].source = 'other'; }, /source other/],
+    [(r) => { r.steps['diagnostics:broken.Dockerfile'].languageId = 'plaintext'; }, /languageId plaintext/],
+    [(r) => { r.steps.hover.hovers = ['']; }, /hover: empty/],
+    [(r) => { r.steps.completion.labels = ['builder', 'deps']; }, /"builder" offered/],
+    [(r) => { r.steps.completion.labels = []; }, /no "deps"/],
+    [(r) => { r.steps.codeActions.actions = []; }, /none matches/],
+    [(r) => { r.steps.configChange.goneAfterDisable = false; }, /still reported/],
+    [(r) => { r.errors.push('boom'); }, /driver error: boom/],
+    [(r) => { delete r.steps.extension; }, /not installed/],
+  ];
+  for (const [mutate, want] of cases) {
+    const r = good();
+    mutate(r);
+    const { failures } = evaluate(r, expect);
+    assert.ok(failures.some((f) => want.test(f)), `${want}: got ${JSON.stringify(failures)}`);
+  }
+});
+
+test('a fatal report fails outright', () => {
+  assert.match(evaluate({ fatal: 'x' }, expect).failures[0], /no usable report: x/);
+  assert.equal(evaluate(null, expect).failures.length, 1);
+});
