@@ -1,8 +1,11 @@
 // Judges what an editor saw (a report in the vscode-driver's shape) against expect.json.
 // Kept apart from the runner so that the judging itself is unit-tested (evaluate.test.mjs).
 
-/** @returns {{failures: string[], checks: number}} */
-export function evaluate(report, expect) {
+/**
+ * @param {object} opts  editor: 'vscode' checks the extension step (only VS Code has an extension to find)
+ * @returns {{failures: string[], checks: number}}
+ */
+export function evaluate(report, expect, opts = { editor: 'vscode' }) {
   const failures = [];
   let checks = 0;
   const check = (ok, msg) => { checks++; if (!ok) failures.push(msg); };
@@ -12,13 +15,18 @@ export function evaluate(report, expect) {
   }
   for (const e of report.errors || []) failures.push(`driver error: ${e}`);
 
+  check(report.finished, 'the driver did not finish');
   const ext = report.steps && report.steps.extension;
-  check(ext && ext.installed, 'msls extension is not installed');
-  if (ext && ext.installed) {
+  if (opts.editor === 'vscode') check(ext && ext.installed, 'msls extension is not installed');
+  if (opts.editor === 'vscode' && ext && ext.installed) {
     check(ext.active, 'msls extension did not activate');
     check(ext.server && ext.server.command, 'msls extension found no server');
     if (expect.serverSource) check(ext.server && ext.server.source === expect.serverSource,
       `server came from ${ext.server && ext.server.source}, want ${expect.serverSource}`);
+  }
+
+  for (const [file, ft] of Object.entries(report.steps.filetypes || {})) {
+    check(ft === 'dockerfile', `file type of ${file} is "${ft}", want dockerfile`);
   }
 
   for (const [file, want] of Object.entries(expect.diagnostics || {})) {

@@ -12,6 +12,7 @@ const expect = {
 };
 function good() {
   return {
+    finished: true,
     errors: [],
     steps: {
       extension: { installed: true, active: true, server: { command: '/x/msls', source: 'bundled' } },
@@ -44,6 +45,8 @@ test('each missing piece is a named failure', () => {
     [(r) => { r.steps.configChange.goneAfterDisable = false; }, /still reported/],
     [(r) => { r.errors.push('boom'); }, /driver error: boom/],
     [(r) => { delete r.steps.extension; }, /not installed/],
+    [(r) => { r.finished = false; }, /did not finish/],
+    [(r) => { r.steps.filetypes = { Containerfile: '' }; }, /file type of Containerfile/],
   ];
   for (const [mutate, want] of cases) {
     const r = good();
@@ -56,4 +59,10 @@ test('each missing piece is a named failure', () => {
 test('a fatal report fails outright', () => {
   assert.match(evaluate({ fatal: 'x' }, expect).failures[0], /no usable report: x/);
   assert.equal(evaluate(null, expect).failures.length, 1);
+});
+
+test('outside VS Code there is no extension to check', () => {
+  const r = good();
+  delete r.steps.extension;
+  assert.deepEqual(evaluate(r, { ...expect, serverSource: undefined }, { editor: 'neovim' }).failures, []);
 });
