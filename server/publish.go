@@ -22,6 +22,40 @@ type publishParams struct {
 	Diagnostics []protocol.Diagnostic `json:"diagnostics"`
 }
 
+// maxQueuedFrames bounds how many messages may be handled while diagnostics
+// wait for the input to go quiet, so a client that never pauses still gets
+// them.
+const maxQueuedFrames = 64
+
+// queueDiagnostics notes that uri changed. The read loop starts the work once
+// it has handled every message already received (flushDiagnostics): a burst
+// of changes that arrived together is then checked once, at its newest
+// version, instead of starting on a version that is already stale. This is
+// not a timer; nothing waits once the input is drained. Read loop only.
+func (s *Server) queueDiagnostics(uri protocol.DocumentURI) {
+	if s.queued == nil {
+		s.queued = map[protocol.DocumentURI]struct{}{}
+	}
+	s.queued[uri] = struct{}{}
+}
+
+// flushDiagnostics starts the queued work; inputIdle says no further message
+// is buffered. Read loop only.
+func (s *Server) flushDiagnostics(inputIdle bool) {
+	if len(s.queued) == 0 {
+		return
+	}
+	s.queuedFrames++
+	if !inputIdle && s.queuedFrames < maxQueuedFrames {
+		return
+	}
+	for uri := range s.queued {
+		s.scheduleDiagnostics(uri)
+	}
+	clear(s.queued)
+	s.queuedFrames = 0
+}
+
 func (s *Server) scheduleDiagnostics(uri protocol.DocumentURI) {
 	s.diagMu.Lock()
 	w := s.diag[uri]
@@ -42,6 +76,7 @@ func (s *Server) scheduleDiagnostics(uri protocol.DocumentURI) {
 func (s *Server) diagnose(uri protocol.DocumentURI, w *diagWorker) {
 	for {
 		if snap, ok := s.Latest(uri); ok {
+			s.diagRuns.Add(1)
 			s.publish(snap)
 		}
 		s.diagMu.Lock()

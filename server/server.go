@@ -61,6 +61,13 @@ type Server struct {
 	calls   map[string]chan *message
 	nextID  atomic.Int64
 
+	// queued and queuedFrames belong to the read loop (see queueDiagnostics).
+	queued       map[protocol.DocumentURI]struct{}
+	queuedFrames int
+
+	// diagRuns counts diagnostics computations (for tests).
+	diagRuns atomic.Int64
+
 	diagMu  sync.Mutex
 	diag    map[protocol.DocumentURI]*diagWorker
 	pubMu   sync.Mutex
@@ -113,6 +120,7 @@ func (s *Server) Run(in io.Reader, out io.Writer) int {
 				// The id is unknowable, so tell the client with id null, as
 				// JSON-RPC does for bodies that do not parse.
 				s.replyError(nullID, Errorf(CodeParseError, "%v", err))
+				s.flushDiagnostics(fr.r.Buffered() == 0)
 				continue
 			}
 			if err != io.EOF {
@@ -123,6 +131,7 @@ func (s *Server) Run(in io.Reader, out io.Writer) int {
 		if exit := s.handleFrame(loopCtx, body); exit {
 			return s.exitStatus()
 		}
+		s.flushDiagnostics(fr.r.Buffered() == 0)
 	}
 }
 

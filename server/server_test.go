@@ -22,6 +22,7 @@ type pipeClient struct {
 	in   chan message
 	held []message
 	done chan int
+	srv  *Server
 }
 
 func startPipe(t *testing.T, initParams string) *pipeClient {
@@ -30,6 +31,7 @@ func startPipe(t *testing.T, initParams string) *pipeClient {
 	sr, sw := io.Pipe()
 	c := &pipeClient{t: t, w: cw, in: make(chan message, 256), done: make(chan int, 1)}
 	srv := New(Options{Version: "test"})
+	c.srv = srv
 	go func() { c.done <- srv.Run(cr, sw); sw.Close() }()
 	go func() {
 		defer close(c.in)
@@ -273,5 +275,31 @@ func TestConvertRoundTrip(t *testing.T) {
 	}
 	if back := RangeToSpan(f, rg); back != sp {
 		t.Errorf("round trip = %+v, want %+v", back, sp)
+	}
+}
+
+// A burst that arrives in one piece is checked once, at its last version:
+// the read loop only starts diagnostics when its input is drained.
+func TestBurstCheckedOnce(t *testing.T) {
+	c := startPipe(t, `{"capabilities":{}}`)
+	const uri = "file:///b/Dockerfile"
+	var burst strings.Builder
+	frameOf := func(body string) { fmt.Fprintf(&burst, "Content-Length: %d\r\n\r\n%s", len(body), body) }
+	frameOf(fmt.Sprintf(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":%q,"languageId":"dockerfile","version":1,"text":"FROM a\n"}}}`, uri))
+	const last = 40
+	for v := 2; v <= last; v++ {
+		frameOf(fmt.Sprintf(`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":%q,"version":%d},"contentChanges":[{"range":{"start":{"line":1,"character":0},"end":{"line":1,"character":0}},"text":"RUN echo %d\n"}]}}`, uri, v, v))
+	}
+	if _, err := io.WriteString(c.w, burst.String()); err != nil {
+		t.Fatal(err)
+	}
+	c.publishFor(uri, last)
+	if n := c.srv.diagRuns.Load(); n != 1 {
+		t.Errorf("the burst was checked %d times, want once", n)
+	}
+	for _, m := range c.held {
+		if m.Method == "textDocument/publishDiagnostics" {
+			t.Errorf("diagnostics published for an intermediate version: %s", m.Params)
+		}
 	}
 }

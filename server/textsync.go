@@ -31,7 +31,7 @@ func didOpen(_ context.Context, s *Server, raw json.RawMessage) error {
 	doc := p.TextDocument
 	snap := s.newSnapshot(doc.URI, doc.Version, string(doc.LanguageID), []byte(doc.Text))
 	s.updateDocs(func(m docMap) { m[doc.URI] = snap })
-	s.scheduleDiagnostics(doc.URI)
+	s.queueDiagnostics(doc.URI)
 	return nil
 }
 
@@ -49,7 +49,7 @@ func didChange(_ context.Context, s *Server, raw json.RawMessage) error {
 	text := applyChanges(cur.Text, p.ContentChanges)
 	snap := s.newSnapshot(uri, p.TextDocument.Version, cur.LanguageID, text)
 	s.updateDocs(func(m docMap) { m[uri] = snap })
-	s.scheduleDiagnostics(uri)
+	s.queueDiagnostics(uri)
 	return nil
 }
 
