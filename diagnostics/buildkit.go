@@ -1,7 +1,6 @@
 package diagnostics
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/dockerfile2llb"
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/subrequests/lint"
+	"github.com/moby/buildkit/solver/pb"
 	"github.com/msls-dev/msls/dockerfile"
 	digest "github.com/opencontainers/go-digest"
 )
@@ -105,11 +105,9 @@ func BuildKitFindings(f *dockerfile.File) (out []Finding) {
 			out = nil
 		}
 	}()
-	text := f.Text
-	if len(f.Errors) > 0 {
-		text = blankBadInstructions(f)
-	}
-	res := lintText(text)
+	bad := badLines(f)
+	text := f.BuildKitText(bad)
+	res := lintStaged(f, text, false)
 	if res == nil {
 		return nil
 	}
@@ -118,7 +116,8 @@ func BuildKitFindings(f *dockerfile.File) (out []Finding) {
 		// run without it (the directive itself is reported as a ParseError
 		// by the model or by CheckDirective below).
 		if d, ok := f.Directive("check"); ok {
-			text = blank(text, d.Span)
+			checkLine := f.Lines.Line(d.Span.Start)
+			text = f.BuildKitText(func(line int) bool { return line == checkLine || bad(line) })
 			res = lintText(text)
 			if res == nil {
 				return nil
@@ -152,8 +151,12 @@ func BuildKitFindings(f *dockerfile.File) (out []Finding) {
 	return out
 }
 
+var allCaps = pb.Caps.CapSet(pb.Caps.All())
+
 func lintText(text []byte) *lint.LintResults {
-	opt := dockerfile2llb.ConvertOpt{MetaResolver: offlineResolver{}}
+	// Without a client BuildKit has no capability set and some RUN --mount
+	// forms dereference it: declare every LLB capability as supported.
+	opt := dockerfile2llb.ConvertOpt{MetaResolver: offlineResolver{}, LLBCaps: &allCaps}
 	opt.SourceMap = &llb.SourceMap{Filename: "Dockerfile", Language: "Dockerfile", Definition: &llb.Definition{}}
 	res, err := dockerfile2llb.DockerfileLint(context.Background(), text, opt)
 	if err != nil {
@@ -162,32 +165,27 @@ func lintText(text []byte) *lint.LintResults {
 	return res
 }
 
-// blankBadInstructions returns a copy of the text where every instruction
-// with a parse error is replaced by spaces (line breaks kept).
-func blankBadInstructions(f *dockerfile.File) []byte {
-	text := bytes.Clone(f.Text)
+// badLines reports the lines BuildKit must not see: those of instructions
+// with a parse error and of invalid parser directives, so that one bad line
+// does not hide the checks of the rest (line numbers are kept).
+func badLines(f *dockerfile.File) func(line int) bool {
+	if len(f.Errors) == 0 {
+		return func(int) bool { return false }
+	}
+	bad := map[int]bool{}
 	for _, in := range f.Instructions {
 		if in.Err != nil {
-			text = blank(text, in.Span)
+			for l := in.StartLine; l <= in.EndLine; l++ {
+				bad[l] = true
+			}
 		}
 	}
 	for _, e := range f.Errors {
-		// directive errors (duplicate or invalid directives)
-		if f.InstructionAt(e.Span.Start) == nil {
-			line := f.Lines.Line(e.Span.Start)
-			text = blank(text, dockerfile.Span{Start: f.Lines.LineStart(line), End: f.Lines.LineEnd(line)})
+		if f.InstructionAt(e.Span.Start) == nil { // a directive error
+			bad[f.Lines.Line(e.Span.Start)] = true
 		}
 	}
-	return text
-}
-
-func blank(text []byte, s dockerfile.Span) []byte {
-	for i := s.Start; i < s.End && i < len(text); i++ {
-		if text[i] != '\n' && text[i] != '\r' {
-			text[i] = ' '
-		}
-	}
-	return text
+	return func(line int) bool { return bad[line] }
 }
 
 // buildkitSpan picks the most precise span for a BuildKit warning on a

@@ -159,6 +159,9 @@ type Instruction struct {
 	Err     *ParseError
 	// logical line pieces used to map offsets of ArgsText back to the source.
 	segs []segment
+	// logical is the instruction as BuildKit sees it: continuation lines
+	// joined, comment and empty lines dropped.
+	logical string
 	// argsLog is the offset of ArgsText in the logical line.
 	argsLog int
 }

@@ -186,6 +186,7 @@ func (p *parseState) instruction(first int) *Instruction {
 	}
 	in.Span = Span{first, lastEnd}
 	logic := logical.String()
+	in.logical = logic
 	p.lex(in, logic, 0)
 	if in.Is("ONBUILD") && len(in.ArgsText) > 0 {
 		sub := &Instruction{Stage: -1, segs: in.segs, StartLine: in.StartLine}
@@ -500,7 +501,7 @@ func (p *parseState) attachBuildKit() {
 		return
 	}
 	var byLine map[int]*parser.Node
-	if res, err := parser.Parse(bytes.NewReader(f.Text)); err == nil && res != nil && res.AST != nil {
+	if res, err := parser.Parse(bytes.NewReader(f.BuildKitText(nil))); err == nil && res != nil && res.AST != nil {
 		byLine = make(map[int]*parser.Node, len(res.AST.Children))
 		for _, n := range res.AST.Children {
 			byLine[n.StartLine] = n
@@ -511,6 +512,9 @@ func (p *parseState) attachBuildKit() {
 			continue
 		}
 		node := byLine[in.StartLine+1]
+		if node != nil && compactable(f, in) {
+			restoreRun(node, in)
+		}
 		if node == nil || !strings.EqualFold(node.Value, in.Keyword) {
 			var err error
 			node, err = p.parseOne(in)
@@ -536,6 +540,16 @@ func (p *parseState) attachBuildKit() {
 			}
 		}
 	}
+}
+
+// restoreRun puts the real command text back into the node BuildKit built
+// from the compact text (see BuildKitText): a shell-form RUN's argument is one
+// node holding everything after the flags, and Original is the logical line.
+func restoreRun(node *parser.Node, in *Instruction) {
+	if node.Next != nil {
+		node.Next = &parser.Node{Value: in.ArgsText}
+	}
+	node.Original = in.logical
 }
 
 func parseCommand(node *parser.Node) (cmd any, err error) {

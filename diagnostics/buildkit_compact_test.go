@@ -1,0 +1,75 @@
+package diagnostics
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"testing"
+
+	"github.com/moby/buildkit/frontend/subrequests/lint"
+
+	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/corpustest"
+)
+
+// TestCompactLintMatchesFullText: BuildKit's build checks must report exactly
+// the same warnings (rule, line, message) on the compact text msls lints
+// (dockerfile.File.BuildKitText) as on the file itself, over every corpus
+// file BuildKit lints without a parse error.
+func TestCompactLintMatchesFullText(t *testing.T) {
+	srcs := map[string][]byte{
+		"mounts":   []byte("FROM alpine AS a\nRUN --mount=type=cache,target=/root/.npm,id=$X npm ci \\\n\n  && echo $UNDEFINED\nFROM a\nRUN --mount=from=a,target=/a cp /a/x /y\ncmd echo hi\n"),
+		"secrets":  []byte("FROM alpine\nARG PASSWORD\nRUN echo $PASSWORD \\\n # c\n && true\nENV key value\n"),
+		"backtick": []byte("# escape=`\nFROM mcr.microsoft.com/windows/nanoserver\nRUN echo a `\n  b\nWORKDIR rel\n"),
+	}
+	if dir, ok := corpustest.Dir(); ok && !testing.Short() {
+		files, err := corpustest.Files(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range files {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srcs[p] = b
+		}
+	}
+	compared, warnings := 0, 0
+	for name, src := range srcs {
+		f := dockerfile.Parse(src)
+		if len(f.Errors) > 0 {
+			continue // those lint a text with the bad lines dropped: not comparable
+		}
+		full, compact := lintText(src), lintText(f.BuildKitText(nil))
+		if full == nil || compact == nil {
+			if (full == nil) != (compact == nil) {
+				t.Errorf("%s: lint result presence differs", name)
+			}
+			continue
+		}
+		a, b := warningKeys(full), warningKeys(compact)
+		if fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Errorf("%s: warnings differ\nfull:    %v\ncompact: %v", name, a, b)
+		}
+		if (full.Error == nil) != (compact.Error == nil) {
+			t.Errorf("%s: error differs: %v vs %v", name, full.Error, compact.Error)
+		}
+		compared++
+		warnings += len(a)
+	}
+	t.Logf("compared BuildKit checks on %d files (%d warnings)", compared, warnings)
+}
+
+func warningKeys(r *lint.LintResults) []string {
+	var out []string
+	for _, w := range r.Warnings {
+		line := int32(-1)
+		if w.Location != nil && len(w.Location.Ranges) > 0 && w.Location.Ranges[0].Start != nil {
+			line = w.Location.Ranges[0].Start.Line
+		}
+		out = append(out, fmt.Sprintf("%s@%d:%s", w.RuleName, line, w.Detail))
+	}
+	sort.Strings(out)
+	return out
+}
