@@ -1,6 +1,8 @@
 package server
 
 import (
+	"time"
+
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 )
@@ -97,6 +99,7 @@ func (s *Server) diagnose(uri protocol.DocumentURI, w *diagWorker) {
 // version, a configuration refresh or a close) while they were computed.
 func (s *Server) publish(snap *Snapshot) {
 	var diags []protocol.Diagnostic
+	start := time.Now()
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -111,7 +114,14 @@ func (s *Server) publish(snap *Snapshot) {
 	s.pubMu.Lock()
 	defer s.pubMu.Unlock()
 	if cur, ok := s.Latest(snap.URI); !ok || cur != snap {
+		if ce := s.log.Check(zap.DebugLevel, "dropped stale diagnostics"); ce != nil {
+			ce.Write(zap.String("uri", string(snap.URI)), zap.Int32("version", snap.Version))
+		}
 		return
+	}
+	if ce := s.log.Check(zap.DebugLevel, "publishing diagnostics"); ce != nil {
+		ce.Write(zap.String("uri", string(snap.URI)), zap.Int32("version", snap.Version),
+			zap.Int("count", len(diags)), zap.Duration("took", time.Since(start)))
 	}
 	v := snap.Version
 	if err := s.Notify("textDocument/publishDiagnostics", publishParams{URI: snap.URI, Version: &v, Diagnostics: diags}); err != nil {

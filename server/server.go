@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
@@ -253,6 +254,12 @@ func (s *Server) guard(msg *message, run func() (any, error)) {
 		res any
 		err error
 	)
+	start := time.Now()
+	defer func() {
+		if ce := s.log.Check(zap.DebugLevel, "request"); ce != nil {
+			ce.Write(zap.String("method", msg.Method), zap.ByteString("id", msg.ID), zap.Duration("took", time.Since(start)), zap.Bool("ok", err == nil))
+		}
+	}()
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
