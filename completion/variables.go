@@ -107,7 +107,8 @@ func (c *ctx) scope(in *dockerfile.Instruction) (inScope, outOfScope []scopedVar
 	f := c.f
 	seen := map[string]bool{}
 	addVar := func(v *dockerfile.Var) {
-		if seen[v.Name] {
+		// `ARG =x` declares no name: nothing to offer (an empty label).
+		if v.Name == "" || seen[v.Name] {
 			return
 		}
 		seen[v.Name] = true
@@ -143,7 +144,7 @@ func (c *ctx) scope(in *dockerfile.Instruction) (inScope, outOfScope []scopedVar
 	}
 	for i := range f.GlobalArgs {
 		g := &f.GlobalArgs[i]
-		if !seen[g.Name] {
+		if g.Name != "" && !seen[g.Name] {
 			seen[g.Name] = true
 			outOfScope = append(outOfScope, scopedVar{name: g.Name, detail: varDetail(f, g)})
 		}
