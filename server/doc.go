@@ -60,7 +60,9 @@
 // s.WorkspaceFolders, s.Logger, s.Notify / s.Call / s.ShowMessage /
 // s.ApplyEdit / s.Configuration (talking to the client), SpanToRange,
 // RangeToSpan, PositionToOffset, OffsetToPosition, EditsToTextEdits,
-// s.Diagnostic (a Finding as the protocol.Diagnostic that was published).
+// Diagnostic(snap, finding) / Diagnostics(snap) (findings as the exact
+// protocol.Diagnostics that were published, to match a client's
+// context.diagnostics), s.BaseContext (for background work).
 //
 // # Diagnostics and configuration
 //
