@@ -49,8 +49,13 @@ type lspClient struct {
 
 func startServer(t *testing.T, args ...string) *lspClient {
 	t.Helper()
+	return startServerEnv(t, nil, args...)
+}
+
+func startServerEnv(t *testing.T, env []string, args ...string) *lspClient {
+	t.Helper()
 	cmd := exec.Command(mslsBin, args...)
-	cmd.Env = append(os.Environ(), "MSLS_TEST_HOOKS=1")
+	cmd.Env = append(append(os.Environ(), "MSLS_TEST_HOOKS=1", "MSLS_LOG_LEVEL="), env...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -261,3 +261,21 @@ func TestServeBadLogLevel(t *testing.T) {
 		t.Errorf("bad --log-level: status %d, want 2", code)
 	}
 }
+
+func TestServeLogLevelFromEnv(t *testing.T) {
+	for _, tc := range []struct {
+		level     string
+		wantDebug bool
+	}{{"debug", true}, {"warn", false}} {
+		c := startServerEnv(t, []string{"MSLS_LOG_LEVEL=" + tc.level})
+		c.initialize()
+		c.request(2, "shutdown", nil)
+		c.notify("exit", nil)
+		if code := c.exitStatus(); code != 0 {
+			t.Fatalf("status %d", code)
+		}
+		if got := strings.Contains(c.stderrText(), "DEBUG"); got != tc.wantDebug {
+			t.Errorf("MSLS_LOG_LEVEL=%s: debug lines on stderr = %v, want %v:\n%s", tc.level, got, tc.wantDebug, c.stderrText())
+		}
+	}
+}
