@@ -39,7 +39,14 @@ func instructionOf(f *dockerfile.File, fd diagnostics.Finding) *dockerfile.Instr
 
 // lineStartOf is the offset of the start of the line holding off.
 func lineStartOf(f *dockerfile.File, off int) int {
-	return f.Lines.LineStart(f.Lines.Line(off))
+	start := f.Lines.LineStart(f.Lines.Line(off))
+	// A byte-order mark must stay first in the file: text inserted at the
+	// start of line 0 goes after it, or BuildKit reads "\ufeffFROM" as an
+	// unknown instruction.
+	if start == 0 && off >= 3 && len(f.Text) >= 3 && string(f.Text[:3]) == "\xEF\xBB\xBF" {
+		return 3
+	}
+	return start
 }
 
 // blockStart is where an instruction's block starts: its first attached
