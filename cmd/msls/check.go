@@ -9,8 +9,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
@@ -85,26 +87,10 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "msls check: %v\n", err)
 		return 2
 	}
-	reports := make([]fileReport, 0, len(files))
-	for _, path := range files {
-		var text []byte
-		if path == "-" {
-			text, err = io.ReadAll(stdin)
-		} else {
-			text, err = os.ReadFile(path)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "msls check: %v\n", err)
-			return 2
-		}
-		f := dockerfile.Parse(text)
-		findings, err := run.Lint(path, f)
-		if err != nil {
-			fmt.Fprintf(stderr, "msls check: %s: %v\n", path, err)
-			return 2
-		}
-		sort.SliceStable(findings, func(i, j int) bool { return findings[i].Span.Start < findings[j].Span.Start })
-		reports = append(reports, fileReport{Path: path, File: f, Findings: findings})
+	reports, err := lintFiles(run, files, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "msls check: %v\n", err)
+		return 2
 	}
 	if err := checkFormats[run.Format](stdout, reports); err != nil {
 		fmt.Fprintf(stderr, "msls check: %v\n", err)
@@ -119,6 +105,58 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
+}
+
+// lintFiles reads, parses and checks the files on every core; the reports
+// keep the order of files. The first read or configuration error wins.
+func lintFiles(run *checkRun, files []string, stdin io.Reader) ([]fileReport, error) {
+	reports := make([]fileReport, len(files))
+	errs := make([]error, len(files))
+	one := func(i int) {
+		path := files[i]
+		var text []byte
+		var err error
+		if path == "-" {
+			text, err = io.ReadAll(stdin)
+		} else {
+			text, err = os.ReadFile(path)
+		}
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		f := dockerfile.Parse(text)
+		findings, err := run.Lint(path, f)
+		if err != nil {
+			errs[i] = fmt.Errorf("%s: %v", path, err)
+			return
+		}
+		sort.SliceStable(findings, func(i, j int) bool { return findings[i].Span.Start < findings[j].Span.Start })
+		reports[i] = fileReport{Path: path, File: f, Findings: findings}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				one(i)
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return reports, nil
 }
 
 func parseCheckArgs(args []string, stderr io.Writer) (*checkRun, error) {
@@ -139,8 +177,10 @@ func parseCheckArgs(args []string, stderr io.Writer) (*checkRun, error) {
 	printUsage := func() {
 		fmt.Fprintf(stderr, `Usage: msls check [flags] PATH...
 
-Lint Dockerfiles. A directory means every Dockerfile, *.Dockerfile,
-Dockerfile.* and Containerfile below it; "-" reads standard input.
+Lint Dockerfiles. A directory means every Dockerfile below it: Dockerfile,
+Dockerfile.*, Dockerfile-*, *.Dockerfile, *_Dockerfile, Containerfile and the
+like, in any case (not templates such as Dockerfile.template); "-" reads
+standard input.
 Exit status: 0 nothing at or above --fail-level, 1 something was found,
 2 usage or I/O error.
 
@@ -223,10 +263,27 @@ func parseFailLevel(s string) (diagnostics.Severity, bool) {
 	return 0, false
 }
 
-// isDockerfileName says whether a directory walk picks up a file.
+// isDockerfileName says whether a directory walk picks up a file: one of whose
+// name parts (split on '.', '-' and '_') is "Dockerfile" or "Containerfile",
+// in any case (Dockerfile, Dockerfile.prod, Dockerfile-windows, api.Dockerfile,
+// build_dockerfile, Containerfile), unless its extension says it is something
+// else: a template to be rendered first, docs, scripts, backups.
 func isDockerfileName(name string) bool {
-	return name == "Dockerfile" || name == "Containerfile" ||
-		strings.HasSuffix(name, ".Dockerfile") || strings.HasPrefix(name, "Dockerfile.")
+	parts := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '.' || r == '-' || r == '_' })
+	found := false
+	for _, p := range parts {
+		if p == "dockerfile" || p == "containerfile" {
+			found = true
+		}
+	}
+	if !found {
+		return false
+	}
+	switch parts[len(parts)-1] {
+	case "template", "tmpl", "tpl", "j2", "jinja", "erb", "in", "md", "txt", "sh", "yml", "yaml", "json", "orig", "bak", "swp", "rej":
+		return false
+	}
+	return true
 }
 
 // collectDockerfiles expands the paths: files are taken as given, directories

@@ -190,3 +190,18 @@ func TestVersionAndHelp(t *testing.T) {
 		t.Errorf("check -h: status %d, stderr %q", code, errOut)
 	}
 }
+
+func TestIsDockerfileName(t *testing.T) {
+	yes := []string{"Dockerfile", "dockerfile", "Containerfile", "Dockerfile.prod", "Dockerfile-windows", "api.Dockerfile", "base.dockerfile", "3.10__alpine__Dockerfile", "build_Dockerfile", "Containerfile.dev"}
+	no := []string{"Dockerfile.template", "Dockerfile.md", "dockerfile.sh", ".dockerignore", "docker-compose.yml", "Makefile", "Dockerfiles.txt", "mydockerfile"}
+	for _, n := range yes {
+		if !isDockerfileName(n) {
+			t.Errorf("%q should be picked up", n)
+		}
+	}
+	for _, n := range no {
+		if isDockerfileName(n) {
+			t.Errorf("%q should not be picked up", n)
+		}
+	}
+}
