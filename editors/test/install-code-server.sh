@@ -20,7 +20,7 @@ GYP=$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin
 for p in @parcel/watcher @vscode/spdlog kerberos native-watchdog node-pty @vscode/deviceid; do
   if [ -d "$VS/node_modules/$p" ]; then
     echo "[code-server] building $p"
-    (cd "$VS/node_modules/$p" && time node "$GYP" rebuild >/dev/null)
+    (cd "$VS/node_modules/$p" && node "$GYP" rebuild -j max >/dev/null)
   fi
 done
 mkdir -p "$VS/node_modules/@vscode/ripgrep/bin" && cp "$(command -v rg)" "$VS/node_modules/@vscode/ripgrep/bin/rg"

@@ -35,6 +35,7 @@ fi
 "$HERE/install-code-server.sh" "$CACHE/code-server"
 
 # --- npm ------------------------------------------------------------------------------------
-(cd "$HERE/../vscode" && [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error)
-(cd "$HERE" && [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error)
+for d in "$HERE/../vscode" "$HERE"; do
+  if [ ! -d "$d/node_modules" ]; then log "npm ci in $d"; (cd "$d" && npm ci --no-audit --no-fund --loglevel=error); fi
+done
 log "done"
