@@ -1,0 +1,117 @@
+package diagnostics
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/moby/buildkit/frontend/subrequests/lint"
+
+	"github.com/msls-dev/msls/bench/benchdata"
+	"github.com/msls-dev/msls/dockerfile"
+)
+
+func warningSet(res *lint.LintResults) []string {
+	if res == nil {
+		return []string{"<nil>"}
+	}
+	var out []string
+	for _, w := range res.Warnings {
+		line, _ := warningLine(w)
+		out = append(out, fmt.Sprintf("%d %s %s", line+1, w.RuleName, w.Detail))
+	}
+	if res.Error != nil && !isViolationError(res.Error) {
+		out = append(out, "error: "+res.Error.Message)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// safeLint is the lint's warning set, or "<panic>": BuildKit's lint panics
+// on some inputs, and BuildKitFindings recovers from that.
+func safeLint(run func() *lint.LintResults) (out []string) {
+	defer func() {
+		if recover() != nil {
+			out = []string{"<panic>"}
+		}
+	}()
+	return warningSet(run())
+}
+
+func stagedInputs(t *testing.T) map[string][]byte {
+	in := map[string][]byte{}
+	for _, s := range benchdata.MustAll(t)[:2] {
+		in["bench/"+s.Name] = s.Text
+	}
+	in["casing"] = []byte("from alpine as a\nrun true\nFROM a AS b\nRUN x\nrun y\nfrom scratch as c\ncopy --from=b / /\n")
+	in["duplicate"] = []byte("FROM alpine AS a\nRUN true\nFROM busybox AS A\nFROM a AS x\nFROM scratch AS a\n")
+	in["vars"] = []byte("ARG BASE=alpine\nARG SECRET_TOKEN\nFROM $BASE AS a\nENV FOO=1\nFROM a AS b\nRUN echo $FOO $BAR\nFROM ${NOPE} AS c\nWORKDIR rel\nCMD echo\nCMD echo\n")
+	dir := os.Getenv("MSLS_CORPUS")
+	if dir == "" {
+		if root, err := benchdata.ModuleRoot(); err == nil {
+			dir = filepath.Join(root, "..", "shared", "corpus", "files")
+		}
+	}
+	n := 0
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() || (testing.Short() && n >= 200) {
+			return nil
+		}
+		if b, err := os.ReadFile(path); err == nil {
+			in[path] = b
+			n++
+		}
+		return nil
+	})
+	return in
+}
+
+// TestStagedLintMatchesWholeFile: linting stage by stage (mini files) must
+// give exactly what one whole-file BuildKit pass gives.
+func TestStagedLintMatchesWholeFile(t *testing.T) {
+	bad := 0
+	for name, text := range stagedInputs(t) {
+		f := dockerfile.Parse(text)
+		want := safeLint(func() *lint.LintResults { return lintText(text) })
+		got := safeLint(func() *lint.LintResults { return lintStaged(f, text, true) })
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			bad++
+			if bad <= 10 {
+				t.Errorf("%s: staged lint differs\nwhole:  %q\nstaged: %q", name, want, got)
+			}
+		}
+	}
+	if bad > 10 {
+		t.Errorf("%d files differ in all", bad)
+	}
+}
+
+// TestStagedLintAfterEdit: after a whole-file pass fills the cache, an edit
+// in one stage is linted alone and the result still equals a whole pass.
+func TestStagedLintAfterEdit(t *testing.T) {
+	text := string(benchdata.MustAll(t)[1].Text)
+	f := dockerfile.Parse([]byte(text))
+	lintStaged(f, []byte(text), false) // fill
+	for _, edit := range []struct{ old, new string }{
+		{"RUN chmod 0755 /etc/shop/entrypoint.sh", "RUN chmod 0755 /etc/shop/entrypoint.sh $UNDEFINED_NOW"},
+		{"WORKDIR /srv/worker\nCOPY --from=py-build", "WORKDIR relative/dir\nCOPY --from=py-build"},
+		{"FROM runtime-base AS api", "FROM runtime-base AS API"},
+		{"EXPOSE 8080\nUSER nginx", "expose 8080\nUSER nginx\nCMD [\"a\"]"},
+		{"# Debug image", "# Debug image\n\n\n"},
+	} {
+		if !strings.Contains(text, edit.old) {
+			t.Fatalf("fixture lacks %q", edit.old)
+		}
+		next := strings.Replace(text, edit.old, edit.new, 1)
+		nf := dockerfile.Parse([]byte(next))
+		want := warningSet(lintText([]byte(next)))
+		got := warningSet(lintStaged(nf, []byte(next), false))
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("after %q: staged lint differs\nwhole:  %q\nstaged: %q", edit.new, want, got)
+		}
+	}
+}
