@@ -19,8 +19,14 @@ import (
 	"github.com/msls-dev/msls/dockerfile"
 )
 
-// mslsBin is the server binary under test, built once by TestMain.
-var mslsBin string
+// mslsBin is the server binary under test, built once by TestMain, with
+// the race detector when the tests run with -race. plainBin is built without
+// it, for the cases about scale, where -race's slowdown would only measure
+// the detector.
+var mslsBin, plainBin string
+
+// mslsEnv is added to the environment of the servers start launches.
+var mslsEnv []string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "msls-protocol-")
@@ -29,17 +35,20 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	mslsBin = filepath.Join(dir, "msls")
-	args := []string{"build", "-o", mslsBin}
+	plainBin = mslsBin
+	builds := [][]string{{"build", "-o", mslsBin}}
 	if raceEnabled {
-		args = append(args, "-race")
+		plainBin = filepath.Join(dir, "msls-plain")
+		builds = [][]string{{"build", "-race", "-o", mslsBin}, {"build", "-o", plainBin}}
 	}
-	args = append(args, "github.com/msls-dev/msls/cmd/msls")
-	build := exec.Command(goTool(), args...)
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building msls:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
+	for _, args := range builds {
+		build := exec.Command(goTool(), append(args, "github.com/msls-dev/msls/cmd/msls")...)
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "building msls:", err)
+			os.RemoveAll(dir)
+			os.Exit(1)
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
@@ -129,8 +138,13 @@ func (l *lockedBuffer) String() string {
 // start launches msls with test hooks on; it does not initialize.
 func start(t *testing.T) *client {
 	t.Helper()
-	cmd := exec.Command(mslsBin, "--log-level=debug")
-	cmd.Env = append(os.Environ(), "MSLS_TEST_HOOKS=1")
+	return startBin(t, mslsBin)
+}
+
+func startBin(t *testing.T, bin string) *client {
+	t.Helper()
+	cmd := exec.Command(bin, "--log-level=debug")
+	cmd.Env = append(append(os.Environ(), "MSLS_TEST_HOOKS=1"), mslsEnv...)
 	cmd.Dir = t.TempDir()
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -180,7 +194,11 @@ func tail(s string, n int) string {
 
 // startInitialized launches msls and completes the initialize handshake.
 func startInitialized(t *testing.T) *client {
-	c := start(t)
+	return startInitializedBin(t, mslsBin)
+}
+
+func startInitializedBin(t *testing.T, bin string) *client {
+	c := startBin(t, bin)
 	root := "file://" + filepath.ToSlash(c.cmd.Dir)
 	res, e := c.request("initialize", map[string]any{
 		"processId": nil, "rootUri": root,

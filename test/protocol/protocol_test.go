@@ -253,10 +253,6 @@ func TestDidChangeGapsAndRanges(t *testing.T) {
 
 func TestHugeAndHostileDocuments(t *testing.T) {
 	c := startInitialized(t)
-	var stages strings.Builder
-	for i := 0; i < 10000; i++ {
-		fmt.Fprintf(&stages, "FROM alpine AS s%d\nCOPY --from=s%d / /\n", i, max(i-1, 0))
-	}
 	docs := map[string]string{
 		"longline":   "FROM alpine\nRUN echo " + strings.Repeat("x", 200<<10) + "\n",
 		"longline2":  "FROM alpine\nRUN echo " + strings.Repeat("\xe4\xb8\xad", 70<<10) + " \\\n && true\n",
@@ -264,7 +260,6 @@ func TestHugeAndHostileDocuments(t *testing.T) {
 		"invalid":    "FROM alpine\nRUN echo \xff\xfe\xc3\x28 \xed\xa0\x80\nLABEL a=\xf0\x28\x8c\xbc\n",
 		"bomcrlf":    "\ufeffFROM alpine AS b\r\nRUN echo \"\xf0\x9f\x90\xb3\" \\\r\n  && true\r\nFROM b\r\n",
 		"cr only":    "FROM alpine\rRUN x\r",
-		"stages":     stages.String(),
 		"heredoc":    "FROM alpine\nRUN <<EOF\necho $HOME\n",
 		"heredoc2":   "FROM alpine\nCOPY <<A <<B /x/\na\nA\n",
 		"empty":      "",
@@ -286,12 +281,7 @@ func TestHugeAndHostileDocuments(t *testing.T) {
 			for _, method := range []string{"textDocument/documentSymbol", "textDocument/foldingRange"} {
 				c.requestRawParams(method, `{"textDocument":{"uri":"`+uri+`"}}`)
 			}
-			positions := [][2]int{{0, 0}, {1, 4}, {1, 100000}, {2, 0}}
-			if name == "stages" {
-				// Every request walks 20,000 instructions; a few prove the point.
-				positions = positions[1:2]
-			}
-			for _, pos := range positions {
+			for _, pos := range [][2]int{{0, 0}, {1, 4}, {1, 100000}, {2, 0}} {
 				for _, method := range []string{"textDocument/completion", "textDocument/hover", "textDocument/definition"} {
 					c.requestRawParams(method, fmt.Sprintf(`{"textDocument":{"uri":%q},"position":{"line":%d,"character":%d}}`, uri, pos[0], pos[1]))
 				}
@@ -304,6 +294,29 @@ func TestHugeAndHostileDocuments(t *testing.T) {
 		})
 	}
 	c.t = t
+}
+
+// TestTenThousandStages opens a file of 10,000 stages (20,000 instructions),
+// asks for a few features and edits it. It runs on the binary built without
+// -race: it is about scale, and every request walks the whole file.
+func TestTenThousandStages(t *testing.T) {
+	c := startInitializedBin(t, plainBin)
+	var stages strings.Builder
+	for i := 0; i < 10000; i++ {
+		fmt.Fprintf(&stages, "FROM alpine AS s%d\nCOPY --from=s%d / /\n", i, max(i-1, 0))
+	}
+	uri := "file:///ws/stages.Dockerfile"
+	c.open(uri, stages.String(), 1)
+	c.waitDiagnostics(uri, 1)
+	for _, method := range []string{"textDocument/documentSymbol", "textDocument/foldingRange"} {
+		c.requestRawParams(method, `{"textDocument":{"uri":"`+uri+`"}}`)
+	}
+	for _, method := range []string{"textDocument/completion", "textDocument/hover", "textDocument/definition"} {
+		c.requestRawParams(method, `{"textDocument":{"uri":"`+uri+`"},"position":{"line":19999,"character":14}}`)
+	}
+	c.change(uri, 2, &rng{19999, 0, 19999, 0}, "#")
+	c.waitDiagnostics(uri, 2)
+	c.alive("10,000 stages")
 }
 
 // TestEditBurst types 500 edits as fast as the pipe takes them, with

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for a short, fixed time (FUZZTIME each, default 35s;
+# four targets keep CI under three minutes). A crasher makes the run fail and
+# is left in <package>/testdata/fuzz/<Target>/: commit it as a regression
+# case once fixed. `go test ./...` replays those files on every run.
+#   FUZZTIME=10m scripts/fuzz.sh              # a longer local session
+#   scripts/fuzz.sh FuzzParse FuzzActions     # some targets only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fuzztime="${FUZZTIME:-35s}"
+targets=(
+  "./dockerfile FuzzParse"
+  "./diagnostics FuzzRules"
+  "./completion FuzzComplete"
+  "./codeactions FuzzActions"
+)
+status=0
+for t in "${targets[@]}"; do
+  read -r pkg name <<<"$t"
+  if [ $# -gt 0 ] && [[ " $* " != *" $name "* ]]; then
+    continue
+  fi
+  echo "== fuzz $name ($pkg) for $fuzztime"
+  # -parallel 2: the CI machine has two cores; more workers only thrash.
+  if ! go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -parallel 2; then
+    echo "!! $name found a failing input: see $pkg/testdata/fuzz/$name/"
+    status=1
+  fi
+done
+exit $status
