@@ -40,7 +40,7 @@ if [ "${LARGE:-0}" = 1 ]; then
   {
     head -n 2 testdata/bench/multistage-198.Dockerfile
     tail -n +3 testdata/bench/multistage-198.Dockerfile
-    for i in $(seq 1 50); do
+    for i in $(seq 1 51); do
       tail -n +3 testdata/bench/multistage-198.Dockerfile |
         sed -E "s/^(FROM[ \t].*[ \t]AS[ \t]+)([A-Za-z0-9_.-]+)[ \t]*$/\1\2-$i/"
     done
