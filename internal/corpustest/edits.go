@@ -73,11 +73,17 @@ func BuildKit(text []byte) (level BuildKitLevel, err error) {
 // reached before (a file BuildKit parsed must still parse). It returns the
 // new text.
 func EditedStillParses(text []byte, edits []dockerfile.Edit) ([]byte, error) {
+	before, _ := BuildKit(text)
+	return EditedStillReaches(text, before, edits)
+}
+
+// EditedStillReaches is EditedStillParses with BuildKit's level for text
+// already known (a sweep checks many edits of one text).
+func EditedStillReaches(text []byte, before BuildKitLevel, edits []dockerfile.Edit) ([]byte, error) {
 	out, err := ApplyEdits(text, edits)
 	if err != nil {
 		return nil, err
 	}
-	before, _ := BuildKit(text)
 	after, aerr := BuildKit(out)
 	if after < before {
 		return out, fmt.Errorf("before the edit BuildKit %s; after it, %s: %v", before, after, aerr)

@@ -7,7 +7,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,14 +29,37 @@ type sweepStats struct {
 	buildkitOK                            int
 }
 
+func (s *sweepStats) add(o sweepStats) {
+	s.files += o.files
+	s.bytes += o.bytes
+	s.instructions += o.instructions
+	s.findings += o.findings
+	s.completions += o.completions
+	s.items += o.items
+	s.actions += o.actions
+	s.fixEdits += o.fixEdits
+	s.buildkitOK += o.buildkitOK
+}
+
+// skipSweep skips with -short, and under -race: the sweep exercises
+// single-threaded engine code that the detector slows tenfold, so CI runs it
+// in a pass of its own without -race (.ci/run).
+func skipSweep(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("corpus sweep skipped with -short")
+	}
+	if raceEnabled {
+		t.Skip("corpus sweep skipped under -race (CI runs it without: see .ci/run)")
+	}
+}
+
 // TestCorpusSweep runs the whole engine over every corpus file: no panic,
 // every span valid, the model agrees with BuildKit on where instructions
 // start, completion items keep LSP's rules, and every code action offered
 // applies cleanly and keeps the file parsing with BuildKit.
 func TestCorpusSweep(t *testing.T) {
-	if testing.Short() {
-		t.Skip("corpus sweep skipped with -short")
-	}
+	skipSweep(t)
 	dir, ok := Dir()
 	if !ok {
 		t.Skipf("corpus not found at %s (set %s)", dir, EnvVar)
@@ -43,21 +69,43 @@ func TestCorpusSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	var st sweepStats
-	failures := 0
-	for _, p := range files {
-		text, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rel, _ := filepath.Rel(filepath.Join(dir, "files"), p)
-		for _, msg := range sweepOne(rel, text, &st) {
-			if failures < 50 {
-				t.Errorf("%s: %s", rel, msg)
+	var (
+		mu       sync.Mutex
+		st       sweepStats
+		failures int
+		next     atomic.Int64
+		wg       sync.WaitGroup
+	)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(files) {
+					return
+				}
+				text, err := os.ReadFile(files[i])
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				rel, _ := filepath.Rel(filepath.Join(dir, "files"), files[i])
+				var one sweepStats
+				problems := sweepOne(rel, text, &one)
+				mu.Lock()
+				st.add(one)
+				for _, msg := range problems {
+					if failures < 50 {
+						t.Errorf("%s: %s", rel, msg)
+					}
+					failures++
+				}
+				mu.Unlock()
 			}
-			failures++
-		}
+		}()
 	}
+	wg.Wait()
 	if failures > 50 {
 		t.Errorf("... %d problems in all", failures)
 	}
@@ -90,7 +138,8 @@ func sweepOne(name string, text []byte, st *sweepStats) (problems []string) {
 			problems = append(problems, fmt.Sprintf("instructions start on lines %v, BuildKit says %v", got, want))
 		}
 	}
-	if lvl, _ := BuildKit(text); lvl == BuildKitInstructions {
+	level, _ := BuildKit(text)
+	if level == BuildKitInstructions {
 		st.buildkitOK++
 	}
 
@@ -105,7 +154,7 @@ func sweepOne(name string, text []byte, st *sweepStats) (problems []string) {
 		}
 		for _, fix := range fd.Fixes {
 			st.fixEdits++
-			if _, err := EditedStillParses(text, fix.Edits); err != nil {
+			if _, err := EditedStillReaches(text, level, fix.Edits); err != nil {
 				problems = append(problems, fmt.Sprintf("%s fix %q: %v", fd.Code, fix.Title, err))
 			}
 		}
@@ -140,7 +189,7 @@ func sweepOne(name string, text []byte, st *sweepStats) (problems []string) {
 		}
 		seen[key] = true
 		st.actions++
-		if _, err := EditedStillParses(text, a.Edits); err != nil {
+		if _, err := EditedStillReaches(text, level, a.Edits); err != nil {
 			problems = append(problems, fmt.Sprintf("code action %q: %v", a.Title, err))
 		}
 	}
@@ -155,6 +204,10 @@ func sweepOne(name string, text []byte, st *sweepStats) (problems []string) {
 	}
 	return problems
 }
+
+// maxSweepOffsets bounds the completion requests per file: a few hundred
+// per file already cover every context, and the sweep runs under -race in CI.
+const maxSweepOffsets = 60
 
 // completionOffsets are where an editor asks for completion while typing:
 // the end of each keyword, flag and argument, and the start of each line
@@ -172,11 +225,11 @@ func completionOffsets(f *dockerfile.File) []int {
 		for _, r := range in.VarRefs {
 			offs = append(offs, r.NameSpan.Start+1)
 		}
-		if len(offs) > 400 {
+		if len(offs) > maxSweepOffsets {
 			break
 		}
 	}
-	for i := 0; i < f.Lines.LineCount() && i < 200; i++ {
+	for i := 0; i < f.Lines.LineCount() && len(offs) < 2*maxSweepOffsets; i++ {
 		offs = append(offs, f.Lines.LineEnd(i))
 	}
 	// The client never sends an offset inside "\r\n": Complete maps it to the
@@ -193,9 +246,7 @@ func completionOffsets(f *dockerfile.File) []int {
 // corpus file: it must exit 0 or 1 (never crash, never a usage/I/O error),
 // and its JSON output must parse.
 func TestCheckCommandOverCorpus(t *testing.T) {
-	if testing.Short() {
-		t.Skip("corpus sweep skipped with -short")
-	}
+	skipSweep(t)
 	dir, ok := Dir()
 	if !ok {
 		t.Skipf("corpus not found at %s (set %s)", dir, EnvVar)
