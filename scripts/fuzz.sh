@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for a short, fixed time (FUZZTIME each, default 35s;
-# four targets keep CI under three minutes). A crasher makes the run fail and
+# Runs every fuzz target for a short, fixed time (FUZZTIME each, default 30s;
+# five targets keep CI around three minutes). A crasher makes the run fail and
 # is left in <package>/testdata/fuzz/<Target>/: commit it as a regression
 # case once fixed. `go test ./...` replays those files on every run.
 #   FUZZTIME=10m scripts/fuzz.sh              # a longer local session
@@ -8,12 +8,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-fuzztime="${FUZZTIME:-35s}"
+fuzztime="${FUZZTIME:-30s}"
 targets=(
   "./dockerfile FuzzParse"
   "./diagnostics FuzzRules"
   "./completion FuzzComplete"
   "./codeactions FuzzActions"
+  "./server FuzzFrameReader"
 )
 status=0
 for t in "${targets[@]}"; do
