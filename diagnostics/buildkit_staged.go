@@ -94,7 +94,14 @@ func planStages(f *dockerfile.File, text []byte) (*stagePlan, bool) {
 
 	lower, upper := keywordCasing(f)
 	deps := stageDeps(f)
-	chunkWords := make([]map[string]bool, len(f.Stages))
+	chunkNames := make([][]int, len(f.Stages))
+	byName := map[string][]int{}
+	for j, st := range f.Stages {
+		if st.Name != "" {
+			n := strings.ToLower(st.Name)
+			byName[n] = append(byName[n], j)
+		}
+	}
 	var b strings.Builder
 	for k := range f.Stages {
 		b.Reset()
@@ -124,26 +131,22 @@ func planStages(f *dockerfile.File, text []byte) (*stagePlan, bool) {
 		}
 		// Only names the mini file can meet need a stub: those written in
 		// it (--from=, mount from=) and those of its own stages.
-		wordsOf := func(i int) map[string]bool {
-			if chunkWords[i] == nil {
-				chunkWords[i] = nameWords(chunk(i + 1))
+		mentions := func(i int) []int {
+			if chunkNames[i] == nil {
+				chunkNames[i] = mentionedStages(chunk(i+1), byName)
 			}
-			return chunkWords[i]
+			return chunkNames[i]
 		}
-		mentioned := func(name string) bool {
-			name = strings.ToLower(name)
-			if wordsOf(k)[name] {
-				return true
-			}
-			for _, a := range chain {
-				if wordsOf(a)[name] {
-					return true
+		stub := map[int]bool{}
+		for _, c := range append(chain, k) {
+			for _, j := range mentions(c) {
+				if j < k && !inChain[j] {
+					stub[j] = true
 				}
 			}
-			return false
 		}
 		for j := 0; j < k; j++ {
-			if inChain[j] || f.Stages[j].Name == "" || !mentioned(f.Stages[j].Name) {
+			if !stub[j] {
 				continue
 			}
 			b.WriteString(kw("FROM") + " scratch " + kw("AS") + " " + f.Stages[j].Name + "\n")
@@ -252,15 +255,30 @@ func basePattern(ref string) *regexp.Regexp {
 	return re
 }
 
-// nameWords is the set of lower-cased words of s that could be stage names.
-func nameWords(s string) map[string]bool {
-	words := map[string]bool{}
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool {
-		return !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
-	}) {
-		words[strings.ToLower(w)] = true
+// mentionedStages lists the stages whose name (case-insensitively) is a
+// word of s; it never returns nil, so callers can memoise on nil.
+func mentionedStages(s string, byName map[string][]int) []int {
+	out := []int{}
+	var buf []byte
+	isName := func(c byte) bool {
+		return c == '-' || c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 	}
-	return words
+	for i := 0; i < len(s); {
+		if !isName(s[i]) {
+			i++
+			continue
+		}
+		buf = buf[:0]
+		for ; i < len(s) && isName(s[i]); i++ {
+			c := s[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf = append(buf, c)
+		}
+		out = append(out, byName[string(buf)]...)
+	}
+	return out
 }
 
 // stageDeps lists, per stage, the earlier stages its lint depends on, in
