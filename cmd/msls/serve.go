@@ -55,6 +55,7 @@ func serve(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if os.Getenv("MSLS_TEST_HOOKS") == "1" {
 		server.EnableTestHooks()
 	}
+	applyServeGCDefaults(os.Getenv)
 	srv := server.New(server.Options{Name: "msls", Version: versionString(), Logger: log})
 	log.Info("msls starting", zap.String("version", versionString()), zap.Int("pid", os.Getpid()))
 	code := srv.Run(stdin, stdout)
