@@ -37,12 +37,17 @@ func compactable(f *File, in *Instruction) bool {
 // placeholder, line for line, and every line for which drop returns true
 // emptied (drop may be nil). Line breaks are normalised to "\n".
 func (f *File) BuildKitText(drop func(line int) bool) []byte {
+	return f.buildKitText(0, f.Lines.LineCount(), 0, drop)
+}
+
+// buildKitText is BuildKitText for the lines [from, to); next is the index of
+// the first instruction that may start at or after from.
+func (f *File) buildKitText(from, to, next int, drop func(line int) bool) []byte {
 	var b bytes.Buffer
-	b.Grow(len(f.Text) / 2)
+	b.Grow(int(f.Lines.LineStart(to)-f.Lines.LineStart(from)) / 2)
 	esc := byte(f.EscapeToken)
-	n := f.Lines.LineCount()
-	next := 0 // next instruction that may be compacted
-	for line := 0; line < n; {
+	n := to
+	for line := from; line < n; {
 		for next < len(f.Instructions) && f.Instructions[next].EndLine < line {
 			next++
 		}

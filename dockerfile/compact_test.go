@@ -38,9 +38,23 @@ func TestCompactNodesMatchFullParse(t *testing.T) {
 	}
 	compared := 0
 	for name, src := range srcs {
+		// Parse three times: cold, warm (every instruction from the cache),
+		// and shifted by a blank line (cache hits at other lines).
+		compared += compareWithFullParse(t, name, src)
+		compared += compareWithFullParse(t, name+" (warm)", src)
+		if !bytes.HasPrefix(src, []byte("#")) && !bytes.HasPrefix(src, []byte("\uFEFF")) {
+			compared += compareWithFullParse(t, name+" (shifted)", append([]byte("\n"), src...))
+		}
+	}
+	t.Logf("compared %d instructions in %d files", compared, len(srcs))
+}
+
+func compareWithFullParse(t *testing.T, name string, src []byte) (compared int) {
+	t.Helper()
+	{
 		full, err := parser.Parse(bytes.NewReader(src))
 		if err != nil {
-			continue // the model falls back to per-instruction parses there
+			return 0 // the model falls back to per-instruction parses there
 		}
 		byLine := map[int]*parser.Node{}
 		for _, n := range full.AST.Children {
@@ -58,14 +72,19 @@ func TestCompactNodesMatchFullParse(t *testing.T) {
 			if got, w := dumpNode(in.Node), dumpNode(want); got != w {
 				t.Errorf("%s:%d: node differs\n got: %s\nwant: %s", name, in.StartLine+1, got, w)
 			}
+			if c, ok := in.Command.(interface{ Location() []parser.Range }); ok {
+				if got, w := fmt.Sprint(c.Location()), fmt.Sprint(want.Location()); got != w {
+					t.Errorf("%s:%d: command location %s, want %s", name, in.StartLine+1, got, w)
+				}
+			}
 			compared++
 		}
 	}
-	t.Logf("compared %d instructions in %d files", compared, len(srcs))
+	return compared
 }
 
 func dumpNode(n *parser.Node) string {
-	return fmt.Sprintf("%s|orig=%q|lines=%d-%d|heredocs=%v|attrs=%v", n.Dump(), n.Original, n.StartLine, n.EndLine, n.Heredocs, n.Attributes)
+	return fmt.Sprintf("%s|orig=%q|lines=%d-%d|heredocs=%v|attrs=%v|comments=%q", n.Dump(), n.Original, n.StartLine, n.EndLine, n.Heredocs, n.Attributes, n.PrevComment)
 }
 
 // TestBuildKitTextKeepsLines: the compact text has the same number of lines,

@@ -492,56 +492,6 @@ func scanVarRefs(s string, i int, esc byte, span func(a, b int) Span, heredoc bo
 	return refs
 }
 
-// attachBuildKit gives every instruction BuildKit's AST node and typed command.
-// The whole file is parsed once; when BuildKit rejects the file, each
-// instruction is parsed on its own so that one bad line hides nothing else.
-func (p *parseState) attachBuildKit() {
-	f := p.f
-	if len(f.Instructions) == 0 {
-		return
-	}
-	var byLine map[int]*parser.Node
-	if res, err := parser.Parse(bytes.NewReader(f.BuildKitText(nil))); err == nil && res != nil && res.AST != nil {
-		byLine = make(map[int]*parser.Node, len(res.AST.Children))
-		for _, n := range res.AST.Children {
-			byLine[n.StartLine] = n
-		}
-	}
-	for _, in := range f.Instructions {
-		if in.Err != nil && strings.Contains(in.Err.Message, "longer than") {
-			continue
-		}
-		node := byLine[in.StartLine+1]
-		if node != nil && compactable(f, in) {
-			restoreRun(node, in)
-		}
-		if node == nil || !strings.EqualFold(node.Value, in.Keyword) {
-			var err error
-			node, err = p.parseOne(in)
-			if err != nil {
-				if in.Err == nil {
-					in.Err = p.addErr(cleanErr(err), in.Span)
-				}
-				continue
-			}
-		}
-		in.Node = node
-		cmd, err := parseCommand(node)
-		if err != nil {
-			if in.Err == nil {
-				in.Err = p.addErr(cleanErr(err), in.Span)
-			}
-			continue
-		}
-		in.Command = cmd
-		if c, ok := cmd.(*instructions.CopyCommand); ok && c.From == "" {
-			if fl, ok := in.Flag("from"); ok {
-				in.Err = p.addErr("COPY --from needs a stage name, a stage index or an image", fl.Span)
-			}
-		}
-	}
-}
-
 // restoreRun puts the real command text back into the node BuildKit built
 // from the compact text (see BuildKitText): a shell-form RUN's argument is one
 // node holding everything after the flags, and Original is the logical line.
@@ -561,25 +511,6 @@ func parseCommand(node *parser.Node) (cmd any, err error) {
 	// A silent linter, not nil: BuildKit merges `# check=` comments above the
 	// instruction into the linter and dereferences a nil one.
 	return instructions.ParseInstructionWithLinter(node, linter.New(&linter.Config{}))
-}
-
-// parseOne runs BuildKit's parser on the source of a single instruction.
-func (p *parseState) parseOne(in *Instruction) (*parser.Node, error) {
-	var b bytes.Buffer
-	if p.esc != '\\' {
-		b.WriteString("# escape=`\n")
-	}
-	start := p.f.Lines.LineStart(in.StartLine)
-	b.Write(p.f.Text[start:in.Span.End])
-	b.WriteByte('\n')
-	res, err := parser.Parse(&b)
-	if err != nil {
-		return nil, err
-	}
-	if res == nil || res.AST == nil || len(res.AST.Children) == 0 {
-		return nil, fmt.Errorf("%s: BuildKit found no instruction", in.Keyword)
-	}
-	return res.AST.Children[0], nil
 }
 
 var lineRE = regexp.MustCompile(`^dockerfile parse error on line \d+: `)
