@@ -26,7 +26,15 @@ expect() { node -e "const e=require('$HERE/expect.json'); const v=($1); console.
 checks=0; failures=0
 pass() { checks=$((checks+1)); }
 fail() { checks=$((checks+1)); failures=$((failures+1)); echo "[$LABEL]   FAIL $*"; }
-screen() { sleep "${2:-1}"; "${T[@]}" capture-pane -p -t hx > "$R/screen-$1.txt"; }
+# screen NAME [ERE]: capture the pane; with a pattern, keep capturing (up to 10 s) until it shows up
+screen() {
+  for _ in $(seq 1 50); do
+    sleep 0.2
+    "${T[@]}" capture-pane -p -t hx > "$R/screen-$1.txt"
+    [ -z "${2:-}" ] && { sleep 0.8; "${T[@]}" capture-pane -p -t hx > "$R/screen-$1.txt"; return; }
+    grep -qE -- "$2" "$R/screen-$1.txt" && return
+  done
+}
 keys() { "${T[@]}" send-keys -t hx "$@" 2>/dev/null; }
 wait_log() { for _ in $(seq 1 150); do grep -q -- "$1" "$LOG" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 
@@ -36,7 +44,7 @@ cd "$R/ws"
 # 1. diagnostics of the naive Dockerfile: in the traffic, and in the picker
 codes=$(expect "e.diagnostics['Dockerfile'].codes")
 for c in $codes; do wait_log "\"code\":\"$c\"" || fail "Dockerfile: no $c in publishDiagnostics"; done
-keys Space d; screen diag-Dockerfile
+keys Space d; screen diag-Dockerfile "msls +${codes##* }"
 for c in $codes; do
   if grep -qE "msls +$c" "$R/screen-diag-Dockerfile.txt"; then pass; else fail "Dockerfile: $c not in the diagnostics picker"; fi
 done
@@ -44,8 +52,8 @@ keys Escape
 
 # 2. the split refactor in the code-action menu
 if [ "$(expect "!!e.codeActions")" = true ]; then
-  keys Space a; screen actions 1.5
   title=$(expect "e.codeActions.titles[0].replace(/^\\^/, '')")
+  keys Space a; screen actions "$title"
   if grep -qF "$title" "$R/screen-actions.txt"; then pass; else fail "code actions: no \"$title\" in the menu"; fi
   keys Escape
 fi
@@ -54,7 +62,7 @@ fi
 keys : "open broken.Dockerfile" Enter
 for c in $(expect "e.diagnostics['broken.Dockerfile'].codes"); do
   wait_log "\"code\":\"$c\"" || true
-  keys Space d; screen diag-broken
+  keys Space d; screen diag-broken "msls +$c"
   if grep -qE "msls +$c" "$R/screen-diag-broken.txt"; then pass; else fail "broken.Dockerfile: $c not in the diagnostics picker"; fi
   keys Escape
 done
@@ -63,15 +71,16 @@ done
 if [ "$(expect "e.hover.file")" = stages.Dockerfile ]; then
   keys : "open stages.Dockerfile" Enter; sleep 0.5
   keys : "$(expect "e.hover.position.line + 1")" Enter gh "$(expect "e.hover.position.character")" l
-  keys Space k; screen hover 1.5
+  keys Space k; screen hover "Stage"
   for s in $(expect "e.hover.contains"); do
     if grep -qF "$s" <(sed -n '9,$p' "$R/screen-hover.txt"); then pass; else fail "hover: no \"$s\" in the popup"; fi
   done
   keys Escape
   # completion: replace the stage name after --from= and ask for completion (Ctrl-x in insert mode)
   keys : "$(expect "e.completion.position.line + 1")" Enter gh "$(expect "e.completion.position.character")" l e c
-  sleep 0.3; keys C-x; screen completion 1.5
+  sleep 0.3; keys C-x; screen completion "reference"
   for l in $(expect "e.completion.labels"); do
+    for _ in $(seq 1 50); do grep -q "\"label\":\"$l\"" "$LOG" && break; sleep 0.2; done
     if grep -q "\"label\":\"$l\"" "$LOG"; then pass; else fail "completion: \"$l\" not in the completion response"; fi
   done
   keys Escape

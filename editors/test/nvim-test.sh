@@ -11,7 +11,7 @@ MSLS=$(readlink -f "$1"); NVIM=${2:-nvim}; MODE=${3:-legacy}; LABEL=${4:-neovim}
 [ -x "$MSLS" ] || { echo "$LABEL: FAIL no msls binary at $1"; exit 1; }
 command -v "$NVIM" >/dev/null || { echo "$LABEL: FAIL no Neovim at $NVIM"; exit 1; }
 R=$(mktemp -d "${TMPDIR:-/tmp}/msls-nvim.XXXXXX")
-trap 'rm -rf "$R"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$R"' EXIT
 mkdir -p "$R/bin" "$R/home" "$R/ws"
 ln -s "$MSLS" "$R/bin/msls"          # the shipped configs run `msls` from PATH, as a user's would
 cp -r "$HERE/fixtures/." "$R/ws/"
@@ -22,4 +22,4 @@ export HOME=$R/home XDG_CONFIG_HOME=$R/home/.config XDG_DATA_HOME=$R/home/.local
 timeout 180 "$NVIM" --headless --clean -c "luafile $HERE/nvim_driver.lua" > "$R/nvim.out" 2>&1
 rc=$?
 [ $rc -eq 0 ] || { echo "[$LABEL] nvim exited with $rc:"; tail -20 "$R/nvim.out"; }
-node "$HERE/lib/judge.mjs" "$R/report.json" "$HERE/expect.json" "$LABEL" neovim
+node "$HERE/lib/judge.mjs" "$R/report.json" "$HERE/expect.json" "$LABEL" neovim || { KEEP=1; exit 1; }

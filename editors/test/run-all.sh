@@ -14,9 +14,9 @@ ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${EDITORS_CACHE:-$HERE/.cache}
 ONLY=${EDITORS_ONLY:-vscode neovim helix}
 R=$(mktemp -d "${TMPDIR:-/tmp}/msls-editors.XXXXXX")
-trap 'rm -rf "$R"' EXIT
-
 passed=0; failed=0; skipped=0; summary=()
+# a failed run keeps its reports, screens and logs
+trap 'if [ "$failed" -eq 0 ]; then rm -rf "$R"; else echo "(logs and reports kept in $R)"; fi' EXIT
 record() { # record LABEL STATUS LINE
   case $2 in PASS) passed=$((passed+1));; FAIL) failed=$((failed+1));; SKIP) skipped=$((skipped+1));; esac
   summary+=("$3")

@@ -82,5 +82,10 @@ export function evaluate(report, expect, opts = { editor: 'vscode' }) {
     check(got && got.goneAfterDisable, `config: ${expect.configChange.code} still reported after disabling it (no live reconfiguration)`);
     check(got && got.backAfterReset, `config: ${expect.configChange.code} did not come back after resetting the setting`);
   }
+  if (expect.restart && opts.editor === 'vscode') {
+    const got = report.steps.commands;
+    for (const c of ['msls.restart', 'msls.showOutput']) check(got && got.registered.includes(c), `command ${c} is not registered`);
+    check(got && got.diagnosticsAfterRestart, 'no diagnostics after "msls: Restart server"');
+  }
   return { failures, checks };
 }

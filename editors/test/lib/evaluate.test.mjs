@@ -9,6 +9,7 @@ const expect = {
   completion: { labels: ['deps'], absent: ['builder'] },
   codeActions: { titles: ['split'] },
   configChange: { code: 'X' },
+  restart: { file: 'Dockerfile', codes: ['X'] },
 };
 function good() {
   return {
@@ -21,6 +22,7 @@ function good() {
       completion: { labels: ['deps'] },
       codeActions: { actions: [{ title: 'Split into stages', kind: 'refactor.rewrite' }] },
       configChange: { before: true, goneAfterDisable: true, backAfterReset: true },
+      commands: { registered: ['msls.restart', 'msls.showOutput'], diagnosticsAfterRestart: true },
     },
   };
 }
@@ -46,6 +48,8 @@ test('each missing piece is a named failure', () => {
     [(r) => { r.errors.push('boom'); }, /driver error: boom/],
     [(r) => { delete r.steps.extension; }, /not installed/],
     [(r) => { r.finished = false; }, /did not finish/],
+    [(r) => { r.steps.commands.registered = ['msls.restart']; }, /msls.showOutput is not registered/],
+    [(r) => { r.steps.commands.diagnosticsAfterRestart = false; }, /after "msls: Restart server"/],
     [(r) => { r.steps.filetypes = { Containerfile: '' }; }, /file type of Containerfile/],
   ];
   for (const [mutate, want] of cases) {
@@ -64,5 +68,6 @@ test('a fatal report fails outright', () => {
 test('outside VS Code there is no extension to check', () => {
   const r = good();
   delete r.steps.extension;
+  delete r.steps.commands;
   assert.deepEqual(evaluate(r, { ...expect, serverSource: undefined }, { editor: 'neovim' }).failures, []);
 });

@@ -120,6 +120,22 @@ async function run(reportFile, expect, sceneFile) {
     });
   }
 
+  // the contributed commands: both registered, and a restart brings the diagnostics back
+  if (expect.restart) {
+    await step('commands', async () => {
+      const all = await vscode.commands.getCommands(true);
+      const registered = ['msls.restart', 'msls.showOutput'].filter((c) => all.includes(c));
+      await vscode.commands.executeCommand('msls.showOutput');
+      const uri = uriOf(expect.restart.file);
+      await vscode.commands.executeCommand('msls.restart');
+      const api = vscode.extensions.getExtension(MSLS_ID).exports;
+      await api.ready();
+      const ds = await waitForDiagnostics(uri, expect.restart.codes, 20000);
+      const codes = ds.map((d) => describeDiagnostic(d).code);
+      return { registered, diagnosticsAfterRestart: expect.restart.codes.every((c) => codes.includes(c)) };
+    });
+  }
+
   report.finished = true;
   write();
   fs.renameSync(reportFile + '.tmp', reportFile);
