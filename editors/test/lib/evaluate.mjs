@@ -87,5 +87,11 @@ export function evaluate(report, expect, opts = { editor: 'vscode' }) {
     for (const c of ['msls.restart', 'msls.showOutput']) check(got && got.registered.includes(c), `command ${c} is not registered`);
     check(got && got.diagnosticsAfterRestart, 'no diagnostics after "msls: Restart server"');
   }
+  if (expect.notFound && opts.editor === 'vscode') {
+    const got = report.steps.notFound || {};
+    check(got.rejected, 'a wrong msls.server.path did not stop the start');
+    check(got.message && got.message.includes('msls.server.path'), `the not-found message does not name the setting: ${got.message}`);
+    check(got.recovered && got.diagnosticsBack, 'resetting msls.server.path did not bring the server back');
+  }
   return { failures, checks };
 }

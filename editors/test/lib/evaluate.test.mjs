@@ -10,6 +10,7 @@ const expect = {
   codeActions: { titles: ['split'] },
   configChange: { code: 'X' },
   restart: { file: 'Dockerfile', codes: ['X'] },
+  notFound: { file: 'Dockerfile', codes: ['X'] },
 };
 function good() {
   return {
@@ -23,6 +24,7 @@ function good() {
       codeActions: { actions: [{ title: 'Split into stages', kind: 'refactor.rewrite' }] },
       configChange: { before: true, goneAfterDisable: true, backAfterReset: true },
       commands: { registered: ['msls.restart', 'msls.showOutput'], diagnosticsAfterRestart: true },
+      notFound: { rejected: true, message: 'msls.server.path is set to "/x"', recovered: true, diagnosticsBack: true },
     },
   };
 }
@@ -48,6 +50,9 @@ test('each missing piece is a named failure', () => {
     [(r) => { r.errors.push('boom'); }, /driver error: boom/],
     [(r) => { delete r.steps.extension; }, /not installed/],
     [(r) => { r.finished = false; }, /did not finish/],
+    [(r) => { r.steps.notFound.rejected = false; }, /did not stop the start/],
+    [(r) => { r.steps.notFound.message = 'oops'; }, /does not name the setting/],
+    [(r) => { r.steps.notFound.diagnosticsBack = false; }, /did not bring the server back/],
     [(r) => { r.steps.commands.registered = ['msls.restart']; }, /msls.showOutput is not registered/],
     [(r) => { r.steps.commands.diagnosticsAfterRestart = false; }, /after "msls: Restart server"/],
     [(r) => { r.steps.filetypes = { Containerfile: '' }; }, /file type of Containerfile/],
@@ -69,5 +74,6 @@ test('outside VS Code there is no extension to check', () => {
   const r = good();
   delete r.steps.extension;
   delete r.steps.commands;
+  delete r.steps.notFound;
   assert.deepEqual(evaluate(r, { ...expect, serverSource: undefined }, { editor: 'neovim' }).failures, []);
 });

@@ -136,6 +136,27 @@ async function run(reportFile, expect, sceneFile) {
     });
   }
 
+  // a wrong msls.server.path: the start fails with a message naming the setting, and fixing the
+  // setting brings the server back without reloading the window
+  if (expect.notFound) {
+    await step('notFound', async () => {
+      const cfg = vscode.workspace.getConfiguration('msls');
+      const api = vscode.extensions.getExtension(MSLS_ID).exports;
+      await cfg.update('server.path', '/nonexistent/msls', vscode.ConfigurationTarget.Global);
+      let rejected = false;
+      try { await api.ready(); } catch { rejected = true; }
+      const message = api.lastError() || null;
+      const serverWhileBroken = api.server() || null;
+      await cfg.update('server.path', undefined, vscode.ConfigurationTarget.Global);
+      let recovered = true;
+      try { await api.ready(); } catch { recovered = false; }
+      const uri = uriOf(expect.notFound.file);
+      const ds = await waitForDiagnostics(uri, expect.notFound.codes, 20000);
+      const codes = ds.map((d) => describeDiagnostic(d).code);
+      return { rejected, message, serverWhileBroken, recovered, diagnosticsBack: expect.notFound.codes.every((c) => codes.includes(c)) };
+    });
+  }
+
   report.finished = true;
   write();
   fs.renameSync(reportFile + '.tmp', reportFile);
@@ -146,6 +167,7 @@ async function run(reportFile, expect, sceneFile) {
       const uri = uriOf(expect.scene && expect.scene.file || 'Dockerfile');
       const doc = await vscode.workspace.openTextDocument(uri);
       const editor = await vscode.window.showTextDocument(doc, { preview: false });
+      await vscode.commands.executeCommand('notifications.clearAll');
       await vscode.commands.executeCommand('workbench.actions.view.problems');
       await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
       const l = (expect.scene && expect.scene.line) || 0;

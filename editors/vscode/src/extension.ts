@@ -23,7 +23,11 @@ export interface MslsApi {
   server(): Located | undefined;
   /** resolves once the client is running (or rejects when it could not start) */
   ready(): Promise<void>;
+  /** why the server could not be started, as told to the user; undefined when it runs */
+  lastError(): string | undefined;
 }
+
+let lastError: string | undefined;
 
 let readyPromise: Promise<void> = Promise.resolve();
 
@@ -76,6 +80,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     });
   } catch (e) {
     located = undefined;
+    lastError = String(e instanceof Error ? e.message : e);
     if (e instanceof ServerNotFoundError) {
       output.error(e.message);
       void notifyNotFound(e);
@@ -92,7 +97,14 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     debug: { command: located.command, args, transport: TransportKind.stdio, options },
   };
   client = new LanguageClient('msls', 'msls', serverOptions, clientOptions());
-  await client.start();
+  try {
+    await client.start();
+  } catch (e) {
+    lastError = `msls (${located.command}) did not start: ${e instanceof Error ? e.message : String(e)}`;
+    output.error(lastError);
+    throw e;
+  }
+  lastError = undefined;
 }
 
 async function notifyNotFound(e: ServerNotFoundError): Promise<void> {
@@ -120,8 +132,8 @@ async function stopClient(): Promise<void> {
 }
 
 async function restart(context: vscode.ExtensionContext): Promise<void> {
-  await stopClient();
-  readyPromise = startClient(context);
+  // replaced synchronously so that ready() called right after a settings change waits for this restart
+  readyPromise = stopClient().then(() => startClient(context));
   readyPromise.catch(() => undefined);
   await readyPromise.catch(() => undefined);
 }
@@ -152,6 +164,7 @@ export function activate(context: vscode.ExtensionContext): MslsApi {
   return {
     server: () => located,
     ready: () => readyPromise,
+    lastError: () => lastError,
   };
 }
 
