@@ -3,7 +3,8 @@
 // for BuildKit's checks and for inline suppression comments.
 //
 // The format is one object, written as YAML in `.msls.yaml` (found from the
-// Dockerfile's directory upward) or as JSON in the LSP
+// Dockerfile's directory upward: to the file-system root for the CLI, to the
+// workspace folder for the server) or as JSON in the LSP
 // initializationOptions / workspace settings (section "msls"):
 //
 //	rules:
@@ -264,8 +265,9 @@ func Load(path string) (*Config, error) {
 	return Parse(data, path)
 }
 
-// Find looks for a configuration file in dir and its parents and returns its
-// path, or "" when there is none.
+// Find looks for a configuration file in dir and its parents, up to the
+// file-system root, and returns its path, or "" when there is none. This is
+// the command line's lookup (like .editorconfig); the server uses FindWithin.
 func Find(dir string) string {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
@@ -284,6 +286,60 @@ func Find(dir string) string {
 		}
 		dir = parent
 	}
+}
+
+// FindWithin is Find bounded by root, for the language server, which reads
+// nothing outside the workspace folder holding a document: it looks in dir
+// and its parents up to and including root, and nowhere when dir does not lie
+// inside root. Both are compared after resolving symbolic links (a directory
+// linked into root from elsewhere is not inside it), and a configuration file
+// whose real path leaves root is skipped as if absent. It returns the real
+// path of the file found, or "".
+func FindWithin(dir, root string) string {
+	realRoot, err := realPath(root)
+	if err != nil {
+		return ""
+	}
+	d, err := realPath(dir)
+	if err != nil || !Within(d, realRoot) {
+		return ""
+	}
+	for {
+		for _, n := range FileNames {
+			p, err := filepath.EvalSymlinks(filepath.Join(d, n))
+			if err != nil || !Within(p, realRoot) {
+				continue
+			}
+			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+				return p
+			}
+		}
+		parent := filepath.Dir(d)
+		if d == realRoot || parent == d {
+			return ""
+		}
+		d = parent
+	}
+}
+
+func realPath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(abs)
+}
+
+// Within reports whether the clean absolute path p is root or lies below it
+// (lexically: resolve symbolic links first).
+func Within(p, root string) bool {
+	if p == root {
+		return true
+	}
+	if !strings.HasSuffix(root, string(filepath.Separator)) {
+		root += string(filepath.Separator)
+	}
+	return strings.HasPrefix(p, root)
 }
 
 // Merge overlays over on base (either may be nil): every setting over makes

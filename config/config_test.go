@@ -89,3 +89,105 @@ func TestMerge(t *testing.T) {
 		t.Errorf("merged options %+v", o)
 	}
 }
+
+func TestFindWithin(t *testing.T) {
+	tmp := t.TempDir()
+	write := func(rel, content string) string {
+		p := filepath.Join(tmp, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	real := func(p string) string {
+		r, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	above := write(".msls.yaml", "rules: {}\n")
+	ws := filepath.Join(tmp, "ws")
+	sub := filepath.Join(ws, "a", "b")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing inside the root: the file above it is Find's, not FindWithin's.
+	if got := FindWithin(sub, ws); got != "" {
+		t.Errorf("FindWithin = %q, want nothing (the only file is above the root)", got)
+	}
+	if got := Find(sub); got != above {
+		t.Errorf("Find = %q, want %q (the CLI searches to the file-system root)", got, above)
+	}
+	// A file at the root itself, and one nearer, which wins.
+	atRoot := write("ws/.msls.yml", "rules: {}\n")
+	if got := FindWithin(sub, ws); got != real(atRoot) {
+		t.Errorf("FindWithin = %q, want the root's %q", got, atRoot)
+	}
+	nearer := write("ws/a/.msls.yaml", "rules: {}\n")
+	if got := FindWithin(sub, ws); got != real(nearer) {
+		t.Errorf("FindWithin = %q, want %q", got, nearer)
+	}
+	// A directory outside the root is not searched at all.
+	if got := FindWithin(tmp, ws); got != "" {
+		t.Errorf("FindWithin(outside) = %q, want nothing", got)
+	}
+
+	// Symbolic links: a config linking out of the root is skipped (the
+	// search goes on upward), and a directory linked in from outside is
+	// outside.
+	evil := write("outside/evil.yaml", "rules: {}\n")
+	write("outside/.msls.yaml", "rules: {}\n")
+	linkDir := filepath.Join(ws, "a", "b", "c")
+	if err := os.Mkdir(linkDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(evil, filepath.Join(linkDir, ".msls.yaml")); err != nil {
+		t.Skipf("no symbolic links: %v", err)
+	}
+	if got := FindWithin(linkDir, ws); got != real(nearer) {
+		t.Errorf("FindWithin through a link out of the root = %q, want %q", got, nearer)
+	}
+	if err := os.Symlink(filepath.Join(tmp, "outside"), filepath.Join(ws, "linked")); err != nil {
+		t.Fatal(err)
+	}
+	if got := FindWithin(filepath.Join(ws, "linked"), ws); got != "" {
+		t.Errorf("FindWithin in a directory linked from outside = %q, want nothing", got)
+	}
+	// A link that stays inside the root is followed.
+	if err := os.Symlink(filepath.Join(ws, "a"), filepath.Join(ws, "alias")); err != nil {
+		t.Fatal(err)
+	}
+	if got := FindWithin(filepath.Join(ws, "alias", "b"), ws); got != real(nearer) {
+		t.Errorf("FindWithin through an inside link = %q, want %q", got, nearer)
+	}
+	// A root reached through a link resolves the same way.
+	wsLink := filepath.Join(tmp, "wslink")
+	if err := os.Symlink(ws, wsLink); err != nil {
+		t.Fatal(err)
+	}
+	if got := FindWithin(filepath.Join(wsLink, "a", "b"), wsLink); got != real(nearer) {
+		t.Errorf("FindWithin under a linked root = %q, want %q", got, nearer)
+	}
+}
+
+func TestWithin(t *testing.T) {
+	sep := string(filepath.Separator)
+	for _, tc := range []struct {
+		p, root string
+		want    bool
+	}{
+		{sep + "ws", sep + "ws", true},
+		{sep + "ws" + sep + "a", sep + "ws", true},
+		{sep + "wsx", sep + "ws", false},
+		{sep + "w", sep + "ws", false},
+		{sep + "anything", sep, true},
+	} {
+		if got := Within(tc.p, tc.root); got != tc.want {
+			t.Errorf("Within(%q, %q) = %v, want %v", tc.p, tc.root, got, tc.want)
+		}
+	}
+}

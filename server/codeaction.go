@@ -3,10 +3,8 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 
 	"go.lsp.dev/protocol"
-	"go.lsp.dev/uri"
 
 	"github.com/msls-dev/msls/codeactions"
 	"github.com/msls-dev/msls/diagnostics"
@@ -33,17 +31,16 @@ func init() {
 	registerRequest(protocol.MethodTextDocumentCodeAction, codeAction)
 }
 
-// buildContext is the directory beside a file:// document, or nil (unknown)
-// for other schemes.
-func buildContext(u protocol.DocumentURI) codeactions.Context {
-	if len(u) < 7 || string(u[:7]) != "file://" {
+// buildContext is the directory of a file:// document when it lies inside a
+// workspace folder, else nil (unknown: the actions then go by the Dockerfile
+// alone), so a document opened from elsewhere never makes msls read its
+// surroundings.
+func (s *Server) buildContext(u protocol.DocumentURI) codeactions.Context {
+	dir, _, ok := s.inWorkspace(docDir(u))
+	if !ok {
 		return nil
 	}
-	p := uri.URI(u).Filename()
-	if p == "" {
-		return nil
-	}
-	return codeactions.NewDirContext(filepath.Dir(p))
+	return codeactions.NewDirContext(dir)
 }
 
 func codeAction(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
@@ -60,7 +57,7 @@ func codeAction(ctx context.Context, s *Server, raw json.RawMessage) (any, error
 		File:     f,
 		Range:    RangeToSpan(f, p.Range),
 		Findings: snap.Findings(),
-		Context:  buildContext(p.TextDocument.URI),
+		Context:  s.buildContext(p.TextDocument.URI),
 	}
 	for _, k := range p.Context.Only {
 		req.Only = append(req.Only, codeactions.Kind(k))

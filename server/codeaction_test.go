@@ -11,19 +11,28 @@ import (
 )
 
 // TestCodeActionSplitAndFixes drives textDocument/codeAction over the wire on
-// a file:// document whose directory holds the build context: the split
-// refactor, the CacheBustingCopy quick fix (attached to its diagnostic) and
-// the ignore actions come back with edits on the document.
+// a file:// document whose directory, inside the workspace folder, holds the
+// build context: the split refactor, the CacheBustingCopy quick fix
+// (attached to its diagnostic) and the ignore actions come back with edits
+// on the document. The same build context beside a document outside the
+// workspace is not read.
 func TestCodeActionSplitAndFixes(t *testing.T) {
-	dir := t.TempDir()
+	tmp := t.TempDir()
+	dir, outside := filepath.Join(tmp, "ws"), filepath.Join(tmp, "outside")
 	text := "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nRUN npm run build\nCMD [\"node\", \"dist/server.js\"]\n"
-	for name, body := range map[string]string{"Dockerfile": text, "package.json": `{"scripts":{"build":"tsc"}}`, "package-lock.json": "{}"} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+	for _, d := range []string{dir, outside} {
+		if err := os.Mkdir(d, 0o755); err != nil {
 			t.Fatal(err)
+		}
+		for name, body := range map[string]string{"Dockerfile": text, "package.json": `{"scripts":{"build":"tsc"}}`, "package-lock.json": "{}"} {
+			if err := os.WriteFile(filepath.Join(d, name), []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	uri := "file://" + filepath.ToSlash(filepath.Join(dir, "Dockerfile"))
-	c := startNav(t, `{"textDocument":{"codeAction":{"codeActionLiteralSupport":{"codeActionKind":{"valueSet":["quickfix","refactor","source"]}}}}}`)
+	c := startNavRoot(t, `{"textDocument":{"codeAction":{"codeActionLiteralSupport":{"codeActionKind":{"valueSet":["quickfix","refactor","source"]}}}}}`,
+		"file://"+filepath.ToSlash(dir))
 	c.openURI(uri, text)
 
 	var acts []protocol.CodeAction
@@ -53,6 +62,20 @@ func TestCodeActionSplitAndFixes(t *testing.T) {
 	}
 	if _, ok := byTitle["Ignore CacheBustingCopy for this instruction"]; !ok {
 		t.Fatalf("no ignore action among %v", titles(acts))
+	}
+
+	// Outside the workspace the context is unknown: the split goes by the
+	// Dockerfile alone (package*.json), without the lockfile beside it.
+	outURI := "file://" + filepath.ToSlash(filepath.Join(outside, "Dockerfile"))
+	c.openURI(outURI, text)
+	outParams := map[string]any{"textDocument": map[string]string{"uri": outURI}, "range": params["range"],
+		"context": map[string]any{"diagnostics": []any{}, "only": []string{"refactor"}}}
+	var outActs []protocol.CodeAction
+	if e := c.call("textDocument/codeAction", outParams, &outActs); e != nil {
+		t.Fatalf("codeAction outside: %v", e)
+	}
+	if len(outActs) != 1 || !strings.Contains(outActs[0].Edit.Changes[protocol.DocumentURI(outURI)][0].NewText, "COPY package*.json ./") {
+		t.Fatalf("outside the workspace, the split should ignore the files beside the document: %+v", outActs)
 	}
 
 	// Only source.fixAll: one action, the safe fixes only.

@@ -3,10 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"net/url"
 	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -20,7 +17,9 @@ import (
 // (initializationOptions, workspace/didChangeConfiguration, and the client's
 // workspace/configuration section "msls" when it supports it) overlaid by the
 // .msls.yaml found from the document's directory upward, so that the editor
-// shows what `msls check` in CI reports. An invalid configuration is
+// shows what `msls check` in CI reports. Unlike the CLI, the search stops at
+// the workspace folder holding the document, and a document in no folder
+// gets no file at all (workspace.go). An invalid configuration is
 // announced with window/showMessage (once per distinct message) and the
 // defaults (or the last valid settings) are kept.
 
@@ -73,8 +72,8 @@ func (s *Server) ruleOptions(snap *Snapshot) *diagnostics.Options {
 	rc.mu.Unlock()
 
 	var fileCfg *config.Config
-	if dir := docDir(snap.URI); dir != "" {
-		if p := config.Find(dir); p != "" {
+	if dir, root, ok := s.inWorkspace(docDir(snap.URI)); ok {
+		if p := config.FindWithin(dir, root); p != "" {
 			fileCfg = rc.file(s, p)
 		}
 	}
@@ -183,17 +182,4 @@ func (s *Server) pullConfiguration() {
 	if ok {
 		s.RefreshDiagnostics()
 	}
-}
-
-// docDir is the directory of a file:// document, "" for other schemes.
-func docDir(uri protocol.DocumentURI) string {
-	u, err := url.Parse(string(uri))
-	if err != nil || u.Scheme != "file" {
-		return ""
-	}
-	p := u.Path
-	if len(p) >= 3 && p[0] == '/' && p[2] == ':' { // file:///C:/x on Windows
-		p = p[1:]
-	}
-	return filepath.Dir(filepath.FromSlash(strings.TrimSpace(p)))
 }

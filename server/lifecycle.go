@@ -3,7 +3,9 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"net/url"
 	"path"
+	"path/filepath"
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
@@ -42,9 +44,15 @@ func (s *Server) initialize(raw json.RawMessage) (any, error) {
 		s.initOptions = p.InitializationOptions
 	}
 	s.clientInfo = p.ClientInfo
+	// Clients that predate workspace folders send only rootUri, or only the
+	// older rootPath: either is then the single folder.
 	folders := p.WorkspaceFolders
 	if len(folders) == 0 && p.RootURI != "" {
 		folders = []protocol.WorkspaceFolder{{URI: string(p.RootURI), Name: path.Base(string(p.RootURI))}}
+	}
+	if len(folders) == 0 && p.RootPath != "" && filepath.IsAbs(p.RootPath) {
+		u := (&url.URL{Scheme: "file", Path: filepath.ToSlash(p.RootPath)}).String()
+		folders = []protocol.WorkspaceFolder{{URI: u, Name: filepath.Base(p.RootPath)}}
 	}
 	s.foldersMu.Lock()
 	s.folders = folders

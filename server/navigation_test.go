@@ -34,6 +34,12 @@ type rpcReply struct {
 
 func startNav(t *testing.T, caps string) *navClient {
 	t.Helper()
+	return startNavRoot(t, caps, "")
+}
+
+// startNavRoot is startNav with a rootUri (the single workspace folder).
+func startNavRoot(t *testing.T, caps, rootURI string) *navClient {
+	t.Helper()
 	cr, cw := io.Pipe() // client -> server
 	sr, sw := io.Pipe() // server -> client
 	c := &navClient{t: t, w: cw, pending: map[string]chan rpcReply{}, done: make(chan int, 1)}
@@ -50,8 +56,12 @@ func startNav(t *testing.T, caps string) *navClient {
 		}
 		cw.Close()
 	})
+	root := "null"
+	if rootURI != "" {
+		root = strconv.Quote(rootURI)
+	}
 	var res json.RawMessage
-	if e := c.call("initialize", json.RawMessage(`{"processId":null,"rootUri":null,"capabilities":`+caps+`,"clientInfo":{"name":"test"}}`), &res); e != nil {
+	if e := c.call("initialize", json.RawMessage(`{"processId":null,"rootUri":`+root+`,"capabilities":`+caps+`,"clientInfo":{"name":"test"}}`), &res); e != nil {
 		t.Fatalf("initialize: %v", e)
 	}
 	c.notify("initialized", struct{}{})

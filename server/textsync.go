@@ -93,7 +93,6 @@ func didChangeWorkspaceFolders(_ context.Context, s *Server, raw json.RawMessage
 		return err
 	}
 	s.foldersMu.Lock()
-	defer s.foldersMu.Unlock()
 	var kept []protocol.WorkspaceFolder
 	for _, f := range s.folders {
 		removed := false
@@ -108,5 +107,8 @@ func didChangeWorkspaceFolders(_ context.Context, s *Server, raw json.RawMessage
 		}
 	}
 	s.folders = append(kept, p.Event.Added...)
+	s.foldersMu.Unlock()
+	// Which configuration file applies depends on the folders.
+	s.RefreshDiagnostics()
 	return nil
 }

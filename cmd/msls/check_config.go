@@ -43,6 +43,9 @@ func init() {
 				mu.Lock()
 				opts, ok := byDir[dir]
 				if !ok {
+					// Up to the file-system root, unlike the server (which stops
+					// at the workspace folder): the user named this file, and a
+					// repository's .msls.yaml must apply wherever it is run from.
 					if cp := config.Find(dir); cp != "" {
 						if o, seen := byFile[cp]; seen {
 							opts = o

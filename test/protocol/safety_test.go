@@ -163,32 +163,89 @@ func TestStaticNoExecNoNetwork(t *testing.T) {
 	}
 }
 
-// TestReadsStayInsideTheWorkspace plants a configuration file above the
-// workspace folder that would silence a rule: the server must not read it.
-// A build context symlinked out of the workspace must not be read either.
+// TestReadsStayInsideTheWorkspace holds the server to docs/safety.md: it
+// reads configuration and build-context files only inside the workspace
+// folders. Planted outside them: a configuration file above a folder, one
+// a folder's .msls.yaml links to, one beside a document opened from outside
+// every folder, one behind a directory symlinked into a folder; each would
+// silence RootFinalStage if read. A package.json with workspaces beside the
+// outside documents would make the split refuse if it were read as their
+// build context. A configuration file inside a folder, one level above the
+// document, must still be honoured.
 func TestReadsStayInsideTheWorkspace(t *testing.T) {
-	if os.Getenv("MSLS_SAFETY_STRICT") == "" {
-		t.Skip("known gap (docs/safety.md): the server looks for .msls.yaml in every parent directory of a " +
-			"document, above the workspace folder too; set MSLS_SAFETY_STRICT=1 to run this check")
-	}
 	c := start(t)
-	outside := c.cmd.Dir
-	ws := filepath.Join(outside, "ws")
-	if err := os.Mkdir(ws, 0o755); err != nil {
+	tmp := c.cmd.Dir
+	silence := []byte("rules:\n  RootFinalStage: off\n")
+	files := map[string]string{
+		".msls.yaml":           string(silence), // above ws1
+		"ws1/Dockerfile":       "",
+		"ws2/Dockerfile":       "",
+		"ws3/.msls.yaml":       "rules:\n  RootFinalStage: error\n",
+		"ws3/sub/Dockerfile":   "",
+		"outside/.msls.yaml":   string(silence),
+		"outside/evil.yaml":    string(silence),
+		"outside/package.json": `{"name":"x","workspaces":["packages/*"],"scripts":{"build":"tsc"}}`,
+		"outside/Dockerfile":   "",
+	}
+	for name, content := range files {
+		p := filepath.Join(tmp, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join(tmp, "outside", "evil.yaml"), filepath.Join(tmp, "ws2", ".msls.yaml")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	if err := os.Symlink(filepath.Join(tmp, "outside"), filepath.Join(tmp, "ws1", "linked")); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(outside, ".msls.yaml"), []byte("rules:\n  RootFinalStage: off\n"), 0o644); err != nil {
-		t.Fatal(err)
+	fileURI := func(rel string) string {
+		return "file://" + filepath.ToSlash(filepath.Join(tmp, filepath.FromSlash(rel)))
 	}
-	initialize(c, "file://"+filepath.ToSlash(ws))
-	uri := "file://" + filepath.ToSlash(filepath.Join(ws, "Dockerfile"))
-	c.open(uri, "FROM alpine\nRUN echo hi\n", 1)
-	p := c.waitDiagnostics(uri, 1)
-	found := false
-	for _, d := range p.Diagnostics {
-		found = found || strings.Contains(string(d.Code), "RootFinalStage")
+	var folders []map[string]string
+	for _, ws := range []string{"ws1", "ws2", "ws3"} {
+		folders = append(folders, map[string]string{"uri": fileURI(ws), "name": ws})
 	}
-	if !found {
-		t.Errorf("RootFinalStage was silenced by a .msls.yaml outside the workspace folder: the server read it")
+	if _, e := c.request("initialize", map[string]any{"processId": nil, "capabilities": map[string]any{}, "workspaceFolders": folders}); e != nil {
+		t.Fatalf("initialize: %+v", e)
+	}
+	c.notify("initialized", map[string]any{})
+
+	const root = "FROM alpine\nRUN echo hi\n"
+	const node = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nRUN npm run build\nCMD [\"node\", \"dist/server.js\"]\n"
+	rootFinal := func(uri string) (found bool, severity int) {
+		for _, d := range c.waitDiagnostics(uri, 1).Diagnostics {
+			if strings.Contains(string(d.Code), "RootFinalStage") {
+				return true, d.Severity
+			}
+		}
+		return false, 0
+	}
+	splitOffered := func(uri string) bool {
+		m := c.requestRawParams("textDocument/codeAction", `{"textDocument":{"uri":"`+uri+`"},"range":{"start":{"line":0,"character":0},"end":{"line":6,"character":0}},"context":{"diagnostics":[],"only":["refactor"]}}`)
+		return strings.Contains(string(m.Result), "multi-stage")
+	}
+	for _, tc := range []struct{ rel, text, what string }{
+		{"ws1/Dockerfile", root, "a .msls.yaml above the workspace folder"},
+		{"ws2/Dockerfile", root, "a .msls.yaml symlinked to a file outside the workspace"},
+		{"outside/Dockerfile", node, "a .msls.yaml beside a document outside every workspace folder"},
+		{"ws1/linked/Dockerfile", node, "a .msls.yaml in a directory symlinked into the workspace from outside"},
+	} {
+		uri := fileURI(tc.rel)
+		c.open(uri, tc.text, 1)
+		if found, _ := rootFinal(uri); !found {
+			t.Errorf("%s: RootFinalStage was silenced by %s: the server read it", tc.rel, tc.what)
+		}
+		if tc.text == node && !splitOffered(uri) {
+			t.Errorf("%s: the split was not offered: the server read outside/package.json as the build context", tc.rel)
+		}
+	}
+	uri := fileURI("ws3/sub/Dockerfile")
+	c.open(uri, root, 1)
+	if found, severity := rootFinal(uri); !found || severity != 1 {
+		t.Errorf("ws3/sub/Dockerfile: RootFinalStage found=%v severity=%d, want an error from ws3/.msls.yaml", found, severity)
 	}
 }
