@@ -7,6 +7,9 @@
 #   -> DEST/nvim, DEST/hx (either may be missing if the archive does not have it; exit 1 if neither works)
 set -uo pipefail
 DEST=$(mkdir -p "$1" && cd "$1" && pwd); shift
+# the version checks below start the editors: keep their cache/state files out of the real HOME
+export HOME=$DEST/home XDG_CACHE_HOME=$DEST/home/.cache XDG_STATE_HOME=$DEST/home/.local/state \
+  XDG_CONFIG_HOME=$DEST/home/.config XDG_DATA_HOME=$DEST/home/.local/share
 SUITES=${*:-forky}
 if [ -x "$DEST/nvim" ] && [ -x "$DEST/hx" ] && "$DEST/nvim" --version >/dev/null 2>&1 && "$DEST/hx" --version >/dev/null 2>&1; then
   echo "[newer-editors] $("$DEST/nvim" --version | head -1), $("$DEST/hx" --version) already there"; exit 0

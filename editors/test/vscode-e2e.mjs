@@ -115,6 +115,7 @@ try {
   const { chromium: pw } = await import('playwright-core');
   browser = await pw.launch({
     executablePath: chromium,
+    env: env,   // HOME/XDG in the run dir: Chromium's crash reports and dconf stay there
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -1,12 +1,16 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { bundledPath, locateServer, ServerNotFoundError } from '../src/locate';
 
+const made: string[] = [];
+after(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'msls-locate-'));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'msls-locate-'));
+  made.push(d);
+  return d;
 }
 function exe(p: string): string {
   fs.mkdirSync(path.dirname(p), { recursive: true });
