@@ -82,6 +82,8 @@ if wants neovim; then
     ver=$("$NV" --version | head -1 | sed 's/NVIM v//')
     run "neovim-$ver-lsp-config" "$HERE/nvim-test.sh" "$MSLS" "$NV" native "neovim-$ver-lsp-config"
     run "neovim-$ver-init" "$HERE/nvim-test.sh" "$MSLS" "$NV" init "neovim-$ver-init"
+    # legacy.lua takes the vim.lsp.start path on 0.8+ (0.7.2 above takes vim.lsp.start_client)
+    run "neovim-$ver-legacy" "$HERE/nvim-test.sh" "$MSLS" "$NV" legacy "neovim-$ver-legacy"
   elif [ -n "${EDITORS_REQUIRE_ALL:-}" ]; then record neovim-0.11 FAIL "neovim-0.11: FAIL no Neovim 0.11+ in $CACHE/newer"
   else skip neovim-0.11 "no Neovim 0.11+ in $CACHE/newer (get-newer-editors.sh could not fetch it)"; fi
   if [ -x "$ROOT/editors/neovim/test/run-format.sh" ] && command -v nvim >/dev/null; then
