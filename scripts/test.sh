@@ -1,8 +1,24 @@
 #!/usr/bin/env bash
 # The project's whole test suite: what CI runs (via .ci/run) and what the
-# README tells a new contributor to run. Installs what the tests need first.
+# README tells a contributor to run. It installs what the editor tests need
+# first (Debian packages, a newer Neovim and Helix from Debian's archives,
+# code-server, npm packages), so it needs root or sudo-less apt on a fresh
+# machine; EDITORS=0 skips the editor stage. For a quick loop while coding:
+# `go test -short ./...`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== go test (race detector on)"
-go test -race -count=1 ./...
+echo "== go test (every package, corpus sweeps included when ../shared/corpus or \$MSLS_CORPUS exists)"
+go test -count=1 ./...
+
+echo "== go test -race (the concurrent parts: server, CLI, protocol)"
+go test -race -count=1 ./server/... ./cmd/... ./test/protocol/...
+
+echo "== fuzz (each target for a short, fixed time)"
+bash scripts/fuzz.sh
+
+if [ "${EDITORS:-1}" != 0 ]; then
+  echo "== editors (VS Code in code-server, Neovim 0.7 and 0.11+, Helix)"
+  bash editors/test/install-deps.sh
+  bash editors/test/run-all.sh
+fi
