@@ -77,6 +77,9 @@ func (s *Server) scheduleDiagnostics(uri protocol.DocumentURI) {
 
 func (s *Server) diagnose(uri protocol.DocumentURI, w *diagWorker) {
 	for {
+		if s.beforeDiagnose != nil {
+			s.beforeDiagnose(uri)
+		}
 		if snap, ok := s.Latest(uri); ok {
 			s.diagRuns.Add(1)
 			s.publish(snap)
@@ -96,8 +99,17 @@ func (s *Server) diagnose(uri protocol.DocumentURI, w *diagWorker) {
 }
 
 // publish sends snap's diagnostics unless snap has been superseded (a newer
-// version, a configuration refresh or a close) while they were computed.
+// version, a configuration refresh or a close) while they were computed, or
+// has been published already: a change that lands just as a worker starts
+// is picked up by that worker and queued for it again, and the second
+// look finds the same snapshot.
 func (s *Server) publish(snap *Snapshot) {
+	s.pubMu.Lock()
+	done := s.published[snap.URI] == snap
+	s.pubMu.Unlock()
+	if done {
+		return
+	}
 	var diags []protocol.Diagnostic
 	start := time.Now()
 	func() {
@@ -113,6 +125,9 @@ func (s *Server) publish(snap *Snapshot) {
 	// newer snapshot is installed, an older one can no longer be sent.
 	s.pubMu.Lock()
 	defer s.pubMu.Unlock()
+	if s.published[snap.URI] == snap {
+		return
+	}
 	if cur, ok := s.Latest(snap.URI); !ok || cur != snap {
 		if ce := s.log.Check(zap.DebugLevel, "dropped stale diagnostics"); ce != nil {
 			ce.Write(zap.String("uri", string(snap.URI)), zap.Int32("version", snap.Version))
@@ -124,6 +139,7 @@ func (s *Server) publish(snap *Snapshot) {
 			zap.Int("count", len(diags)), zap.Duration("took", time.Since(start)))
 	}
 	v := snap.Version
+	s.published[snap.URI] = snap
 	if err := s.Notify("textDocument/publishDiagnostics", publishParams{URI: snap.URI, Version: &v, Diagnostics: diags}); err != nil {
 		s.log.Debug("publish failed", zap.Error(err))
 	}
@@ -133,6 +149,7 @@ func (s *Server) closeDocument(uri protocol.DocumentURI) {
 	s.pubMu.Lock()
 	defer s.pubMu.Unlock()
 	s.updateDocs(func(m docMap) { delete(m, uri) })
+	delete(s.published, uri)
 	if err := s.Notify("textDocument/publishDiagnostics", publishParams{URI: uri, Diagnostics: []protocol.Diagnostic{}}); err != nil {
 		s.log.Debug("publish failed", zap.Error(err))
 	}

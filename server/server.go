@@ -69,10 +69,20 @@ type Server struct {
 	// diagRuns counts diagnostics computations (for tests).
 	diagRuns atomic.Int64
 
-	diagMu  sync.Mutex
-	diag    map[protocol.DocumentURI]*diagWorker
-	pubMu   sync.Mutex
-	handled sync.WaitGroup
+	// beforeDiagnose, when set (tests only, before the first document
+	// opens), runs at the top of each diagnostics loop iteration, so a test
+	// can hold a worker there and force an interleaving.
+	beforeDiagnose func(protocol.DocumentURI)
+
+	diagMu sync.Mutex
+	diag   map[protocol.DocumentURI]*diagWorker
+	pubMu  sync.Mutex
+	// published is the snapshot last published per document (under
+	// pubMu): a snapshot is published at most once. A configuration
+	// refresh makes new snapshots of the same versions, so they are
+	// published again with their new findings.
+	published map[protocol.DocumentURI]*Snapshot
+	handled   sync.WaitGroup
 }
 
 type inflightRequest struct {
@@ -90,11 +100,12 @@ func New(opts Options) *Server {
 		log = zap.NewNop()
 	}
 	s := &Server{
-		opts:     opts,
-		log:      log,
-		inflight: map[string]*inflightRequest{},
-		calls:    map[string]chan *message{},
-		diag:     map[protocol.DocumentURI]*diagWorker{},
+		opts:      opts,
+		log:       log,
+		inflight:  map[string]*inflightRequest{},
+		calls:     map[string]chan *message{},
+		diag:      map[protocol.DocumentURI]*diagWorker{},
+		published: map[protocol.DocumentURI]*Snapshot{},
 	}
 	empty := docMap{}
 	s.docs.Store(&empty)
