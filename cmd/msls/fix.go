@@ -11,6 +11,7 @@ import (
 	"github.com/msls-dev/msls/codeactions"
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/udiff"
 )
 
 func init() {
@@ -87,7 +88,7 @@ func runFix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if name == "-" {
 				name = "<stdin>"
 			}
-			fmt.Fprint(stdout, codeactions.UnifiedDiff("a/"+name, "b/"+name, text, fixed))
+			fmt.Fprint(stdout, udiff.Unified("a/"+name, "b/"+name, text, fixed))
 		}
 		for _, fd := range diagnostics.Check(dockerfile.Parse(fixed)) {
 			if fd.Severity >= diagnostics.SeverityError && fd.Severity <= threshold {

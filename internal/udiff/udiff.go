@@ -1,13 +1,13 @@
-package codeactions
+package udiff
 
 import (
 	"fmt"
 	"strings"
 )
 
-// UnifiedDiff returns a unified diff (3 lines of context) from a to b with
+// Unified returns a unified diff (3 lines of context) from a to b with
 // the given file names, or "" when they are equal.
-func UnifiedDiff(nameA, nameB string, a, b []byte) string {
+func Unified(nameA, nameB string, a, b []byte) string {
 	if string(a) == string(b) {
 		return ""
 	}
@@ -156,12 +156,13 @@ func diffLines(a, b []string) []diffOp {
 				ops = append(ops, diffOp{' ', p + i, p + j})
 				i++
 				j++
-			case j < m && (i == n || lcs[i][j+1] >= lcs[i+1][j]):
-				ops = append(ops, diffOp{'+', p + i, p + j})
-				j++
-			default:
+			case i < n && (j == m || lcs[i+1][j] >= lcs[i][j+1]):
+				// deletions before insertions, as diff(1) prints a change
 				ops = append(ops, diffOp{'-', p + i, p + j})
 				i++
+			default:
+				ops = append(ops, diffOp{'+', p + i, p + j})
+				j++
 			}
 		}
 	}

@@ -1,11 +1,11 @@
-package codeactions
+package udiff
 
 import (
 	"strings"
 	"testing"
 )
 
-// applyUnified applies a diff produced by UnifiedDiff to a (a test-only
+// applyUnified applies a diff produced by Unified to a (a test-only
 // patcher) so the diff is checked by what it does, not by its bytes.
 func applyUnified(t *testing.T, a, diff string) string {
 	t.Helper()
@@ -78,12 +78,12 @@ func TestUnifiedDiffRoundTrip(t *testing.T) {
 		{"1\n2\n3\n4\n5\n6\n7\n8\n9\n", "1\n2\nX\n4\n5\n6\n7\n8\nY\n"},
 	}
 	for _, c := range cases {
-		d := UnifiedDiff("a", "b", []byte(c[0]), []byte(c[1]))
+		d := Unified("a", "b", []byte(c[0]), []byte(c[1]))
 		if got := applyUnified(t, c[0], d); got != c[1] {
 			t.Errorf("diff of %q -> %q applies to %q\n%s", c[0], c[1], got, d)
 		}
 	}
-	if UnifiedDiff("a", "b", []byte("same\n"), []byte("same\n")) != "" {
+	if Unified("a", "b", []byte("same\n"), []byte("same\n")) != "" {
 		t.Error("equal texts give a diff")
 	}
 }
