@@ -7,6 +7,7 @@ package dockerfile
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
@@ -159,6 +160,10 @@ type Instruction struct {
 	Err     *ParseError
 	// logical line pieces used to map offsets of ArgsText back to the source.
 	segs []segment
+	// derived memoises analyses of the instruction that several rules share
+	// (see Derived).
+	derivedMu sync.Mutex
+	derived   []derivedValue
 	// logical is the instruction as BuildKit sees it: continuation lines
 	// joined, comment and empty lines dropped.
 	logical string
@@ -178,6 +183,28 @@ func (in *Instruction) ArgsTextSpan(a, b int) Span {
 		return Span{in.ArgsSpan.Start, in.ArgsSpan.Start}
 	}
 	return mapSpan(in.segs, in.argsLog+a, in.argsLog+b)
+}
+
+type derivedValue struct {
+	key any
+	val any
+}
+
+// Derived returns compute's result for this instruction, computing it at most
+// once per key: for analyses several rules and actions need (the shell
+// commands of a RUN, say). compute must depend on the instruction only; key is
+// a comparable value private to the caller's package. Safe for concurrent use.
+func (in *Instruction) Derived(key any, compute func() any) any {
+	in.derivedMu.Lock()
+	defer in.derivedMu.Unlock()
+	for _, d := range in.derived {
+		if d.key == key {
+			return d.val
+		}
+	}
+	v := compute()
+	in.derived = append(in.derived, derivedValue{key, v})
+	return v
 }
 
 // Flag returns the last flag with the given name (without dashes), if any.

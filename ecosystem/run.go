@@ -54,7 +54,16 @@ type RunInstall struct {
 // RunCommands splits a RUN instruction (shell form, exec form running a
 // shell with -c, and heredoc bodies) into commands whose Start/End are source
 // offsets into the file.
+//
+// The result is computed once per instruction and shared: callers must not
+// modify it.
 func RunCommands(in *dockerfile.Instruction) []Command {
+	return in.Derived(runCommandsKey{}, func() any { return runCommands(in) }).([]Command)
+}
+
+type runCommandsKey struct{}
+
+func runCommands(in *dockerfile.Instruction) []Command {
 	if in.Sub != nil {
 		in = in.Sub
 	}

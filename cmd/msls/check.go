@@ -26,8 +26,10 @@ func init() {
 
 // fileReport is what check found in one file.
 type fileReport struct {
-	Path     string // as given or found; "-" is stdin
-	File     *dockerfile.File
+	Path string // as given or found; "-" is stdin
+	// Lines converts spans to positions; the parsed File itself is dropped as
+	// soon as its file is checked, so a large run keeps little alive.
+	Lines    *dockerfile.LineIndex
 	Findings []diagnostics.Finding
 }
 
@@ -132,7 +134,7 @@ func lintFiles(run *checkRun, files []string, stdin io.Reader) ([]fileReport, er
 			return
 		}
 		sort.SliceStable(findings, func(i, j int) bool { return findings[i].Span.Start < findings[j].Span.Start })
-		reports[i] = fileReport{Path: path, File: f, Findings: findings}
+		reports[i] = fileReport{Path: path, Lines: f.Lines, Findings: findings}
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(files))
 	next := make(chan int)
@@ -340,7 +342,7 @@ func collectDockerfiles(paths []string) ([]string, error) {
 func writeText(w io.Writer, reports []fileReport) error {
 	for _, r := range reports {
 		for _, fd := range r.Findings {
-			line, col := r.File.Lines.LineCol(fd.Span.Start)
+			line, col := r.Lines.LineCol(fd.Span.Start)
 			if _, err := fmt.Fprintf(w, "%s:%d:%d: %s %s: %s\n", r.Path, line, col, fd.Severity, fd.Code, fd.Message); err != nil {
 				return err
 			}
@@ -367,8 +369,8 @@ func writeJSON(w io.Writer, reports []fileReport) error {
 	out := []jsonFinding{}
 	for _, r := range reports {
 		for _, fd := range r.Findings {
-			line, col := r.File.Lines.LineCol(fd.Span.Start)
-			endLine, endCol := r.File.Lines.LineCol(fd.Span.End)
+			line, col := r.Lines.LineCol(fd.Span.Start)
+			endLine, endCol := r.Lines.LineCol(fd.Span.End)
 			out = append(out, jsonFinding{
 				Path: r.Path, Line: line, Column: col, EndLine: endLine, EndColumn: endCol,
 				Severity: fd.Severity.String(), Code: fd.Code, Message: fd.Message, URL: fd.URL,

@@ -23,8 +23,8 @@ func writeGitHub(w io.Writer, reports []fileReport) error {
 			case diagnostics.SeverityWarning:
 				cmd = "warning"
 			}
-			line, col := r.File.Lines.LineCol(fd.Span.Start)
-			endLine, endCol := r.File.Lines.LineCol(fd.Span.End)
+			line, col := r.Lines.LineCol(fd.Span.Start)
+			endLine, endCol := r.Lines.LineCol(fd.Span.End)
 			msg := fd.Message
 			if fd.URL != "" {
 				msg += " (" + fd.URL + ")"

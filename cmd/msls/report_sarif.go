@@ -102,7 +102,7 @@ func writeSARIF(w io.Writer, reports []fileReport) error {
 	for _, rep := range reports {
 		uri := filepath.ToSlash(rep.Path)
 		loc := func(start, end int) sarifPhysical {
-			a, z := rep.File.Lines.Position(start), rep.File.Lines.Position(end)
+			a, z := rep.Lines.Position(start), rep.Lines.Position(end)
 			var p sarifPhysical
 			p.Artifact.URI = uri
 			p.Region = sarifRegion{StartLine: a.Line + 1, StartColumn: a.Character + 1, EndLine: z.Line + 1, EndColumn: z.Character + 1}

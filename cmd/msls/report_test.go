@@ -14,7 +14,7 @@ import (
 
 func naiveReport() []fileReport {
 	f := dockerfile.Parse([]byte("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"s.js\"]\n"))
-	return []fileReport{{Path: "dir/Dockerfile", File: f, Findings: diagnostics.Check(f)}}
+	return []fileReport{{Path: "dir/Dockerfile", Lines: f.Lines, Findings: diagnostics.Check(f)}}
 }
 
 func TestSARIF(t *testing.T) {
