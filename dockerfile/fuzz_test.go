@@ -135,7 +135,7 @@ func stageByNameLinear(f *dockerfile.File, ref string) *dockerfile.Stage {
 		}
 	}
 	// BuildKit reads the index with strconv.Atoi, so leading zeros count.
-	if n, err := strconv.Atoi(ref); err == nil && n >= 0 && n < len(f.Stages) && ref[0] != '+' && len(ref) <= 9 {
+	if n, err := strconv.Atoi(ref); err == nil && n >= 0 && n < len(f.Stages) {
 		return f.Stages[n]
 	}
 	return nil

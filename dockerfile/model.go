@@ -6,6 +6,7 @@
 package dockerfile
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 
@@ -247,7 +248,7 @@ func (s *Stage) Ref() string {
 	if s.Name != "" {
 		return s.Name
 	}
-	return itoa(s.Index)
+	return strconv.Itoa(s.Index)
 }
 
 // File is a parsed Dockerfile.
@@ -295,7 +296,8 @@ func (f *File) StageByName(ref string) *Stage {
 			}
 		}
 	}
-	if n, ok := atoi(ref); ok && n >= 0 && n < len(f.Stages) {
+	// BuildKit reads a stage index with strconv.Atoi: "+1" and "-00" count.
+	if n, err := strconv.Atoi(ref); err == nil && n >= 0 && n < len(f.Stages) {
 		return f.Stages[n]
 	}
 	return nil
@@ -394,43 +396,6 @@ func clamp(v, lo, hi int) int {
 		return hi
 	}
 	return v
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
-}
-
-func atoi(s string) (int, bool) {
-	if s == "" || len(s) > 9 {
-		return 0, false
-	}
-	n := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n, true
 }
 
 // indexStage records a stage just appended to f.Stages in f.stageNames.
