@@ -146,11 +146,30 @@ func checkRootFinalStage(f *dockerfile.File) []Finding {
 	if isWindowsImage(base) {
 		return nil // Windows containers have no root: ContainerUser/ContainerAdministrator
 	}
-	msg := fmt.Sprintf("The final stage runs as root: it sets no USER, and %s runs as root by default. Add a USER with an unprivileged user (e.g. USER 10001, or the image's own user such as `node`) after the steps that need root", base)
+	suggestion := "e.g. USER 10001"
+	if u := imageUser(base); u != "" {
+		suggestion = fmt.Sprintf("the image's own `%s` user, or e.g. USER 10001", u)
+	}
+	msg := fmt.Sprintf("The final stage runs as root: it sets no USER, and %s runs as root by default. Add a USER with an unprivileged user (%s) after the steps that need root", base, suggestion)
 	if strings.EqualFold(base, "scratch") {
 		msg = "The final stage runs as root (uid 0): it sets no USER and scratch has no users. Add `USER 65534:65534` (or any non-zero uid) before CMD/ENTRYPOINT"
 	}
 	return []Finding{{Message: msg, Span: firstLine(f, fin.From)}}
+}
+
+// imageUser names the unprivileged user an official image ships, if any.
+func imageUser(image string) string {
+	repo, _ := splitImage(image)
+	switch repo[strings.LastIndexByte(repo, '/')+1:] {
+	case "node":
+		return "node"
+	case "php", "httpd", "nginx":
+		if strings.HasSuffix(repo, "nginx") {
+			return "nginx"
+		}
+		return "www-data"
+	}
+	return ""
 }
 
 // isWindowsImage recognises Windows base images, whose user model (no uid 0,
