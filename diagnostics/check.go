@@ -32,6 +32,13 @@ func Check(f *dockerfile.File) []Finding { return CheckWith(f, nil) }
 // CheckWith runs the enabled rules over the file, applies severity overrides
 // and suppression comments, and returns findings in source order.
 func CheckWith(f *dockerfile.File, opts *Options) []Finding {
+	// BuildKit's checks, the larger part of the work, run beside msls's own
+	// rules: on a keystroke the wait is the longer of the two, not the sum.
+	var bk chan []Finding
+	if opts == nil || !opts.NoBuildKit {
+		bk = make(chan []Finding, 1)
+		go func() { bk <- BuildKitFindings(f) }()
+	}
 	out := make([]Finding, 0, len(f.Errors)+8)
 	for _, e := range f.Errors {
 		out = append(out, Finding{Code: ParseErrorCode, Severity: SeverityError, Message: e.Message, Span: e.Span})
@@ -42,8 +49,8 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 		}
 		out = append(out, runRule(r, f)...)
 	}
-	if opts == nil || !opts.NoBuildKit {
-		for _, fd := range BuildKitFindings(f) {
+	if bk != nil {
+		for _, fd := range <-bk {
 			if opts.enabled(fd.Code) {
 				out = append(out, fd)
 			}
