@@ -7,6 +7,7 @@ package completion
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/msls-dev/msls/dockerfile"
@@ -474,11 +475,15 @@ func (c *ctx) stages(in *dockerfile.Instruction, typed string, span dockerfile.S
 	if !indexes {
 		return
 	}
+	// Formatting every index to compare it would cost an allocation per
+	// earlier stage even when the typed text is a name (thousands, in a file
+	// with thousands of stages): compare without formatting first.
+	var buf [20]byte
 	for _, s := range earlier {
-		idx := fmt.Sprint(s.Index)
-		if !strings.HasPrefix(idx, typed) {
+		if !strings.HasPrefix(string(strconv.AppendInt(buf[:0], int64(s.Index), 10)), typed) {
 			continue
 		}
+		idx := strconv.Itoa(s.Index)
 		detail := s.BaseImage
 		if s.Name != "" {
 			detail = s.Name + " (" + s.BaseImage + ")"

@@ -154,19 +154,30 @@ func stageHover(f *dockerfile.File, s *dockerfile.Stage) string {
 		b.WriteString(" · the final stage (what `docker build` produces by default)")
 	}
 	b.WriteString("\n\n")
+	// What s uses is in its own instructions; what uses s comes from the
+	// file's index, so neither walks the whole file per hover.
 	var uses, usedBy []string
-	for _, r := range StageRefs(f) {
-		if r.Stage == nil || r.Inst.Stage < 0 || r.Inst.Stage >= len(f.Stages) {
-			continue
-		}
-		from := f.Stages[r.Inst.Stage]
+	describe := func(r StageRef, other *dockerfile.Stage) string {
 		l, _ := f.Lines.LineCol(r.Span.Start)
 		how := [...]string{"COPY --from", "RUN --mount from", "FROM"}[r.Kind]
-		if from == s && r.Stage != s {
-			uses = append(uses, fmt.Sprintf("%s (%s, line %d)", stageLabel(r.Stage), how, l))
+		return fmt.Sprintf("%s (%s, line %d)", stageLabel(other), how, l)
+	}
+	var own []StageRef
+	for _, in := range s.Instructions {
+		if in.Stage == s.Index {
+			own = appendStageRefs(own, f, in)
 		}
-		if r.Stage == s && from != s {
-			usedBy = append(usedBy, fmt.Sprintf("%s (%s, line %d)", stageLabel(from), how, l))
+	}
+	for _, r := range own {
+		if r.Stage != nil && r.Stage != s {
+			uses = append(uses, describe(r, r.Stage))
+		}
+	}
+	ix := stageIndex(f)
+	for _, i := range ix.refsTo[s] {
+		r := ix.refs[i]
+		if r.Inst.Stage >= 0 && r.Inst.Stage < len(f.Stages) && f.Stages[r.Inst.Stage] != s {
+			usedBy = append(usedBy, describe(r, f.Stages[r.Inst.Stage]))
 		}
 	}
 	if len(uses) > 0 {

@@ -5,6 +5,7 @@
 package navigation
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/msls-dev/msls/dockerfile"
@@ -41,29 +42,35 @@ type StageRef struct {
 func StageRefs(f *dockerfile.File) []StageRef {
 	var refs []StageRef
 	for _, in := range f.Instructions {
-		switch {
-		case in.Is("FROM"):
-			if in.Stage >= 0 && in.Stage < len(f.Stages) {
-				st := f.Stages[in.Stage]
-				if st.Parent >= 0 {
-					refs = append(refs, StageRef{Kind: RefFromBase, Name: st.BaseImage, Span: st.BaseSpan, Inst: in, Stage: f.Stages[st.Parent]})
-				}
+		refs = appendStageRefs(refs, f, in)
+	}
+	return refs
+}
+
+// appendStageRefs appends the stage references of one instruction.
+func appendStageRefs(refs []StageRef, f *dockerfile.File, in *dockerfile.Instruction) []StageRef {
+	switch {
+	case in.Is("FROM"):
+		if in.Stage >= 0 && in.Stage < len(f.Stages) {
+			st := f.Stages[in.Stage]
+			if st.Parent >= 0 {
+				refs = append(refs, StageRef{Kind: RefFromBase, Name: st.BaseImage, Span: st.BaseSpan, Inst: in, Stage: f.Stages[st.Parent]})
 			}
-		case in.Is("COPY"):
-			for _, fl := range in.Flags {
-				if strings.EqualFold(fl.Name, "from") && fl.HasValue && fl.Value != "" {
-					refs = append(refs, resolveRef(f, StageRef{Kind: RefCopyFrom, Name: fl.Value, Span: fl.ValueSpan, Inst: in}))
-				}
+		}
+	case in.Is("COPY"):
+		for _, fl := range in.Flags {
+			if strings.EqualFold(fl.Name, "from") && fl.HasValue && fl.Value != "" {
+				refs = append(refs, resolveRef(f, StageRef{Kind: RefCopyFrom, Name: fl.Value, Span: fl.ValueSpan, Inst: in}))
 			}
-		case in.Is("RUN"):
-			for _, fl := range in.Flags {
-				if !strings.EqualFold(fl.Name, "mount") || !fl.HasValue {
-					continue
-				}
-				for _, fd := range MountFields(f, fl) {
-					if strings.EqualFold(fd.Key, "from") && fd.HasValue && fd.Value != "" {
-						refs = append(refs, resolveRef(f, StageRef{Kind: RefMountFrom, Name: fd.Value, Span: fd.ValueSpan, Inst: in}))
-					}
+		}
+	case in.Is("RUN"):
+		for _, fl := range in.Flags {
+			if !strings.EqualFold(fl.Name, "mount") || !fl.HasValue {
+				continue
+			}
+			for _, fd := range MountFields(f, fl) {
+				if strings.EqualFold(fd.Key, "from") && fd.HasValue && fd.Value != "" {
+					refs = append(refs, resolveRef(f, StageRef{Kind: RefMountFrom, Name: fd.Value, Span: fd.ValueSpan, Inst: in}))
 				}
 			}
 		}
@@ -71,18 +78,17 @@ func StageRefs(f *dockerfile.File) []StageRef {
 	return refs
 }
 
+// resolveRef finds the stage a `--from`/`from=` value names: a stage name
+// (the first of that name, case-insensitively), else an index. The lookup
+// goes through the File's name index, so listing every reference of a file
+// with thousands of stages stays linear.
 func resolveRef(f *dockerfile.File, r StageRef) StageRef {
 	if strings.ContainsAny(r.Name, "$") {
 		return r
 	}
-	for _, s := range f.Stages {
-		if s.Name != "" && strings.EqualFold(s.Name, r.Name) {
-			r.Stage = s
-			return r
-		}
-	}
-	if n, ok := atoi(r.Name); ok && n < len(f.Stages) {
-		r.Stage, r.Numeric = f.Stages[n], true
+	if s := f.StageByName(r.Name); s != nil {
+		r.Stage = s
+		r.Numeric = s.Name == "" || !strings.EqualFold(s.Name, r.Name)
 	}
 	return r
 }
@@ -205,38 +211,46 @@ func GlobalArg(f *dockerfile.File, name string) *dockerfile.Var {
 // VarUses lists every variable definition and use of the file in source order.
 func VarUses(f *dockerfile.File) []VarUse {
 	var uses []VarUse
-	decls := map[int]*dockerfile.Var{} // name start -> definition
-	for i := range f.GlobalArgs {
-		decls[f.GlobalArgs[i].NameSpan.Start] = &f.GlobalArgs[i]
-	}
-	for _, s := range f.Stages {
-		for i := range s.Vars {
-			decls[s.Vars[i].NameSpan.Start] = &s.Vars[i]
-		}
-	}
 	for _, in := range f.Instructions {
-		var ds []*dockerfile.Var
-		if in.Is("ARG") || in.Is("ENV") {
-			for _, a := range in.Args {
-				if v := decls[a.Span.Start]; v != nil && v.Inst == in {
+		uses = appendVarUses(uses, f, in, ResolveVar)
+	}
+	return uses
+}
+
+// appendVarUses appends the variable definitions and uses of one
+// instruction, in source order; resolve is ResolveVar or an equivalent.
+func appendVarUses(uses []VarUse, f *dockerfile.File, in *dockerfile.Instruction, resolve func(*dockerfile.File, string, *dockerfile.Instruction) *dockerfile.Var) []VarUse {
+	var ds []*dockerfile.Var
+	if in.Is("ARG") || in.Is("ENV") {
+		vars := f.GlobalArgs
+		if in.Stage >= 0 && in.Stage < len(f.Stages) {
+			vars = f.Stages[in.Stage].Vars
+		}
+		// Vars are in source order: the instruction's own are a run found
+		// by binary search, not a scan of a stage that may hold thousands.
+		first := sort.Search(len(vars), func(i int) bool { return vars[i].NameSpan.Start >= in.Span.Start })
+		for _, a := range in.Args {
+			for i := first; i < len(vars) && vars[i].NameSpan.Start <= in.Span.End; i++ {
+				if v := &vars[i]; v.Inst == in && v.NameSpan.Start == a.Span.Start {
 					ds = append(ds, v)
+					break
 				}
 			}
 		}
-		refs := in.VarRefs
-		// Definitions and uses interleave by position.
-		di, ri := 0, 0
-		for di < len(ds) || ri < len(refs) {
-			if ri >= len(refs) || (di < len(ds) && ds[di].NameSpan.Start < refs[ri].Span.Start) {
-				v := ds[di]
-				uses = append(uses, VarUse{Name: v.Name, Span: v.NameSpan, Inst: in, Decl: v, Def: v})
-				di++
-				continue
-			}
-			r := &refs[ri]
-			uses = append(uses, VarUse{Name: r.Name, Span: r.NameSpan, Inst: in, Ref: r, Def: ResolveVar(f, r.Name, in)})
-			ri++
+	}
+	refs := in.VarRefs
+	// Definitions and uses interleave by position.
+	di, ri := 0, 0
+	for di < len(ds) || ri < len(refs) {
+		if ri >= len(refs) || (di < len(ds) && ds[di].NameSpan.Start < refs[ri].Span.Start) {
+			v := ds[di]
+			uses = append(uses, VarUse{Name: v.Name, Span: v.NameSpan, Inst: in, Decl: v, Def: v})
+			di++
+			continue
 		}
+		r := &refs[ri]
+		uses = append(uses, VarUse{Name: r.Name, Span: r.NameSpan, Inst: in, Ref: r, Def: resolve(f, r.Name, in)})
+		ri++
 	}
 	return uses
 }
@@ -245,22 +259,48 @@ func VarUses(f *dockerfile.File) []VarUse {
 // references treat `ARG V` (global), its re-declarations in stages and every
 // use as one variable. Definitions of one name in a chain of stages built on
 // each other are one variable too.
-func family(f *dockerfile.File, u VarUse) string {
+func family(f *dockerfile.File, u VarUse) familyKey {
+	return familyWith(f, u, func(i int) int {
+		for i < len(f.Stages) && f.Stages[i].Parent >= 0 && f.Stages[i].Parent < i {
+			i = f.Stages[i].Parent
+		}
+		return i
+	})
+}
+
+// familyKey is a variable family: undefined, global, or rooted at the first
+// stage of a FROM chain. Comparable, so the index keeps one per use without
+// building strings.
+type familyKey struct {
+	kind  byte // 'u'ndefined, 'g'lobal, 's'tage
+	stage int  // the chain's root, for 's'
+	name  string
+}
+
+func (k familyKey) String() string {
+	switch k.kind {
+	case 'u':
+		return "undefined:" + k.name
+	case 'g':
+		return "global:" + k.name
+	}
+	return "stage:" + itoa(k.stage) + ":" + k.name
+}
+
+// familyWith is family with the root of a stage's chain given by root (the
+// index computes every root once).
+func familyWith(f *dockerfile.File, u VarUse, root func(stage int) int) familyKey {
 	v := u.Def
 	if v == nil {
-		return "undefined:" + u.Name
+		return familyKey{kind: 'u', name: u.Name}
 	}
 	if v.Inst.Stage < 0 {
-		return "global:" + v.Name
+		return familyKey{kind: 'g', name: v.Name}
 	}
 	if v.Kind == dockerfile.VarArg && GlobalArg(f, v.Name) != nil {
-		return "global:" + v.Name
+		return familyKey{kind: 'g', name: v.Name}
 	}
-	root := v.Inst.Stage
-	for root < len(f.Stages) && f.Stages[root].Parent >= 0 && f.Stages[root].Parent < root {
-		root = f.Stages[root].Parent
-	}
-	return "stage:" + itoa(root) + ":" + v.Name
+	return familyKey{kind: 's', stage: root(v.Inst.Stage), name: v.Name}
 }
 
 func itoa(n int) string {
@@ -291,14 +331,20 @@ type Target struct {
 	Span dockerfile.Span
 }
 
-// TargetAt finds the stage or variable named at off (the end of a name counts).
+// TargetAt finds the stage or variable named at off (the end of a name
+// counts). Names only occur inside instructions, so only the instruction at
+// off is looked at: the cost does not grow with the file.
 func TargetAt(f *dockerfile.File, off int) (Target, bool) {
-	for _, s := range f.Stages {
-		if s.Name != "" && s.NameSpan.Contains(off) {
+	in := f.InstructionAt(off)
+	if in == nil {
+		return Target{}, false
+	}
+	if in.Is("FROM") && in.Stage >= 0 && in.Stage < len(f.Stages) {
+		if s := f.Stages[in.Stage]; s.Name != "" && s.NameSpan.Contains(off) {
 			return Target{Stage: s, Span: s.NameSpan}, true
 		}
 	}
-	for _, r := range StageRefs(f) {
+	for _, r := range appendStageRefs(nil, f, in) {
 		if r.Span.Contains(off) {
 			r := r
 			if r.Stage == nil {
@@ -307,9 +353,15 @@ func TargetAt(f *dockerfile.File, off int) (Target, bool) {
 			return Target{Stage: r.Stage, StageRef: &r, Span: r.Span}, true
 		}
 	}
-	for _, u := range VarUses(f) {
+	// Resolve only the use under the cursor: in a long chain of stages,
+	// resolving each variable of the instruction would walk the chain.
+	unresolved := func(*dockerfile.File, string, *dockerfile.Instruction) *dockerfile.Var { return nil }
+	for _, u := range appendVarUses(nil, f, in, unresolved) {
 		if u.Span.Contains(off) {
 			u := u
+			if u.Ref != nil {
+				u.Def = ResolveVar(f, u.Name, in)
+			}
 			return Target{Var: &u, Span: u.Span}, true
 		}
 	}

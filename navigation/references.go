@@ -57,7 +57,7 @@ func References(f *dockerfile.File, off int, includeDecl bool) []Occurrence {
 	case t.Var != nil:
 		occ = varOccurrences(f, *t.Var)
 	case t.Image != "":
-		for _, r := range StageRefs(f) {
+		for _, r := range stageIndex(f).refs {
 			if r.Stage == nil && r.Name == t.Image {
 				occ = append(occ, Occurrence{Span: r.Span})
 			}
@@ -84,24 +84,35 @@ func stageOccurrences(f *dockerfile.File, s *dockerfile.Stage) []Occurrence {
 	if s.Name != "" {
 		occ = append(occ, Occurrence{Span: s.NameSpan, Decl: true})
 	}
-	for _, r := range StageRefs(f) {
-		if r.Stage == s {
-			occ = append(occ, Occurrence{Span: r.Span, Numeric: r.Numeric})
-		}
+	ix := stageIndex(f)
+	for _, i := range ix.refsTo[s] {
+		r := ix.refs[i]
+		occ = append(occ, Occurrence{Span: r.Span, Numeric: r.Numeric})
 	}
 	sortOcc(occ)
 	return occ
 }
 
 func varOccurrences(f *dockerfile.File, target VarUse) []Occurrence {
-	fam := family(f, target)
 	var occ []Occurrence
-	for _, u := range VarUses(f) {
-		if u.Name == target.Name && family(f, u) == fam {
-			occ = append(occ, Occurrence{Span: u.Span, Decl: u.Decl != nil})
-		}
+	for _, u := range familyUses(f, target) {
+		occ = append(occ, Occurrence{Span: u.Span, Decl: u.Decl != nil})
 	}
 	return occ
+}
+
+// familyUses lists the definitions and uses of target's variable in source
+// order.
+func familyUses(f *dockerfile.File, target VarUse) []VarUse {
+	ix := varIndex(f)
+	fam := family(f, target)
+	var out []VarUse
+	for i, u := range ix.uses {
+		if ix.families[i] == fam && u.Name == target.Name {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 func sortOcc(occ []Occurrence) {
@@ -190,7 +201,7 @@ func renameStage(f *dockerfile.File, s *dockerfile.Stage, newName string) ([]doc
 			}
 		}
 	}
-	for _, r := range StageRefs(f) {
+	for _, r := range stageIndex(f).refs {
 		if r.Stage == nil && strings.EqualFold(r.Name, newName) {
 			return nil, renameErr("line %d copies from the image %q; naming this stage %q would make it copy from the stage instead", lineOf(f, r.Span.Start), r.Name, newName)
 		}
@@ -214,19 +225,16 @@ func renameVar(f *dockerfile.File, target VarUse, newName string) ([]dockerfile.
 	if _, auto := Automatic(newName); auto {
 		return nil, renameErr("%s is set by BuildKit; choose another name", newName)
 	}
-	fam := family(f, target)
 	var edits []dockerfile.Edit
 	stages := map[int]bool{}
-	global := strings.HasPrefix(fam, "global:")
-	for _, u := range VarUses(f) {
-		if u.Name == target.Name && family(f, u) == fam {
-			edits = append(edits, dockerfile.Edit{Span: u.Span, NewText: newName})
-			stages[u.Inst.Stage] = true
-		}
+	global := family(f, target).kind == 'g'
+	for _, u := range familyUses(f, target) {
+		edits = append(edits, dockerfile.Edit{Span: u.Span, NewText: newName})
+		stages[u.Inst.Stage] = true
 	}
 	// Refuse when the new name is already used where the renamed variable
 	// lives: the two would merge (or a use would change meaning).
-	for _, u := range VarUses(f) {
+	for _, u := range varIndex(f).uses {
 		if u.Name != newName {
 			continue
 		}
