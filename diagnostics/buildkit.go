@@ -144,7 +144,7 @@ func BuildKitFindings(f *dockerfile.File) (out []Finding) {
 		}
 	}()
 	bad := badLines(f)
-	text := f.BuildKitText(bad)
+	text := f.LintText(bad)
 	res := lintStaged(f, text, false)
 	if res == nil {
 		return nil
@@ -155,7 +155,7 @@ func BuildKitFindings(f *dockerfile.File) (out []Finding) {
 		// by the model or by CheckDirective below).
 		if d, ok := f.Directive("check"); ok {
 			checkLine := f.Lines.Line(d.Span.Start)
-			text = f.BuildKitText(func(line int) bool { return line == checkLine || bad(line) })
+			text = f.LintText(func(line int) bool { return line == checkLine || bad(line) })
 			res = lintText(text)
 			if res == nil {
 				return nil

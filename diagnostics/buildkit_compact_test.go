@@ -15,14 +15,16 @@ import (
 
 // TestCompactLintMatchesFullText: BuildKit's build checks must report exactly
 // the same warnings (rule, line, message) on the compact text msls lints
-// (dockerfile.File.BuildKitText, with only the image variables it mentions)
+// (dockerfile.File.LintText, with only the image variables it mentions)
 // as on the file itself with the whole stand-in image environment, over every corpus
 // file BuildKit lints without a parse error.
 func TestCompactLintMatchesFullText(t *testing.T) {
 	srcs := map[string][]byte{
-		"mounts":   []byte("FROM alpine AS a\nRUN --mount=type=cache,target=/root/.npm,id=$X npm ci \\\n\n  && echo $UNDEFINED\nFROM a\nRUN --mount=from=a,target=/a cp /a/x /y\ncmd echo hi\n"),
-		"secrets":  []byte("FROM alpine\nARG PASSWORD\nRUN echo $PASSWORD \\\n # c\n && true\nENV key value\n"),
-		"backtick": []byte("# escape=`\nFROM mcr.microsoft.com/windows/nanoserver\nRUN echo a `\n  b\nWORKDIR rel\n"),
+		"mounts":         []byte("FROM alpine AS a\nRUN --mount=type=cache,target=/root/.npm,id=$X npm ci \\\n\n  && echo $UNDEFINED\nFROM a\nRUN --mount=from=a,target=/a cp /a/x /y\ncmd echo hi\n"),
+		"secrets":        []byte("FROM alpine\nARG PASSWORD\nRUN echo $PASSWORD \\\n # c\n && true\nENV key value\n"),
+		"check-comments": []byte("FROM alpine\n# a comment\n# check=skip=JSONArgsRecommended\nCMD echo hi\n#\n# more\nENTRYPOINT echo x\n"),
+		"experimental":   []byte("# check=experimental=InvalidDefinitionDescription\n# foo is the thing\nARG foo=1\n# base is the base stage\nFROM alpine AS base\nCMD [\"x\"]\n"),
+		"backtick":       []byte("# escape=`\nFROM mcr.microsoft.com/windows/nanoserver\nRUN echo a `\n  b\nWORKDIR rel\n"),
 	}
 	if dir, ok := corpustest.Dir(); ok && !testing.Short() {
 		files, err := corpustest.Files(dir)
@@ -45,7 +47,7 @@ func TestCompactLintMatchesFullText(t *testing.T) {
 		}
 		// the file as written, with every imageEnv variable, against what
 		// msls lints: the compact text with the variables it mentions
-		full, compact := lintWithEnv(src, imageEnv), lintText(f.BuildKitText(nil))
+		full, compact := lintWithEnv(src, imageEnv), lintText(f.LintText(nil))
 		if full == nil || compact == nil {
 			if (full == nil) != (compact == nil) {
 				t.Errorf("%s: lint result presence differs", name)

@@ -181,7 +181,7 @@ func (p *parseState) parseOne(i int) (*parser.Node, error) {
 		b.WriteString("# escape=`\n")
 		prefix = 1
 	}
-	b.Write(f.buildKitText(from, in.EndLine+1, i, nil))
+	b.Write(f.buildKitText(from, in.EndLine+1, i, nil, nil))
 	b.WriteByte('\n')
 	res, err := parser.Parse(&b)
 	if err != nil {

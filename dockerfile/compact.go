@@ -2,6 +2,7 @@ package dockerfile
 
 import (
 	"bytes"
+	"strings"
 )
 
 // BuildKit's parser runs a backtracking regular expression over every physical
@@ -37,12 +38,33 @@ func compactable(f *File, in *Instruction) bool {
 // placeholder, line for line, and every line for which drop returns true
 // emptied (drop may be nil). Line breaks are normalised to "\n".
 func (f *File) BuildKitText(drop func(line int) bool) []byte {
-	return f.buildKitText(0, f.Lines.LineCount(), 0, drop)
+	return f.buildKitText(0, f.Lines.LineCount(), 0, drop, nil)
+}
+
+// LintText is BuildKitText for BuildKit's build checks, which also ignore the
+// text of comments: every comment line becomes "#c" except `# check=...`
+// lines (per-instruction check settings) and empty ones (which end a comment
+// block). So typing in a comment, like typing in a RUN script, leaves the
+// text the checks see unchanged, and their cached results stand. When the
+// file enables experimental checks (one of which reads comments above ARG
+// and FROM) comments are kept as written.
+func (f *File) LintText(drop func(line int) bool) []byte {
+	var neutral map[int]bool
+	if d, ok := f.Directive("check"); !ok || !strings.Contains(strings.ToLower(d.Value), "experimental") {
+		neutral = make(map[int]bool, len(f.Comments))
+		for _, c := range f.Comments {
+			t := strings.ToLower(c.Text)
+			if t != "" && t != "c" && !strings.HasPrefix(t, "check") {
+				neutral[f.Lines.Line(c.Span.Start)] = true
+			}
+		}
+	}
+	return f.buildKitText(0, f.Lines.LineCount(), 0, drop, neutral)
 }
 
 // buildKitText is BuildKitText for the lines [from, to); next is the index of
 // the first instruction that may start at or after from.
-func (f *File) buildKitText(from, to, next int, drop func(line int) bool) []byte {
+func (f *File) buildKitText(from, to, next int, drop func(line int) bool, neutral map[int]bool) []byte {
 	var b bytes.Buffer
 	b.Grow(int(f.Lines.LineStart(to)-f.Lines.LineStart(from)) / 2)
 	esc := byte(f.EscapeToken)
@@ -58,7 +80,11 @@ func (f *File) buildKitText(from, to, next int, drop func(line int) bool) []byte
 				continue
 			}
 		}
-		if drop == nil || !drop(line) {
+		switch {
+		case drop != nil && drop(line):
+		case neutral[line]:
+			b.WriteString("#c")
+		default:
 			b.Write(f.Text[f.Lines.LineStart(line):f.Lines.LineEnd(line)])
 		}
 		line++

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strings"
 
 	"go.uber.org/zap"
@@ -22,6 +23,7 @@ func serve(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	level := fs.String("log-level", envOr("MSLS_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env MSLS_LOG_LEVEL)")
 	logFile := fs.String("log-file", os.Getenv("MSLS_LOG_FILE"), "append logs to this file instead of stderr (env MSLS_LOG_FILE)")
+	cpuProfile := fs.String("cpuprofile", os.Getenv("MSLS_CPUPROFILE"), "write a CPU profile of the session to this file (env MSLS_CPUPROFILE), for `go tool pprof`")
 	// Flags language clients pass by convention; stdio is the only transport.
 	fs.Bool("stdio", true, "use stdin/stdout (the only transport)")
 	fs.String("clientProcessId", "", "ignored; accepted for vscode-languageclient")
@@ -58,6 +60,18 @@ func serve(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	applyServeGCDefaults(os.Getenv)
 	srv := server.New(server.Options{Name: "msls", Version: versionString(), Logger: log})
 	log.Info("msls starting", zap.String("version", versionString()), zap.Int("pid", os.Getpid()))
+	if *cpuProfile != "" {
+		pf, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "msls serve: %v\n", err)
+			return 2
+		}
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			fmt.Fprintf(stderr, "msls serve: %v\n", err)
+			return 2
+		}
+		defer func() { pprof.StopCPUProfile(); pf.Close() }()
+	}
 	code := srv.Run(stdin, stdout)
 	log.Info("msls exiting", zap.Int("status", code))
 	return code
