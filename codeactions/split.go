@@ -1,6 +1,7 @@
 package codeactions
 
 import (
+	"fmt"
 	"path"
 	"strings"
 
@@ -14,7 +15,7 @@ const SplitTitle = "Split into multi-stage build (deps → builder → runner)"
 // SplitAction offers the split refactor when the range lies in the stage it
 // would rewrite.
 func SplitAction(f *dockerfile.File, ctx Context, rng dockerfile.Span) (Action, bool) {
-	st := splitTarget(f)
+	st, _ := splitTarget(f)
 	if st == nil {
 		return Action{}, false
 	}
@@ -33,13 +34,26 @@ func SplitAction(f *dockerfile.File, ctx Context, rng dockerfile.Span) (Action, 
 // cannot produce a correct file (unknown ecosystem, instructions it cannot
 // place, a context that contradicts the Dockerfile).
 func Split(f *dockerfile.File, ctx Context) (dockerfile.Edit, bool) {
-	st := splitTarget(f)
+	ed, why := split(f, ctx)
+	return ed, why == ""
+}
+
+// SplitRefusal says why Split declines to rewrite f with ctx, as one line
+// for a user (`msls fix --split` prints it); "" when Split would rewrite.
+func SplitRefusal(f *dockerfile.File, ctx Context) string {
+	_, why := split(f, ctx)
+	return why
+}
+
+// split is Split with the reason for a refusal ("" when it rewrites).
+func split(f *dockerfile.File, ctx Context) (dockerfile.Edit, string) {
+	st, why := splitTarget(f)
 	if st == nil {
-		return dockerfile.Edit{}, false
+		return dockerfile.Edit{}, why
 	}
 	a, ok := analyze(f, st, ctx)
 	if !ok {
-		return dockerfile.Edit{}, false
+		return dockerfile.Edit{}, a.reason()
 	}
 	var text string
 	switch a.lang {
@@ -53,7 +67,7 @@ func Split(f *dockerfile.File, ctx Context) (dockerfile.Edit, bool) {
 		ok = false
 	}
 	if !ok {
-		return dockerfile.Edit{}, false
+		return dockerfile.Edit{}, a.reason()
 	}
 	start := st.From.Span.Start
 	if len(st.From.Comments) > 0 {
@@ -72,36 +86,88 @@ func Split(f *dockerfile.File, ctx Context) (dockerfile.Edit, bool) {
 	if a.crlf {
 		text = strings.ReplaceAll(text, "\n", "\r\n")
 	}
-	return dockerfile.Edit{Span: dockerfile.Span{Start: start, End: end}, NewText: text}, true
+	return dockerfile.Edit{Span: dockerfile.Span{Start: start, End: end}, NewText: text}, ""
+}
+
+// refuse records why the split gives up (the first reason wins: later
+// checks may fail as a consequence) and returns false for the caller to
+// return.
+func (a *analysis) refuse(format string, args ...any) bool {
+	if a.why == "" {
+		a.why = fmt.Sprintf(format, args...)
+	}
+	return false
+}
+
+// reason is the recorded refusal, or a general one for the checks that
+// record none.
+func (a *analysis) reason() string {
+	if a.why != "" {
+		return a.why
+	}
+	return fmt.Sprintf("this %s stage does not follow a pattern the split can rewrite safely (see docs/code-actions.md)", a.lang)
+}
+
+// lineOf is the 1-based line of an instruction, for reasons.
+func (a *analysis) lineOf(in *dockerfile.Instruction) int {
+	l, _ := a.f.Lines.LineCol(in.Span.Start)
+	return l
+}
+
+// quoted is an instruction's first line, shortened, for reasons.
+func quoted(f *dockerfile.File, in *dockerfile.Instruction) string {
+	t := f.Slice(in.Span)
+	if i := strings.IndexAny(t, "\r\n"); i >= 0 {
+		t = t[:i] + " …"
+	}
+	if len(t) > 60 {
+		t = t[:57] + "..."
+	}
+	return "`" + t + "`"
 }
 
 // splitTarget is the stage the split would rewrite: the only stage, or a
 // final stage built from an image (not from another stage) that copies
-// nothing from other stages.
-func splitTarget(f *dockerfile.File) *dockerfile.Stage {
-	if len(f.Stages) == 0 || len(f.Errors) > 0 {
-		return nil
+// nothing from other stages. Without one, it says why.
+func splitTarget(f *dockerfile.File) (*dockerfile.Stage, string) {
+	if len(f.Stages) == 0 {
+		return nil, "there is no FROM instruction"
+	}
+	if len(f.Errors) > 0 {
+		l, _ := f.Lines.LineCol(f.Errors[0].Span.Start)
+		return nil, fmt.Sprintf("the file has errors (line %d: %s)", l, f.Errors[0].Message)
 	}
 	st := f.FinalStage()
+	const already = "the final stage %s (line %d): the build is already multi-stage"
 	if st.Parent >= 0 {
-		return nil
+		l, _ := f.Lines.LineCol(st.From.Span.Start)
+		return nil, fmt.Sprintf(already, "builds on stage "+stageName(f.Stages[st.Parent]), l)
 	}
 	if len(f.Stages) > 1 {
 		for _, in := range st.Instructions {
+			l, _ := f.Lines.LineCol(in.Span.Start)
 			if fl, ok := in.Flag("from"); ok && f.StageByName(fl.Value) != nil {
-				return nil
+				return nil, fmt.Sprintf(already, "copies from stage "+stageName(f.StageByName(fl.Value)), l)
 			}
 			for _, fl := range in.Flags {
 				if fl.Name == "mount" && strings.Contains(fl.Value, "from=") {
-					return nil
+					return nil, fmt.Sprintf(already, "mounts another stage or image", l)
 				}
 			}
 		}
-		if f.StageByName(st.BaseImage) != nil {
-			return nil
+		if s := f.StageByName(st.BaseImage); s != nil {
+			l, _ := f.Lines.LineCol(st.From.Span.Start)
+			return nil, fmt.Sprintf(already, "builds on stage "+stageName(s), l)
 		}
 	}
-	return st
+	return st, ""
+}
+
+func stageName(s *dockerfile.Stage) string {
+	if s.Name != "" {
+		return "`" + s.Name + "`"
+	}
+	return fmt.Sprintf("#%d", s.Index)
 }
 
 // role says where an instruction (or a piece of a RUN) goes.
@@ -148,6 +214,8 @@ type analysis struct {
 	ctx  Context
 	crlf bool
 
+	why string // the first refusal recorded (refuse)
+
 	image   imageRef
 	lang    string // node, go, python
 	pm      string // npm, yarn, pnpm, pip, poetry, uv, go
@@ -162,8 +230,11 @@ type analysis struct {
 func analyze(f *dockerfile.File, st *dockerfile.Stage, ctx Context) (*analysis, bool) {
 	a := &analysis{f: f, st: st, ctx: ctx, image: parseImage(st.BaseImage)}
 	a.crlf = strings.Contains(string(f.Text), "\r\n")
-	if windowsImage(a.image) || st.Platform != "" && !strings.Contains(st.Platform, "$") {
-		return nil, false
+	if windowsImage(a.image) {
+		return a, a.refuse("%s is a Windows image; the split writes Linux stages", st.BaseImage)
+	}
+	if st.Platform != "" && !strings.Contains(st.Platform, "$") {
+		return a, a.refuse("the stage is pinned to --platform=%s, which the split does not handle", st.Platform)
 	}
 	switch {
 	case a.image.official("node"):
@@ -173,7 +244,7 @@ func analyze(f *dockerfile.File, st *dockerfile.Stage, ctx Context) (*analysis, 
 	case a.image.official("python"):
 		a.lang = "python"
 	default:
-		return nil, false
+		return a, a.refuse("the base image %s is not an official node, golang or python image (the ecosystems the split knows)", st.BaseImage)
 	}
 	// The app directory: one absolute WORKDIR without variables.
 	for _, in := range st.Instructions[1:] {
@@ -181,21 +252,21 @@ func analyze(f *dockerfile.File, st *dockerfile.Stage, ctx Context) (*analysis, 
 			continue
 		}
 		if len(in.Args) != 1 || strings.Contains(in.ArgsText, "$") || !strings.HasPrefix(in.Args[0].Value, "/") {
-			return nil, false
+			return a, a.refuse("WORKDIR on line %d is not one absolute path without variables", a.lineOf(in))
 		}
 		wd := path.Clean(strings.Trim(in.Args[0].Value, `"'`))
 		if a.workdir != "" && a.workdir != wd {
-			return nil, false
+			return a, a.refuse("the stage changes WORKDIR (%s, then %s on line %d)", a.workdir, wd, a.lineOf(in))
 		}
 		a.workdir = wd
 		a.workdirText = withComments(f, in)
 	}
 	for _, in := range st.Instructions[1:] {
 		if in.Err != nil || in.Command == nil {
-			return nil, false
+			return a, a.refuse("line %d (%s) does not parse", a.lineOf(in), quoted(f, in))
 		}
 		if !a.classify(in) {
-			return nil, false
+			return a, a.refuse("line %d (%s) has no safe place in the deps, builder or runner stage", a.lineOf(in), quoted(f, in))
 		}
 	}
 	// Comments in the stage that belong to no instruction are kept in the
@@ -217,7 +288,7 @@ func analyze(f *dockerfile.File, st *dockerfile.Stage, ctx Context) (*analysis, 
 		// instruction copies into a relative destination.
 		for _, it := range a.items {
 			if it.role == roleContextCopy || it.role == roleSourceCopy {
-				return nil, false
+				return a, a.refuse("there is no WORKDIR and line %d copies sources to a relative path", a.lineOf(it.inst))
 			}
 		}
 		a.workdir = "/app"

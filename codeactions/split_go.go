@@ -15,7 +15,7 @@ const goRunner = "gcr.io/distroless/static-debian12:nonroot"
 func (a *analysis) splitGo() (string, bool) {
 	l := a.landmarks()
 	if a.ctx != nil && !exists(a.ctx, "go.mod") {
-		return "", false // GOPATH mode: no module to download
+		return "", a.refuse("no go.mod in the build context (the Dockerfile's directory): GOPATH builds have no module to download first")
 	}
 	// Exactly one `go build`: its output is the runner's only content.
 	var buildItem *item
@@ -29,29 +29,34 @@ func (a *analysis) splitGo() (string, bool) {
 			args := c.Args()
 			if c.Name() == "go" && len(args) > 0 && (args[0] == "build" || args[0] == "install") {
 				if args[0] == "install" {
-					return "", false
+					return "", a.refuse("line %d uses `go install`; the split needs `go build -o` to know the binary", a.lineOf(it.inst))
 				}
 				n++
 				buildItem, buildCmd = it, c
 			}
 		}
 	}
-	if n != 1 || buildItem.inst.JSON || len(buildItem.inst.Heredocs) > 0 {
-		return "", false
+	if n != 1 {
+		return "", a.refuse("the stage runs %d `go build` commands; the split needs exactly one", n)
+	}
+	if buildItem.inst.JSON || len(buildItem.inst.Heredocs) > 0 {
+		return "", a.refuse("the `go build` on line %d is in exec (JSON) or heredoc form, which the split does not rewrite", a.lineOf(buildItem.inst))
 	}
 	if l.src < 0 || l.src > buildItem.pos {
-		return "", false
+		return "", a.refuse("no COPY of the sources before the `go build` on line %d", a.lineOf(buildItem.inst))
 	}
 	for _, it := range a.items {
 		switch {
 		case isEnv(it, "CGO_ENABLED"):
-			return "", false
+			return "", a.refuse("line %d sets CGO_ENABLED: the split builds a static binary (CGO_ENABLED=0) for a distroless runner", a.lineOf(it.inst))
 		case it.role == roleRuntime && it.inst.Is("HEALTHCHECK") && !strings.EqualFold(strings.TrimSpace(it.inst.ArgsText), "NONE"):
-			return "", false // distroless has no shell nor curl to probe with
+			// distroless has no shell nor curl to probe with
+			return "", a.refuse("the HEALTHCHECK on line %d needs tools the distroless runner does not have", a.lineOf(it.inst))
 		case it.role == roleRuntime && it.inst.Is("ONBUILD"):
-			return "", false
+			return "", a.refuse("ONBUILD on line %d would run in the distroless runner", a.lineOf(it.inst))
 		case (it.role == roleSetup || it.role == roleSysPkg || it.role == roleUserAdd) && it.pos > buildItem.pos:
-			return "", false // runtime preparation that needs a shell
+			// runtime preparation that needs a shell
+			return "", a.refuse("line %d (%s) prepares the runtime with a shell after the build; the distroless runner has no shell", a.lineOf(it.inst), quoted(a.f, it.inst))
 		case it.role == roleInstall && it.pos > buildItem.pos:
 			return "", false
 		}
@@ -66,7 +71,7 @@ func (a *analysis) splitGo() (string, bool) {
 	for _, as := range strings.Fields(text[buildCmd.Start:firstWordAt]) {
 		if strings.HasPrefix(as, "CGO_ENABLED=") {
 			if as != "CGO_ENABLED=0" {
-				return "", false
+				return "", a.refuse("the build on line %d sets %s: the split builds a static binary (CGO_ENABLED=0) for a distroless runner", a.lineOf(buildItem.inst), as)
 			}
 			continue
 		}
@@ -104,14 +109,11 @@ func (a *analysis) splitGo() (string, bool) {
 		startIt = cmdIt
 	}
 	if startIt == nil {
-		return "", false
+		return "", a.refuse("no CMD or ENTRYPOINT says which binary the runner should keep")
 	}
 	start := argWords(startIt)
-	if len(start) == 0 || start[0] == "sh" && !startIt.inst.JSON {
-		return "", false
-	}
-	if !startIt.inst.JSON && strings.ContainsAny(startIt.inst.ArgsText, "$`><|&;*") {
-		return "", false
+	if len(start) == 0 || start[0] == "sh" && !startIt.inst.JSON || !startIt.inst.JSON && strings.ContainsAny(startIt.inst.ArgsText, "$`><|&;*") {
+		return "", a.refuse("the start command on line %d needs a shell, which the distroless runner does not have", a.lineOf(startIt.inst))
 	}
 	prog := start[0]
 	name := ""
@@ -133,7 +135,7 @@ func (a *analysis) splitGo() (string, bool) {
 			}
 		}
 		if progAbs != origAbs && !(progAbs == "" && path.Base(prog) == name) {
-			return "", false
+			return "", a.refuse("the start command runs %s, not the binary `go build -o %s` writes", prog, out)
 		}
 	} else {
 		if !strings.HasPrefix(prog, "./") && !strings.HasPrefix(prog, "/") {

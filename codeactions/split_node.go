@@ -33,27 +33,32 @@ var standaloneRE = regexp.MustCompile("output\\s*:\\s*[\"'`]standalone[\"'`]")
 func (a *analysis) splitNode() (string, bool) {
 	l := a.landmarks()
 	if l.inst < 0 {
-		return "", false
+		return "", a.refuse("no dependency install (npm ci, npm install, yarn install, pnpm install) found in the stage")
 	}
 	var pkg *packageJSON
 	lockFile := ""
 	if a.ctx != nil {
 		raw := readFile(a.ctx, "package.json")
 		if raw == nil {
-			return "", false
+			return "", a.refuse("no package.json in the build context (the Dockerfile's directory), so the dependencies cannot be installed from the manifests alone")
 		}
 		pkg = &packageJSON{}
-		if json.Unmarshal(raw, pkg) != nil {
-			return "", false
+		if err := json.Unmarshal(raw, pkg); err != nil {
+			return "", a.refuse("package.json in the build context is not valid JSON (%v)", err)
 		}
-		if len(pkg.Workspaces) > 0 && string(pkg.Workspaces) != "null" || exists(a.ctx, "pnpm-workspace.yaml") || exists(a.ctx, ".yarnrc.yml") {
-			return "", false
+		switch {
+		case len(pkg.Workspaces) > 0 && string(pkg.Workspaces) != "null":
+			return "", a.refuse("package.json declares workspaces (a monorepo): the manifest-only install would miss the packages' own manifests")
+		case exists(a.ctx, "pnpm-workspace.yaml"):
+			return "", a.refuse("the build context is a pnpm workspace (pnpm-workspace.yaml): the manifest-only install would miss the packages' own manifests")
+		case exists(a.ctx, ".yarnrc.yml"):
+			return "", a.refuse("the build context uses Yarn Berry (.yarnrc.yml), which the split does not handle")
 		}
 		for _, s := range []string{"preinstall", "install", "postinstall", "prepare"} {
 			if _, ok := pkg.Scripts[s]; ok {
 				// Lifecycle scripts run during the manifest-only install and
 				// often need the sources or dev dependencies.
-				return "", false
+				return "", a.refuse("package.json has a %q script, which the manifest-only install would run without the sources", s)
 			}
 		}
 		pms := map[string]string{}
@@ -73,11 +78,22 @@ func (a *analysis) splitNode() (string, bool) {
 				a.pm, lockFile = pm, f
 			}
 		default:
-			return "", false
+			var locks []string
+			for _, f := range pms {
+				locks = append(locks, f)
+			}
+			sort.Strings(locks)
+			if a.pm != "" {
+				return "", a.refuse("the stage installs with %s but the build context has the lockfile(s) %s", a.pm, strings.Join(locks, ", "))
+			}
+			return "", a.refuse("the build context has lockfiles of several package managers (%s)", strings.Join(locks, ", "))
 		}
 	}
-	if a.pm == "" || a.pm == "bun" {
-		return "", false
+	if a.pm == "bun" {
+		return "", a.refuse("bun projects are not split")
+	}
+	if a.pm == "" {
+		return "", a.refuse("no npm, yarn or pnpm install found in the stage")
 	}
 	for _, it := range a.items {
 		if it.role == roleProject || it.role == roleInstall && it.install == nil {
@@ -150,7 +166,8 @@ func (a *analysis) splitNode() (string, bool) {
 	// must be placeable.
 	for _, it := range a.items {
 		if it.role == roleSetup && !isPre(it, l) && hasBuild && it.pos > l.lastBuild {
-			return "", false // would run in a runner that has no sources
+			// would run in a runner that has no sources
+			return "", a.refuse("line %d (%s) runs after the build and would land in the runner, which has no sources", a.lineOf(it.inst), quoted(a.f, it.inst))
 		}
 		if it.role == roleSetup && l.src >= 0 && it.pos > l.src && it.pos < l.inst && hasBuild {
 			return "", false
@@ -305,7 +322,8 @@ func (a *analysis) splitNode() (string, bool) {
 	} else {
 		for _, it := range a.items {
 			if it.role == roleUserAdd {
-				return "", false // the original made its own user but runs as root
+				// the original made its own user but runs as root
+				return "", a.refuse("line %d creates a user but the stage never switches to it (USER): the split would change who the app runs as", a.lineOf(it.inst))
 			}
 		}
 		runner.user("USER node")

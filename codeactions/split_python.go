@@ -11,15 +11,18 @@ const venv = "/opt/venv"
 func (a *analysis) splitPython() (string, bool) {
 	l := a.landmarks()
 	if l.inst < 0 {
-		return "", false
+		return "", a.refuse("no dependency install (pip install -r, poetry install, uv sync) found in the stage")
 	}
 	if a.ctx != nil {
 		if exists(a.ctx, "Pipfile.lock") || exists(a.ctx, "Pipfile") && a.pm == "pipenv" {
-			return "", false
+			return "", a.refuse("Pipenv projects (Pipfile) are not split")
 		}
 	}
-	if a.pm == "pipenv" || a.pm == "" {
-		return "", false
+	if a.pm == "pipenv" {
+		return "", a.refuse("Pipenv projects are not split")
+	}
+	if a.pm == "" {
+		return "", a.refuse("no pip, poetry or uv install found in the stage")
 	}
 	uvSync := false
 	for _, it := range a.items {
@@ -188,7 +191,7 @@ func (a *analysis) splitPython() (string, bool) {
 	for _, it := range a.items {
 		// The original manages its own virtualenv or installs elsewhere.
 		if isEnv(it, "VIRTUAL_ENV") || isEnv(it, "PIP_TARGET") || isEnv(it, "PYTHONUSERBASE") || isEnv(it, "UV_PROJECT_ENVIRONMENT") {
-			return "", false
+			return "", a.refuse("line %d chooses where packages are installed (%s); the split installs into its own virtualenv", a.lineOf(it.inst), quoted(a.f, it.inst))
 		}
 	}
 	cmdText := a.entryText()

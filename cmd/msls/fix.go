@@ -70,7 +70,15 @@ func runFix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "msls fix: %v\n", err)
 			return 2
 		}
-		fixed := fixText(text, ctx, *split)
+		fixed, refusal := fixText(text, ctx, *split)
+		if refusal != "" {
+			name := path
+			if name == "-" {
+				name = "<stdin>"
+			}
+			// Otherwise a refused split is silent: the user asked for it.
+			fmt.Fprintf(stderr, "msls fix: %s: split not offered: %s\n", name, refusal)
+		}
 		switch {
 		case *write && path == "-":
 			if _, err := stdout.Write(fixed); err != nil {
@@ -100,16 +108,22 @@ func runFix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // fixText runs the split (when asked and offered) and then the safe fixes.
-func fixText(text []byte, ctx codeactions.Context, split bool) []byte {
+// refusal says why a split that was asked for was not made.
+func fixText(text []byte, ctx codeactions.Context, split bool) (fixed []byte, refusal string) {
 	if split {
-		if ed, ok := codeactions.Split(dockerfile.Parse(text), ctx); ok {
+		f := dockerfile.Parse(text)
+		if ed, ok := codeactions.Split(f, ctx); ok {
 			if out, err := codeactions.Apply(text, []dockerfile.Edit{ed}); err == nil {
 				text = out
+			} else {
+				refusal = "the rewrite did not apply: " + err.Error()
 			}
+		} else {
+			refusal = codeactions.SplitRefusal(f, ctx)
 		}
 	}
 	out, _ := codeactions.FixAllText(text, ctx, nil)
-	return out
+	return out, refusal
 }
 
 func writeKeepingMode(path string, data []byte) error {

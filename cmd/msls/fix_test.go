@@ -64,3 +64,41 @@ func TestFixStdin(t *testing.T) {
 		t.Fatalf("stdin: exit %d\n%s%s", code, out.String(), errb.String())
 	}
 }
+
+// When --split is asked for but not offered, fix says why, in one line on
+// stderr naming the file; the safe fixes still apply.
+func TestFixSplitRefusalExplained(t *testing.T) {
+	dir := t.TempDir()
+	df := filepath.Join(dir, "Dockerfile")
+	if err := os.WriteFile(df, []byte(naiveNode), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	code := run([]string{"fix", "--split", df}, nil, &out, &errb)
+	msg := errb.String()
+	if code != 1 || strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "msls fix: "+df+": split not offered: ") || !strings.Contains(msg, "package.json") {
+		t.Fatalf("exit %d, stderr %q: want one line `msls fix: %s: split not offered: ...` naming package.json", code, msg, df)
+	}
+	// With the manifest there, the same file splits and nothing is said.
+	os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"scripts":{"build":"tsc"}}`), 0o644)
+	out.Reset()
+	errb.Reset()
+	run([]string{"fix", "--split", df}, nil, &out, &errb)
+	if errb.Len() != 0 || !strings.Contains(out.String(), "AS deps") {
+		t.Fatalf("with package.json: stderr %q, diff:\n%s", errb.String(), out.String())
+	}
+	// Not an ecosystem msls splits: the reason names the image.
+	other := filepath.Join(dir, "other.Dockerfile")
+	os.WriteFile(other, []byte("FROM ubuntu:24.04\nRUN make\nCMD [\"./app\"]\n"), 0o644)
+	errb.Reset()
+	run([]string{"fix", "--split", other}, nil, &out, &errb)
+	if msg := errb.String(); strings.Count(msg, "\n") != 1 || !strings.Contains(msg, "split not offered") || !strings.Contains(msg, "ubuntu:24.04") {
+		t.Fatalf("other ecosystem: stderr %q", msg)
+	}
+	// Without --split nothing is said about it.
+	errb.Reset()
+	run([]string{"fix", df}, nil, &out, &errb)
+	if errb.Len() != 0 {
+		t.Fatalf("without --split: stderr %q", errb.String())
+	}
+}
