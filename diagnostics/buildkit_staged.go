@@ -3,10 +3,12 @@ package diagnostics
 import (
 	"crypto/sha256"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 	"github.com/moby/buildkit/solver/pb"
 
@@ -289,8 +291,21 @@ func stageDeps(f *dockerfile.File) [][]int {
 	for k, st := range f.Stages {
 		switch {
 		case strings.Contains(st.BaseImage, "$"):
-			// BuildKit expands the variables; any earlier stage whose name
-			// fits the pattern may be the base, with its own dependencies.
+			// BuildKit's lint expands the variables with the global ARG
+			// defaults (there are no --build-args): when they resolve, the
+			// base is known exactly.
+			if name, ok := expandBase(f, st.BaseImage); ok {
+				for j := 0; j < k; j++ {
+					if f.Stages[j].Name != "" && strings.EqualFold(f.Stages[j].Name, name) {
+						deps[k] = append(append([]int(nil), deps[j]...), j)
+						sort.Ints(deps[k])
+						break
+					}
+				}
+				break
+			}
+			// Otherwise any earlier stage whose name fits the pattern may be
+			// the base, with its own dependencies.
 			if !couldNameStage(st.BaseImage) {
 				break
 			}
@@ -322,6 +337,41 @@ func stageDeps(f *dockerfile.File) [][]int {
 		}
 	}
 	return deps
+}
+
+// expandBase expands a FROM reference with the global ARG defaults, in
+// order, as BuildKit does when no --build-arg is given; ok is false when some
+// variable has no value (an ARG without default, or an automatic platform ARG).
+func expandBase(f *dockerfile.File, base string) (string, bool) {
+	lex := shell.NewLex(f.EscapeToken)
+	env := argEnv{}
+	for _, a := range f.GlobalArgs {
+		if !a.HasValue {
+			delete(env, a.Name)
+			continue
+		}
+		v, _, err := lex.ProcessWord(a.Value, env)
+		if err != nil {
+			return "", false
+		}
+		env[a.Name] = v
+	}
+	res, err := lex.ProcessWordWithMatches(base, env)
+	if err != nil || len(res.Unmatched) > 0 {
+		return "", false
+	}
+	return res.Result, true
+}
+
+type argEnv map[string]string
+
+func (e argEnv) Get(k string) (string, bool) { v, ok := e[k]; return v, ok }
+func (e argEnv) Keys() []string {
+	keys := make([]string, 0, len(e))
+	for k := range e {
+		keys = append(keys, k)
+	}
+	return keys
 }
 
 // keywordCasing counts the stages' FROM and instruction keywords written all

@@ -209,30 +209,13 @@ func lookupToolchain(repo string) *toolchainImage {
 	return nil
 }
 
-var varRefRE = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
-
-// resolveBase substitutes global ARG defaults into a FROM reference; ok is
-// false when a variable has no known value.
+// resolveBase substitutes global ARG defaults into a FROM reference (see
+// expandBase); ok is false when a variable has no known value.
 func resolveBase(f *dockerfile.File, st *dockerfile.Stage) (string, bool) {
-	ref := st.BaseImage
-	if !strings.Contains(ref, "$") {
-		return ref, true
+	if !strings.Contains(st.BaseImage, "$") {
+		return st.BaseImage, true
 	}
-	ok := true
-	out := varRefRE.ReplaceAllStringFunc(ref, func(m string) string {
-		if strings.HasPrefix(m, "${") != strings.HasSuffix(m, "}") {
-			ok = false
-			return m
-		}
-		name := varRefRE.FindStringSubmatch(m)[1]
-		v, found := f.LookupVar(name, st.From.Span.Start)
-		if !found || !v.HasValue || strings.Contains(v.Value, "$") {
-			ok = false
-			return m
-		}
-		return strings.Trim(v.Value, `"'`)
-	})
-	return out, ok && !strings.Contains(out, "${")
+	return expandBase(f, st.BaseImage)
 }
 
 // buildTools are programs whose presence in a RUN means the stage compiles.
