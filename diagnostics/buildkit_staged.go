@@ -508,3 +508,13 @@ func (w stagedWarning) warning(base int) lint.Warning {
 	return lint.Warning{RuleName: w.rule, Description: w.description, URL: w.url, Detail: w.detail,
 		Location: &pb.Location{Ranges: []*pb.Range{{Start: &pb.Position{Line: line}, End: &pb.Position{Line: line}}}}}
 }
+
+// DropCaches empties the cache of BuildKit lint results (and the model's
+// cache of BuildKit parse results), so that the next check of any text is a
+// first sight: for benchmarks of a file opened or checked the first time.
+func DropCaches() {
+	bkCache.mu.Lock()
+	clear(bkCache.m)
+	bkCache.mu.Unlock()
+	dockerfile.DropBuildKitCache()
+}

@@ -46,6 +46,24 @@ func BenchmarkParseAndCheckBySize(b *testing.B) {
 	}
 }
 
+// BenchmarkParseAndCheckColdBySize diagnoses each fixture as if seen for the
+// first time (every cache emptied before each iteration), as opening a file
+// or `msls check` does; BenchmarkParseAndCheckBySize repeats the same text,
+// which the caches answer as an unchanged version.
+func BenchmarkParseAndCheckColdBySize(b *testing.B) {
+	for _, s := range benchdata.MustAll(b) {
+		b.Run(s.Name, func(b *testing.B) {
+			b.SetBytes(int64(len(s.Text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				diagnostics.DropCaches()
+				diagnostics.Check(dockerfile.Parse(s.Text))
+			}
+			perLine(b, s.Lines())
+		})
+	}
+}
+
 // BenchmarkParseAndCheckNoBuildKit is BenchmarkParseAndCheckBySize without
 // BuildKit's in-process lint pass: the gap between the two is what running
 // dockerfile2llb.DockerfileLint per version costs.
