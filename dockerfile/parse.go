@@ -573,7 +573,9 @@ func (p *parseState) buildStages() {
 func argVars(in *Instruction) []Var {
 	vars := make([]Var, 0, len(in.Args))
 	for _, a := range in.Args {
-		vars = append(vars, kvVar(VarArg, a, in))
+		if v := kvVar(VarArg, a, in); v.Name != "" { // `ARG =x` declares nothing
+			vars = append(vars, v)
+		}
 	}
 	return vars
 }
@@ -598,7 +600,9 @@ func envVars(in *Instruction) []Var {
 	if strings.Contains(in.Args[0].Value, "=") {
 		vars := make([]Var, 0, len(in.Args))
 		for _, a := range in.Args {
-			vars = append(vars, kvVar(VarEnv, a, in))
+			if v := kvVar(VarEnv, a, in); v.Name != "" {
+				vars = append(vars, v)
+			}
 		}
 		return vars
 	}
