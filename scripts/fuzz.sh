@@ -5,6 +5,7 @@
 # case once fixed. `go test ./...` replays those files on every run.
 #   FUZZTIME=10m scripts/fuzz.sh              # a longer local session
 #   scripts/fuzz.sh FuzzParse FuzzActions     # some targets only
+#   FUZZ_REPORT_ONLY=1 scripts/fuzz.sh         # report new crashers, exit 0
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,4 +30,11 @@ for t in "${targets[@]}"; do
     status=1
   fi
 done
+if [ "$status" -ne 0 ] && [ -n "${FUZZ_REPORT_ONLY:-}" ]; then
+  # The gating check for known inputs is `go test`, which replays every
+  # committed testdata/fuzz case; an input found minutes ago by a 30 s run is
+  # a new bug to fix and commit as a regression case, printed above in full.
+  echo "!! fuzzing found new failing inputs (reported, not gating: FUZZ_REPORT_ONLY is set)"
+  exit 0
+fi
 exit $status
