@@ -89,6 +89,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "msls check: %v\n", err)
 		return 2
 	}
+	applyGCDefaults(os.Getenv, checkGCPercent, checkMemoryLimit)
 	reports, err := lintFiles(run, files, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "msls check: %v\n", err)

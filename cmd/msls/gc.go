@@ -15,13 +15,26 @@ const (
 	serveMemoryLimit = 128 << 20
 )
 
+// `msls check` is a batch job: CPU matters more than a few MB, and each
+// file's model is dropped once checked, so the heap stays small. GOGC=400
+// cut the corpus run's CPU by a fifth or more (2,826 files: 4.0 -> 2.4-3.1 s
+// user, peak RSS 125 -> 210 MB); the soft limit keeps huge runs in check.
+const (
+	checkGCPercent   = 400
+	checkMemoryLimit = 512 << 20
+)
+
 // applyServeGCDefaults sets the defaults above unless the user chose either
 // knob through GOGC or GOMEMLIMIT, and reports whether it did.
 func applyServeGCDefaults(getenv func(string) string) bool {
+	return applyGCDefaults(getenv, serveGCPercent, serveMemoryLimit)
+}
+
+func applyGCDefaults(getenv func(string) string, percent int, limit int64) bool {
 	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
 		return false
 	}
-	debug.SetGCPercent(serveGCPercent)
-	debug.SetMemoryLimit(serveMemoryLimit)
+	debug.SetGCPercent(percent)
+	debug.SetMemoryLimit(limit)
 	return true
 }
