@@ -2,7 +2,6 @@ package diagnostics
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -26,19 +25,7 @@ func TestCompactLintMatchesFullText(t *testing.T) {
 		"experimental":   []byte("# check=experimental=InvalidDefinitionDescription\n# foo is the thing\nARG foo=1\n# base is the base stage\nFROM alpine AS base\nCMD [\"x\"]\n"),
 		"backtick":       []byte("# escape=`\nFROM mcr.microsoft.com/windows/nanoserver\nRUN echo a `\n  b\nWORKDIR rel\n"),
 	}
-	if dir, ok := corpustest.Dir(); ok && !testing.Short() {
-		files, err := corpustest.Files(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range files {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			srcs[p] = b
-		}
-	}
+	corpustest.AddAll(t, srcs)
 	compared, warnings := 0, 0
 	for name, src := range srcs {
 		f := dockerfile.Parse(src)

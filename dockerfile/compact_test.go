@@ -3,7 +3,6 @@ package dockerfile_test
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -23,19 +22,7 @@ func TestCompactNodesMatchFullParse(t *testing.T) {
 		"crlf":          []byte("FROM a\r\nRUN echo a \\\r\n b\r\n"),
 		"onbuild":       []byte("FROM a\nONBUILD RUN make\nRUN <<EOF\nx\nEOF\nRUN [\"a\"]\n"),
 	}
-	if dir, ok := corpustest.Dir(); ok && !testing.Short() {
-		files, err := corpustest.Files(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range files {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			srcs[p] = b
-		}
-	}
+	corpustest.AddAll(t, srcs)
 	compared := 0
 	for name, src := range srcs {
 		// Parse three times: cold, warm (every instruction from the cache),

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"testing"
 )
 
 // EnvVar names the environment variable that overrides the corpus location.
@@ -156,4 +157,25 @@ func Seeds(perFeature int) [][]byte {
 		}
 	}
 	return out
+}
+
+// AddAll reads every corpus file into srcs, keyed by path, unless the tests
+// run with -short or the corpus is absent (then srcs is left as it is).
+func AddAll(tb testing.TB, srcs map[string][]byte) {
+	tb.Helper()
+	dir, ok := Dir()
+	if !ok || testing.Short() {
+		return
+	}
+	files, err := Files(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		srcs[p] = b
+	}
 }
