@@ -95,3 +95,20 @@ func TestTooLongLine(t *testing.T) {
 		t.Fatalf("errors: %v", f.Errors)
 	}
 }
+
+// TestDerivedNested: a derived value may be computed from another one of the
+// same instruction (RunInstalls from RunCommands) without deadlocking, and
+// each is computed once.
+func TestDerivedNested(t *testing.T) {
+	in := &Instruction{}
+	type a struct{}
+	type b struct{}
+	calls := 0
+	inner := func() any { return in.Derived(a{}, func() any { calls++; return 1 }) }
+	if got := in.Derived(b{}, func() any { return inner().(int) + 1 }); got != 2 {
+		t.Fatalf("got %v", got)
+	}
+	if got := in.Derived(a{}, func() any { calls++; return 99 }); got != 1 || calls != 1 {
+		t.Fatalf("got %v after %d computations", got, calls)
+	}
+}

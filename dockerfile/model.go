@@ -196,16 +196,31 @@ type derivedValue struct {
 // commands of a RUN, say). compute must depend on the instruction only; key is
 // a comparable value private to the caller's package. Safe for concurrent use.
 func (in *Instruction) Derived(key any, compute func() any) any {
+	if v, ok := in.derivedValue(key); ok {
+		return v
+	}
+	// compute runs unlocked: it may itself ask for other derived values.
+	v := compute()
 	in.derivedMu.Lock()
 	defer in.derivedMu.Unlock()
 	for _, d := range in.derived {
 		if d.key == key {
-			return d.val
+			return d.val // computed meanwhile by another goroutine
 		}
 	}
-	v := compute()
 	in.derived = append(in.derived, derivedValue{key, v})
 	return v
+}
+
+func (in *Instruction) derivedValue(key any) (any, bool) {
+	in.derivedMu.Lock()
+	defer in.derivedMu.Unlock()
+	for _, d := range in.derived {
+		if d.key == key {
+			return d.val, true
+		}
+	}
+	return nil, false
 }
 
 // Flag returns the last flag with the given name (without dashes), if any.

@@ -15,8 +15,15 @@ type Mount struct {
 	Span   dockerfile.Span
 }
 
-// Mounts parses the instruction's --mount flags (RUN only).
+// Mounts parses the instruction's --mount flags (RUN only), once per
+// instruction; the result is shared and must not be modified.
 func Mounts(in *dockerfile.Instruction) []Mount {
+	return in.Derived(mountsKey{}, func() any { return mounts(in) }).([]Mount)
+}
+
+type mountsKey struct{}
+
+func mounts(in *dockerfile.Instruction) []Mount {
 	var out []Mount
 	for _, fl := range in.Flags {
 		if !strings.EqualFold(fl.Name, "mount") || !fl.HasValue {
@@ -145,7 +152,14 @@ func heredocIsShell(body string) bool {
 }
 
 // RunInstalls returns the installs a RUN instruction performs, in order.
+// Like RunCommands, it is computed once per instruction and shared.
 func RunInstalls(in *dockerfile.Instruction) []RunInstall {
+	return in.Derived(runInstallsKey{}, func() any { return runInstalls(in) }).([]RunInstall)
+}
+
+type runInstallsKey struct{}
+
+func runInstalls(in *dockerfile.Instruction) []RunInstall {
 	var out []RunInstall
 	target := in
 	if in.Sub != nil {
