@@ -35,12 +35,9 @@ var completionKinds = map[completion.Kind]protocol.CompletionItemKind{
 
 func complete(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
 	var p protocol.CompletionParams
-	if err := decodeParams(raw, &p); err != nil {
+	snap, err := s.openDocument(ctx, raw, &p, func() protocol.DocumentURI { return p.TextDocument.URI })
+	if snap == nil {
 		return nil, err
-	}
-	snap, ok := s.Snapshot(ctx, p.TextDocument.URI)
-	if !ok {
-		return nil, nil
 	}
 	f := snap.File()
 	retrigger := isVSCode(s.ClientInfo())

@@ -18,12 +18,9 @@
 //
 //	func hover(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
 //		var p protocol.HoverParams
-//		if err := decodeParams(raw, &p); err != nil {
-//			return nil, err // already an InvalidParams *Error
-//		}
-//		snap, ok := s.Snapshot(ctx, p.TextDocument.URI)
-//		if !ok {
-//			return nil, nil // not open: "no hover" is a fine answer
+//		snap, err := s.openDocument(ctx, raw, &p, func() protocol.DocumentURI { return p.TextDocument.URI })
+//		if snap == nil {
+//			return nil, err // bad params (InvalidParams), or not open: null
 //		}
 //		f := snap.File()                        // parsed once per version, shared
 //		off := PositionToOffset(f, p.Position) // UTF-16 position -> byte offset
@@ -172,6 +169,20 @@ func isBuiltin(method string) bool {
 
 // decodeParams unmarshals params into v, turning a failure into an
 // InvalidParams error. Missing params decode as an empty object.
+// openDocument decodes a request's params into p and returns the snapshot of
+// the open document they name (uri reads it from p once decoded). A nil
+// snapshot with a nil error means the document is not open: answer null.
+func (s *Server) openDocument(ctx context.Context, raw json.RawMessage, p any, uri func() protocol.DocumentURI) (*Snapshot, error) {
+	if err := decodeParams(raw, p); err != nil {
+		return nil, err
+	}
+	snap, ok := s.Snapshot(ctx, uri())
+	if !ok {
+		return nil, nil
+	}
+	return snap, nil
+}
+
 func decodeParams(raw json.RawMessage, v any) error {
 	if len(raw) == 0 {
 		raw = json.RawMessage("{}")

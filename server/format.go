@@ -79,12 +79,9 @@ func formatRange(ctx context.Context, s *Server, raw json.RawMessage) (any, erro
 
 func formatRequest(ctx context.Context, s *Server, raw json.RawMessage, ranged bool) (any, error) {
 	var p formattingParams
-	if err := decodeParams(raw, &p); err != nil {
+	snap, err := s.openDocument(ctx, raw, &p, func() protocol.DocumentURI { return p.TextDocument.URI })
+	if snap == nil {
 		return nil, err
-	}
-	snap, ok := s.Snapshot(ctx, p.TextDocument.URI)
-	if !ok {
-		return nil, nil
 	}
 	f := snap.File()
 	opt := formatOptions(s, p.Options)

@@ -33,12 +33,9 @@ type inlayHint struct {
 
 func inlayHints(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
 	var p inlayHintParams
-	if err := decodeParams(raw, &p); err != nil {
+	snap, err := s.openDocument(ctx, raw, &p, func() protocol.DocumentURI { return p.TextDocument.URI })
+	if snap == nil {
 		return nil, err
-	}
-	snap, ok := s.Snapshot(ctx, p.TextDocument.URI)
-	if !ok {
-		return nil, nil
 	}
 	f := snap.File()
 	hints := inlay.Hints(f, RangeToSpan(f, p.Range))

@@ -73,12 +73,9 @@ func definition(ctx context.Context, s *Server, raw json.RawMessage) (any, error
 
 func references(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
 	var p protocol.ReferenceParams
-	if err := decodeParams(raw, &p); err != nil {
+	snap, err := s.openDocument(ctx, raw, &p, func() protocol.DocumentURI { return p.TextDocument.URI })
+	if snap == nil {
 		return nil, err
-	}
-	snap, ok := s.Snapshot(ctx, p.TextDocument.URI)
-	if !ok {
-		return nil, nil
 	}
 	f := snap.File()
 	occ := navigation.References(f, PositionToOffset(f, p.Position), p.Context.IncludeDeclaration)
@@ -153,12 +150,9 @@ var symbolKinds = map[navigation.SymbolKind]protocol.SymbolKind{
 
 func documentSymbol(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
 	var p protocol.DocumentSymbolParams
-	if err := decodeParams(raw, &p); err != nil {
+	snap, err := s.openDocument(ctx, raw, &p, func() protocol.DocumentURI { return p.TextDocument.URI })
+	if snap == nil {
 		return nil, err
-	}
-	snap, ok := s.Snapshot(ctx, p.TextDocument.URI)
-	if !ok {
-		return nil, nil
 	}
 	f := snap.File()
 	syms := navigation.DocumentSymbols(f)
@@ -191,12 +185,9 @@ func documentSymbol(ctx context.Context, s *Server, raw json.RawMessage) (any, e
 
 func foldingRange(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
 	var p protocol.FoldingRangeParams
-	if err := decodeParams(raw, &p); err != nil {
+	snap, err := s.openDocument(ctx, raw, &p, func() protocol.DocumentURI { return p.TextDocument.URI })
+	if snap == nil {
 		return nil, err
-	}
-	snap, ok := s.Snapshot(ctx, p.TextDocument.URI)
-	if !ok {
-		return nil, nil
 	}
 	folds := navigation.FoldingRanges(snap.File())
 	out := make([]protocol.FoldingRange, 0, len(folds))

@@ -30,12 +30,9 @@ type semanticTokensResult struct {
 
 func semanticFull(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
 	var p protocol.SemanticTokensParams
-	if err := decodeParams(raw, &p); err != nil {
+	snap, err := s.openDocument(ctx, raw, &p, func() protocol.DocumentURI { return p.TextDocument.URI })
+	if snap == nil {
 		return nil, err
-	}
-	snap, ok := s.Snapshot(ctx, p.TextDocument.URI)
-	if !ok {
-		return nil, nil
 	}
 	f := snap.File()
 	return semanticTokensResult{Data: semantic.Encode(f, semantic.Tokens(f), nil)}, nil
@@ -43,12 +40,9 @@ func semanticFull(ctx context.Context, s *Server, raw json.RawMessage) (any, err
 
 func semanticRange(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
 	var p protocol.SemanticTokensRangeParams
-	if err := decodeParams(raw, &p); err != nil {
+	snap, err := s.openDocument(ctx, raw, &p, func() protocol.DocumentURI { return p.TextDocument.URI })
+	if snap == nil {
 		return nil, err
-	}
-	snap, ok := s.Snapshot(ctx, p.TextDocument.URI)
-	if !ok {
-		return nil, nil
 	}
 	f := snap.File()
 	sp := RangeToSpan(f, p.Range)
