@@ -145,7 +145,7 @@ func BuildKitFindings(f *dockerfile.File) (out []Finding) {
 	}()
 	bad := badLines(f)
 	text := f.LintText(bad)
-	res := lintStaged(f, text, false)
+	res := lintStaged(f, text, lintAuto)
 	if res == nil {
 		return nil
 	}

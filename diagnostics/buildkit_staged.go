@@ -1,8 +1,10 @@
 package diagnostics
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -63,132 +65,339 @@ func (c *stagedCache) put(k [32]byte, w []stagedWarning) {
 
 // stagePlan is the chunking of one text: chunk i covers lines
 // [start[i], start[i+1]); chunk 0 is the header, chunk i+1 is stage i.
+// Nothing of a mini file is built until it must be linted: its cache key is
+// a hash of its parts (the chunks' own hashes and the stub and padding lines),
+// which determine it exactly, so a keystroke costs a hash of the text and a
+// lookup per stage.
 type stagePlan struct {
-	lines []string // the text's lines, line breaks kept
-	start []int
-	minis []string // per stage: its mini file
+	f     *dockerfile.File
+	text  []byte
+	start []int // chunk start lines
+	off   []int // chunk start offsets in text (len(start))
+	sum   [][32]byte
+	ps    *planStruct
+	// per stage: the stages stubbed in its mini file, the casing padding
+	// (labels, 0 for none) and the cache key.
+	stubs [][]int
+	pad   []int
 	keys  [][32]byte
-	// stage i's own chunk begins at line miniStart[i] of minis[i].
-	miniStart []int
-	headerKey [32]byte
+	// casing counts each stage's lower- and upper-case keywords.
+	casing [][2]int
+	// majorityLower: the file's keyword casing majority is lower case.
+	majorityLower bool
+	headerKey     [32]byte
 }
+
+// planStruct is what a plan derives from the file's structure alone (the
+// header and the FROM lines): kept across versions, since most keystrokes
+// change neither.
+type planStruct struct {
+	deps   [][]int
+	byName map[string][]int
+	mu     sync.Mutex
+	// mentions memoises mentionedStages by chunk hash.
+	mentions map[[32]byte][]int
+}
+
+type planMemo struct {
+	mu sync.Mutex
+	m  map[[32]byte]*planStruct
+}
+
+const planMemoMax = 256
+
+var plans = &planMemo{m: map[[32]byte]*planStruct{}}
+
+func (pm *planMemo) get(f *dockerfile.File, header [32]byte) *planStruct {
+	h := sha256.New()
+	h.Write(header[:])
+	for _, st := range f.Stages {
+		h.Write(f.Text[st.From.Span.Start:st.From.Span.End])
+		h.Write([]byte{0})
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	pm.mu.Lock()
+	ps := pm.m[k]
+	pm.mu.Unlock()
+	if ps != nil {
+		return ps
+	}
+	ps = &planStruct{deps: stageDeps(f), byName: map[string][]int{}, mentions: map[[32]byte][]int{}}
+	for j, st := range f.Stages {
+		if st.Name != "" {
+			n := strings.ToLower(st.Name)
+			ps.byName[n] = append(ps.byName[n], j)
+		}
+	}
+	pm.mu.Lock()
+	if len(pm.m) >= planMemoMax {
+		clear(pm.m)
+	}
+	pm.m[k] = ps
+	pm.mu.Unlock()
+	return ps
+}
+
+// mentioned lists the stages named in chunk i+1 (stage i).
+func (p *stagePlan) mentioned(i int) []int {
+	ps := p.ps
+	k := p.sum[i+1]
+	ps.mu.Lock()
+	m, ok := ps.mentions[k]
+	ps.mu.Unlock()
+	if ok {
+		return m
+	}
+	m = sortedSet(mentionedStages(p.chunk(i+1), ps.byName))
+	ps.mu.Lock()
+	if len(ps.mentions) >= stagedCacheMax {
+		clear(ps.mentions)
+	}
+	ps.mentions[k] = m
+	ps.mu.Unlock()
+	return m
+}
+
+// chunk returns chunk c's text.
+func (p *stagePlan) chunk(c int) []byte { return p.text[p.off[c]:p.off[c+1]] }
 
 func planStages(f *dockerfile.File, text []byte) (*stagePlan, bool) {
 	if len(f.Stages) == 0 || len(f.Errors) > 0 {
 		return nil, false
 	}
-	p := &stagePlan{lines: strings.SplitAfter(string(text), "\n")}
+	p := &stagePlan{f: f, text: text, start: make([]int, 0, len(f.Stages)+2)}
+	p.start = append(p.start, 0)
 	for _, st := range f.Stages {
 		first := st.From.StartLine
 		if len(st.From.Comments) > 0 {
 			first = f.Lines.Line(st.From.Comments[0].Span.Start)
 		}
-		if len(p.start) > 0 && first < p.start[len(p.start)-1] {
+		if first < p.start[len(p.start)-1] {
 			return nil, false
 		}
 		p.start = append(p.start, first)
 	}
-	p.start = append([]int{0}, p.start...)
-	p.start = append(p.start, len(p.lines))
-	chunk := func(i int) string { return strings.Join(p.lines[p.start[i]:p.start[i+1]], "") }
-	header := chunk(0)
-	p.headerKey = sha256.Sum256([]byte("header\x00" + header))
-
-	lower, upper := keywordCasing(f)
-	deps := stageDeps(f)
-	chunkNames := make([][]int, len(f.Stages))
-	byName := map[string][]int{}
-	for j, st := range f.Stages {
-		if st.Name != "" {
-			n := strings.ToLower(st.Name)
-			byName[n] = append(byName[n], j)
-		}
+	// offsets of the chunk starts: the text keeps the file's lines (a
+	// final line break begins an empty last line)
+	nLines := bytes.Count(text, []byte{'\n'}) + 1
+	if p.start[len(p.start)-1] > nLines {
+		return nil, false
 	}
-	var b strings.Builder
+	p.start = append(p.start, nLines)
+	p.off = make([]int, len(p.start))
+	line, off := 0, 0
+	for c := 1; c < len(p.start); c++ {
+		for line < p.start[c] && off < len(text) {
+			i := bytes.IndexByte(text[off:], '\n')
+			if i < 0 {
+				off = len(text)
+			} else {
+				off += i + 1
+			}
+			line++
+		}
+		p.off[c] = off
+	}
+	p.off[len(p.off)-1] = len(text)
+	p.sum = make([][32]byte, len(p.start)-1)
+	for c := range p.sum {
+		p.sum[c] = sha256.Sum256(p.chunk(c))
+	}
+	p.headerKey = sha256.Sum256(append([]byte("header\x00"), p.chunk(0)...))
+	p.ps = plans.get(f, p.sum[0])
+
+	p.stubs = make([][]int, len(f.Stages))
+	p.pad = make([]int, len(f.Stages))
+	p.keys = make([][32]byte, len(f.Stages))
+	p.casing = make([][2]int, len(f.Stages))
+	casing := p.casing
+	lower, upper := 0, 0
+	for k, st := range f.Stages {
+		casing[k][0], casing[k][1] = stageCasing(f, st)
+		lower += casing[k][0]
+		upper += casing[k][1]
+	}
+	p.majorityLower = lower > upper
+	var kb []byte
 	for k := range f.Stages {
-		b.Reset()
-		b.WriteString(header)
-		if header != "" && !strings.HasSuffix(header, "\n") {
-			b.WriteString("\n")
-		}
-		lines := strings.Count(b.String(), "\n")
-		chain := deps[k]
-		inChain := map[int]bool{}
-		for _, a := range chain {
-			inChain[a] = true
-		}
+		chain := p.ps.deps[k]
 		// Stubs stand for the earlier stages that are not ancestors: their
 		// names (duplicate detection, --from) and, padded, the file's
-		// majority keyword casing.
-		miniLower, miniUpper := 0, 0
-		for _, a := range append(chain, k) {
-			l, u := stageCasing(f, f.Stages[a])
-			miniLower += l
-			miniUpper += u
+		// majority keyword casing. Only names the mini file can meet need a
+		// stub: those written in it (--from=, mount from=) and those of its
+		// own stages.
+		miniLower, miniUpper := casing[k][0], casing[k][1]
+		for _, a := range chain {
+			miniLower += casing[a][0]
+			miniUpper += casing[a][1]
 		}
-		kw := func(s string) string { return s }
-		majorityLower := lower > upper
-		if majorityLower {
-			kw = strings.ToLower
-		}
-		// Only names the mini file can meet need a stub: those written in
-		// it (--from=, mount from=) and those of its own stages.
-		mentions := func(i int) []int {
-			if chunkNames[i] == nil {
-				chunkNames[i] = mentionedStages(chunk(i+1), byName)
-			}
-			return chunkNames[i]
-		}
-		stub := map[int]bool{}
+		var stubs []int
 		for _, c := range append(chain, k) {
-			for _, j := range mentions(c) {
-				if j < k && !inChain[j] {
-					stub[j] = true
+			for _, j := range p.mentioned(c) {
+				if j < k && !inSorted(chain, j) {
+					stubs = append(stubs, j)
 				}
 			}
 		}
-		for j := 0; j < k; j++ {
-			if !stub[j] {
-				continue
-			}
-			b.WriteString(kw("FROM") + " scratch " + kw("AS") + " " + f.Stages[j].Name + "\n")
-			lines++
-			if majorityLower {
-				miniLower++
-			} else {
-				miniUpper++
+		stubs = sortedSet(stubs)
+		if p.majorityLower {
+			miniLower += len(stubs)
+		} else {
+			miniUpper += len(stubs)
+		}
+		pad := 0
+		if (miniLower > miniUpper) != p.majorityLower {
+			pad = miniUpper - miniLower + 1
+			if !p.majorityLower {
+				pad = miniLower - miniUpper
 			}
 		}
-		if (miniLower > miniUpper) != majorityLower {
-			b.WriteString(kw("FROM") + " scratch\n")
-			lines++
-			n := miniUpper - miniLower + 1
-			if !majorityLower {
-				n = miniLower - miniUpper
-			}
-			for i := 0; i < n; i++ {
-				b.WriteString(kw("LABEL") + " msls.stub=1\n")
-				lines++
-			}
-		}
+		p.stubs[k], p.pad[k] = stubs, pad
+		// the key: every part the mini file is made of
+		kb = kb[:0]
+		kb = append(kb, "stage\x00"...)
+		kb = append(kb, p.sum[0][:]...)
+		kb = p.appendPrelude(kb, stubs, pad)
+		kb = append(kb, 0)
 		for _, a := range chain {
-			c := chunk(a + 1)
-			b.WriteString(c)
-			if !strings.HasSuffix(c, "\n") {
-				b.WriteString("\n")
-			}
-			lines += strings.Count(c, "\n")
-			if !strings.HasSuffix(c, "\n") {
-				lines++
-			}
+			kb = append(kb, p.sum[a+1][:]...)
 		}
-		b.WriteString(chunk(k + 1))
-		mini := b.String()
-		p.minis = append(p.minis, mini)
-		p.miniStart = append(p.miniStart, lines)
-		p.keys = append(p.keys, sha256.Sum256([]byte(mini)))
+		kb = append(kb, p.sum[k+1][:]...)
+		p.keys[k] = sha256.Sum256(kb)
 	}
 	return p, true
+}
+
+// sortedSet sorts s and drops repeats, in place.
+func sortedSet(s []int) []int {
+	if len(s) < 2 {
+		return s
+	}
+	sort.Ints(s)
+	out := s[:1]
+	for _, x := range s[1:] {
+		if x != out[len(out)-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func inSorted(s []int, x int) bool {
+	i := sort.SearchInts(s, x)
+	return i < len(s) && s[i] == x
+}
+
+// appendPrelude appends the lines a mini file has between the header and its
+// first stage: a stub per stubbed stage and the casing padding.
+func (p *stagePlan) appendPrelude(b []byte, stubs []int, pad int) []byte {
+	kw := func(s string) string { return s }
+	if p.majorityLower {
+		kw = strings.ToLower
+	}
+	for _, j := range stubs {
+		b = append(b, kw("FROM")+" scratch "+kw("AS")+" "...)
+		b = append(b, p.f.Stages[j].Name...)
+		b = append(b, '\n')
+	}
+	if pad > 0 {
+		b = append(b, kw("FROM")+" scratch\n"...)
+		for i := 0; i < pad; i++ {
+			b = append(b, kw("LABEL")+" msls.stub=1\n"...)
+		}
+	}
+	return b
+}
+
+// mini builds the mini file for the stages [g0, g1) (one stage, or a group of
+// consecutive stages when a whole file is linted in parallel): the header,
+// stubs for the earlier stages they mention that it does not hold, the casing
+// padding, their ancestors outside the group, then the group's own chunks.
+// ownStart is the mini file's line where stage g0's chunk begins.
+func (p *stagePlan) mini(g0, g1 int, stubs []int, pad int) (mini []byte, ownStart int) {
+	var b []byte
+	b = append(b, p.chunk(0)...)
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		b = append(b, '\n')
+	}
+	b = p.appendPrelude(b, stubs, pad)
+	for _, a := range p.outside(g0, g1) {
+		b = append(b, p.chunk(a+1)...)
+		if b[len(b)-1] != '\n' {
+			b = append(b, '\n')
+		}
+	}
+	ownStart = bytes.Count(b, []byte{'\n'})
+	b = append(b, p.text[p.off[g0+1]:p.off[g1+1]]...)
+	return b, ownStart
+}
+
+// outside lists, in order, the ancestors of stages [g0, g1) that are not in
+// the group.
+func (p *stagePlan) outside(g0, g1 int) []int {
+	if g1 == g0+1 {
+		return p.ps.deps[g0]
+	}
+	set := map[int]bool{}
+	for k := g0; k < g1; k++ {
+		for _, a := range p.ps.deps[k] {
+			if a < g0 {
+				set[a] = true
+			}
+		}
+	}
+	out := make([]int, 0, len(set))
+	for a := range set {
+		out = append(out, a)
+	}
+	sort.Ints(out)
+	return out
+}
+
+// groupPrelude is the stubs and padding of the mini file for the stages
+// [g0, g1).
+func (p *stagePlan) groupPrelude(g0, g1 int) ([]int, int) {
+	anc := p.outside(g0, g1)
+	in := func(j int) bool { return j >= g0 && j < g1 || inSorted(anc, j) }
+	miniLower, miniUpper := 0, 0
+	var stubs []int
+	stubbed := map[int]bool{}
+	for _, c := range append(append([]int(nil), anc...), rangeInts(g0, g1)...) {
+		miniLower += p.casing[c][0]
+		miniUpper += p.casing[c][1]
+		for _, j := range p.mentioned(c) {
+			if j < g1 && !in(j) && p.f.Stages[j].Name != "" {
+				stubbed[j] = true
+			}
+		}
+	}
+	for j := 0; j < g1; j++ {
+		if stubbed[j] {
+			stubs = append(stubs, j)
+		}
+	}
+	if p.majorityLower {
+		miniLower += len(stubs)
+	} else {
+		miniUpper += len(stubs)
+	}
+	pad := 0
+	if (miniLower > miniUpper) != p.majorityLower {
+		pad = miniUpper - miniLower + 1
+		if !p.majorityLower {
+			pad = miniLower - miniUpper
+		}
+	}
+	return stubs, pad
+}
+
+func rangeInts(a, b int) []int {
+	out := make([]int, 0, b-a)
+	for i := a; i < b; i++ {
+		out = append(out, i)
+	}
+	return out
 }
 
 // couldNameStage reports whether a FROM reference with variables can expand
@@ -259,7 +468,7 @@ func basePattern(ref string) *regexp.Regexp {
 
 // mentionedStages lists the stages whose name (case-insensitively) is a
 // word of s; it never returns nil, so callers can memoise on nil.
-func mentionedStages(s string, byName map[string][]int) []int {
+func mentionedStages(s []byte, byName map[string][]int) []int {
 	out := []int{}
 	var buf []byte
 	isName := func(c byte) bool {
@@ -374,21 +583,22 @@ func (e argEnv) Keys() []string {
 	return keys
 }
 
-// keywordCasing counts the stages' FROM and instruction keywords written all
+// stageCasing counts the stage's FROM and instruction keywords written all
 // lower-case or all upper-case, as BuildKit's ConsistentInstructionCasing
 // does (global ARGs before the first FROM do not count).
-func keywordCasing(f *dockerfile.File) (lower, upper int) {
-	for _, st := range f.Stages {
-		l, u := stageCasing(f, st)
-		lower += l
-		upper += u
-	}
-	return lower, upper
-}
-
 func stageCasing(f *dockerfile.File, st *dockerfile.Stage) (lower, upper int) {
 	for _, in := range st.Instructions {
-		w := f.Slice(in.KeywordSpan)
+		b := f.Text[in.KeywordSpan.Start:in.KeywordSpan.End]
+		if l, u, ok := asciiCase(b); ok {
+			switch {
+			case !u:
+				lower++
+			case !l:
+				upper++
+			}
+			continue
+		}
+		w := string(b)
 		switch {
 		case w == strings.ToLower(w):
 			lower++
@@ -399,12 +609,43 @@ func stageCasing(f *dockerfile.File, st *dockerfile.Stage) (lower, upper int) {
 	return lower, upper
 }
 
+// asciiCase reports whether b has lower- and upper-case letters; ok is false
+// when b is not ASCII.
+func asciiCase(b []byte) (lower, upper, ok bool) {
+	for _, c := range b {
+		switch {
+		case c >= 0x80:
+			return false, false, false
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		}
+	}
+	return lower, upper, true
+}
+
+// lintMode says how lintStaged lints the stages that are not cached.
+type lintMode int
+
+const (
+	// lintAuto: a few changed stages alone, a file seen for the first time
+	// in one pass (or, when large, in parallel groups of stages).
+	lintAuto lintMode = iota
+	// lintEachStage lints every stage as its own mini file (tests).
+	lintEachStage
+)
+
+// parallelMinLines is the size from which a file seen for the first time is
+// linted as parallel groups of stages rather than in one pass: below it the
+// pass takes a few milliseconds and the repeated header and ancestors would
+// cost more than the second core gains.
+const parallelMinLines = 1000
+
 // lintStaged returns BuildKit's lint results for text, linting only the
-// stages whose mini file is not cached. force lints every stage as a mini
-// file (for the equivalence test). It falls back to one whole-file pass when
-// most stages changed, on any BuildKit error, and for files with parse
-// errors.
-func lintStaged(f *dockerfile.File, text []byte, force bool) *lint.LintResults {
+// stages whose mini file is not cached. It falls back to one whole-file pass
+// on any BuildKit error and for files with parse errors.
+func lintStaged(f *dockerfile.File, text []byte, mode lintMode) *lint.LintResults {
 	p, ok := planStages(f, text)
 	if !ok {
 		return lintText(text)
@@ -413,45 +654,46 @@ func lintStaged(f *dockerfile.File, text []byte, force bool) *lint.LintResults {
 	found := make([][]stagedWarning, len(p.keys))
 	var missing []int
 	for i, k := range p.keys {
-		if w, ok := bkCache.get(k); ok && !force {
+		if w, ok := bkCache.get(k); ok && mode == lintAuto {
 			found[i] = w
 		} else {
 			missing = append(missing, i)
 		}
 	}
-	if !force && (!headerOK || 2*len(missing) > len(p.keys)) {
+	workers := runtime.GOMAXPROCS(0)
+	many := !headerOK || 2*len(missing) > len(p.keys)
+	switch {
+	case mode == lintAuto && many && workers > 1 && len(p.keys) > 1 && p.start[len(p.start)-1] >= parallelMinLines:
+		head, ok := p.lintGroups(workers, found)
+		if !ok {
+			return lintText(text)
+		}
+		header = head
+	case mode == lintAuto && many:
 		res := lintText(text)
 		if res != nil && (res.Error == nil || isViolationError(res.Error)) {
 			p.store(res)
 		}
 		return res
-	}
-	for _, i := range missing {
-		res := lintText([]byte(p.minis[i]))
-		if res == nil || (res.Error != nil && !isViolationError(res.Error)) {
-			return lintText(text)
-		}
-		var own, head []stagedWarning
-		ownEnd := strings.Count(p.minis[i], "\n") + 1
-		for _, w := range res.Warnings {
-			line, ok := warningLine(w)
+	default:
+		for _, i := range missing {
+			own, head, ok := p.lintGroup(i, i+1)
 			if !ok {
 				return lintText(text)
 			}
-			switch {
-			case line >= p.miniStart[i] && line < ownEnd:
-				own = append(own, staged(w, line-p.miniStart[i]))
-			case line < p.start[1]:
-				head = append(head, staged(w, line))
+			found[i] = own[0]
+			bkCache.put(p.keys[i], own[0])
+			if !headerOK {
+				header, headerOK = head, true
+				bkCache.put(p.headerKey, head)
 			}
 		}
-		found[i] = own
-		bkCache.put(p.keys[i], own)
-		if !headerOK {
-			header, headerOK = head, true
-			bkCache.put(p.headerKey, head)
-		}
 	}
+	return p.results(header, found)
+}
+
+// results assembles the file's warnings from the header's and the stages'.
+func (p *stagePlan) results(header []stagedWarning, found [][]stagedWarning) *lint.LintResults {
 	res := &lint.LintResults{}
 	for _, w := range header {
 		res.Warnings = append(res.Warnings, w.warning(0))
@@ -462,6 +704,96 @@ func lintStaged(f *dockerfile.File, text []byte, force bool) *lint.LintResults {
 		}
 	}
 	return res
+}
+
+// lintGroup lints the stages [g0, g1) as one mini file and returns each
+// stage's warnings (lines relative to the stage's chunk) and the header's.
+func (p *stagePlan) lintGroup(g0, g1 int) (own [][]stagedWarning, head []stagedWarning, ok bool) {
+	stubs, pad := p.stubs[g0], p.pad[g0]
+	if g1 > g0+1 {
+		stubs, pad = p.groupPrelude(g0, g1)
+	}
+	mini, ownStart := p.mini(g0, g1, stubs, pad)
+	res := lintText(mini)
+	if res == nil || (res.Error != nil && !isViolationError(res.Error)) {
+		return nil, nil, false
+	}
+	own = make([][]stagedWarning, g1-g0)
+	ownEnd := ownStart + p.start[g1+1] - p.start[g0+1]
+	for _, w := range res.Warnings {
+		line, ok := warningLine(w)
+		if !ok {
+			return nil, nil, false
+		}
+		switch {
+		case line >= ownStart && line < ownEnd:
+			fl := line - ownStart + p.start[g0+1] // the file's line
+			k := g0
+			for k+1 < g1 && fl >= p.start[k+2] {
+				k++
+			}
+			own[k-g0] = append(own[k-g0], staged(w, fl-p.start[k+1]))
+		case line < p.start[1]:
+			head = append(head, staged(w, line))
+		}
+	}
+	return own, head, true
+}
+
+// lintGroups lints every stage, split into up to n groups of consecutive
+// stages of about the same number of lines, linted in parallel; it fills
+// found and the cache and returns the header's warnings.
+func (p *stagePlan) lintGroups(n int, found [][]stagedWarning) ([]stagedWarning, bool) {
+	stages := len(p.keys)
+	n = min(n, stages)
+	total := p.start[stages+1] - p.start[1]
+	bounds := []int{0}
+	for g := 1; g < n; g++ {
+		want := p.start[1] + total*g/n
+		k := bounds[len(bounds)-1] + 1
+		for k < stages && p.start[k+1] < want {
+			k++
+		}
+		if k < stages && k > bounds[len(bounds)-1] {
+			bounds = append(bounds, k)
+		}
+	}
+	bounds = append(bounds, stages)
+	type result struct {
+		own  [][]stagedWarning
+		head []stagedWarning
+		ok   bool
+	}
+	results := make([]result, len(bounds)-1)
+	var wg sync.WaitGroup
+	for g := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if recover() != nil {
+					results[g] = result{}
+				}
+			}()
+			own, head, ok := p.lintGroup(bounds[g], bounds[g+1])
+			results[g] = result{own, head, ok}
+		}()
+	}
+	wg.Wait()
+	for g, r := range results {
+		if !r.ok {
+			return nil, false
+		}
+		for i, ws := range r.own {
+			found[bounds[g]+i] = ws
+		}
+	}
+	for k, ws := range found {
+		bkCache.put(p.keys[k], ws)
+	}
+	head := results[0].head
+	bkCache.put(p.headerKey, head)
+	return head, true
 }
 
 // isViolationError is the error `# check=error=true` adds when there are

@@ -20,12 +20,12 @@ func BenchmarkBuildKitLint(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				clear(bkCache.m)
-				lintStaged(f, s.Text, false)
+				lintStaged(f, s.Text, lintAuto)
 			}
 		})
 		b.Run("keystroke/"+s.Name, func(b *testing.B) {
 			clear(bkCache.m)
-			lintStaged(f, s.Text, false)
+			lintStaged(f, s.Text, lintAuto)
 			text := append(bytes.Clone(s.Text), "# typing: "...)
 			b.ReportAllocs()
 			i := 0
@@ -35,7 +35,7 @@ func BenchmarkBuildKitLint(b *testing.B) {
 				next := append(bytes.Clone(text), fmt.Sprint(i)...)
 				nf := dockerfile.Parse(next)
 				b.StartTimer()
-				lintStaged(nf, next, false)
+				lintStaged(nf, next, lintAuto)
 			}
 		})
 	}

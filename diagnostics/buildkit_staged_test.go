@@ -77,7 +77,7 @@ func TestStagedLintMatchesWholeFile(t *testing.T) {
 	for name, text := range stagedInputs(t) {
 		f := dockerfile.Parse(text)
 		want := safeLint(func() *lint.LintResults { return lintText(text) })
-		got := safeLint(func() *lint.LintResults { return lintStaged(f, text, true) })
+		got := safeLint(func() *lint.LintResults { return lintStaged(f, text, lintEachStage) })
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			bad++
 			if bad <= 10 {
@@ -95,7 +95,7 @@ func TestStagedLintMatchesWholeFile(t *testing.T) {
 func TestStagedLintAfterEdit(t *testing.T) {
 	text := string(benchdata.MustAll(t)[1].Text)
 	f := dockerfile.Parse([]byte(text))
-	lintStaged(f, []byte(text), false) // fill
+	lintStaged(f, []byte(text), lintAuto) // fill
 	for _, edit := range []struct{ old, new string }{
 		{"RUN chmod 0755 /etc/shop/entrypoint.sh", "RUN chmod 0755 /etc/shop/entrypoint.sh $UNDEFINED_NOW"},
 		{"WORKDIR /srv/worker\nCOPY --from=py-build", "WORKDIR relative/dir\nCOPY --from=py-build"},
@@ -109,9 +109,48 @@ func TestStagedLintAfterEdit(t *testing.T) {
 		next := strings.Replace(text, edit.old, edit.new, 1)
 		nf := dockerfile.Parse([]byte(next))
 		want := warningSet(lintText([]byte(next)))
-		got := warningSet(lintStaged(nf, []byte(next), false))
+		got := warningSet(lintStaged(nf, []byte(next), lintAuto))
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("after %q: staged lint differs\nwhole:  %q\nstaged: %q", edit.new, want, got)
 		}
+	}
+}
+
+// TestGroupLintMatchesWholeFile: linting a file as parallel groups of
+// consecutive stages (how a large file seen the first time is linted) must
+// give exactly what one whole-file BuildKit pass gives, whatever the number
+// of groups.
+func TestGroupLintMatchesWholeFile(t *testing.T) {
+	in := stagedInputs(t)
+	// a group whose stages need stubs: c copies from a, B repeats b's name
+	in["groupstubs"] = []byte("FROM alpine AS a\nFROM busybox AS b\nRUN x\nRUN x\nFROM scratch AS c\nCOPY --from=a / /\nFROM scratch AS B\n")
+	in["groupcasing"] = []byte("from alpine as a\nrun x\nrun x\nrun x\nFROM a AS b\nRUN x\nFROM scratch AS c\nCOPY --from=b / /\nRUN y\n")
+	bad := 0
+	for name, text := range in {
+		f := dockerfile.Parse(text)
+		want := safeLint(func() *lint.LintResults { return lintText(text) })
+		for n := 2; n <= 4; n++ {
+			got := safeLint(func() *lint.LintResults {
+				p, ok := planStages(f, text)
+				if !ok {
+					return lintText(text)
+				}
+				found := make([][]stagedWarning, len(p.keys))
+				head, ok := p.lintGroups(n, found)
+				if !ok {
+					return lintText(text)
+				}
+				return p.results(head, found)
+			})
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				bad++
+				if bad <= 10 {
+					t.Errorf("%s, %d groups: group lint differs\nwhole:  %q\ngroups: %q", name, n, want, got)
+				}
+			}
+		}
+	}
+	if bad > 10 {
+		t.Errorf("%d files differ in all", bad)
 	}
 }
