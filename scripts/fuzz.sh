@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for a short, fixed time (FUZZTIME each, default 30s;
-# five targets keep CI around three minutes). A crasher makes the run fail and
+# six targets keep CI around three and a half minutes). A crasher makes the run fail and
 # is left in <package>/testdata/fuzz/<Target>/: commit it as a regression
 # case once fixed. `go test ./...` replays those files on every run.
 #   FUZZTIME=10m scripts/fuzz.sh              # a longer local session
@@ -16,6 +16,7 @@ targets=(
   "./completion FuzzComplete"
   "./codeactions FuzzActions"
   "./server FuzzFrameReader"
+  "./server FuzzFastJSON"
 )
 status=0
 for t in "${targets[@]}"; do

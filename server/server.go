@@ -156,9 +156,9 @@ func (s *Server) exitStatus() int {
 
 // handleFrame dispatches one message; it reports whether the session ends.
 func (s *Server) handleFrame(ctx context.Context, body []byte) (exit bool) {
-	var msg message
 	trimmed := bytes.TrimSpace(body)
-	if err := json.Unmarshal(trimmed, &msg); err != nil {
+	msg, err := decodeMessage(trimmed)
+	if err != nil {
 		if json.Valid(trimmed) {
 			// Valid JSON but not a message: a batch (LSP has none), a scalar,
 			// or fields of the wrong type (e.g. a numeric method).
@@ -189,6 +189,17 @@ func (s *Server) handleFrame(ctx context.Context, body []byte) (exit bool) {
 		s.replyError(id, Errorf(CodeInvalidRequest, "invalid request: neither a request, a notification nor a response"))
 	}
 	return false
+}
+
+// decodeMessage is json.Unmarshal into a message, in one pass when it can
+// (see fastjson.go).
+func decodeMessage(body []byte) (message, error) {
+	if m, ok := fastMessage(body); ok {
+		return m, nil
+	}
+	var m message
+	err := json.Unmarshal(body, &m)
+	return m, err
 }
 
 // nullIDFor recovers a usable id from an otherwise broken request.
