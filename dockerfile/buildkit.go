@@ -3,8 +3,10 @@ package dockerfile
 import (
 	"bytes"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -74,24 +76,33 @@ func (p *parseState) regionKey(i int) string {
 	return b.String()
 }
 
-// attachBuildKit gives every instruction BuildKit's AST node and typed command
-// (or its error). Instructions whose region is cached cost nothing; the rest
-// are parsed from the compact text, in one whole-file pass when there are many
-// of them (a file seen for the first time), else one by one.
-func (p *parseState) attachBuildKit() {
+// skipBuildKit reports whether BuildKit is not asked about the instruction
+// (its scanner would refuse one of the lines).
+func skipBuildKit(in *Instruction) bool {
+	return in.Err != nil && strings.Contains(in.Err.Message, "longer than")
+}
+
+// attachBuildKit gives the instructions [lo, hi) BuildKit's AST node and
+// typed command (or its error). Instructions whose region is cached cost
+// nothing; the rest are parsed from the compact text, in a few large pieces
+// when there are many of them (a file seen for the first time), else one by
+// one.
+func (p *parseState) attachBuildKit(lo, hi int) {
 	f := p.f
-	if len(f.Instructions) == 0 {
+	if lo >= hi {
 		return
 	}
-	keys := make([]string, len(f.Instructions))
+	keys := make([]string, hi-lo)
 	var misses []int
-	for i, in := range f.Instructions {
-		if in.Err != nil && strings.Contains(in.Err.Message, "longer than") {
+	for i := lo; i < hi; i++ {
+		in := f.Instructions[i]
+		if skipBuildKit(in) {
 			continue
 		}
-		keys[i] = p.regionKey(i)
-		if e := bkCache.get(keys[i]); e != nil {
-			p.apply(in, e, keys[i])
+		k := p.regionKey(i)
+		keys[i-lo] = k
+		if e := bkCache.get(k); e != nil {
+			p.apply(in, e, k)
 			continue
 		}
 		misses = append(misses, i)
@@ -101,38 +112,213 @@ func (p *parseState) attachBuildKit() {
 	}
 	var byLine map[int]*parser.Node
 	if len(misses) > 8 {
-		if res, err := parser.Parse(bytes.NewReader(f.BuildKitText(nil))); err == nil && res != nil && res.AST != nil {
-			byLine = make(map[int]*parser.Node, len(res.AST.Children))
-			for _, n := range res.AST.Children {
-				byLine[n.StartLine] = n
-			}
+		byLine = p.bulkNodes(misses)
+	}
+	entries := make([]*bkEntry, len(misses))
+	parallel(len(misses), func(k int) { entries[k] = p.missEntry(misses[k], byLine) })
+	for k, i := range misses {
+		bkCache.put(keys[i-lo], entries[k])
+		p.apply(f.Instructions[i], entries[k], "")
+	}
+}
+
+// missEntry computes the BuildKit results of instruction i, with its node
+// from byLine when BuildKit's parse of a larger piece has it. It only reads
+// the File: misses are computed in parallel.
+func (p *parseState) missEntry(i int, byLine map[int]*parser.Node) *bkEntry {
+	f := p.f
+	in := f.Instructions[i]
+	e := &bkEntry{line: in.StartLine + 1}
+	node := byLine[in.StartLine+1]
+	if node == nil || !strings.EqualFold(node.Value, in.Keyword) {
+		var err error
+		if node, err = p.parseOne(i); err != nil {
+			e.err = cleanErr(err)
 		}
 	}
-	for _, i := range misses {
-		in := f.Instructions[i]
-		e := &bkEntry{line: in.StartLine + 1}
-		node := byLine[in.StartLine+1]
-		if node == nil || !strings.EqualFold(node.Value, in.Keyword) {
-			var err error
-			if node, err = p.parseOne(i); err != nil {
-				e.err = cleanErr(err)
-			}
+	if node != nil {
+		if compactable(f, in) {
+			restoreRun(node, in)
 		}
-		if node != nil {
-			if compactable(f, in) {
-				restoreRun(node, in)
-			}
-			e.node = node
-			cmd, err := parseCommand(node)
-			if err != nil {
-				e.err = cleanErr(err)
-			} else {
-				e.cmd = cmd
-			}
+		if len(node.PrevComment) == 0 {
+			// nil, however BuildKit got there (a whole-file parse leaves an
+			// empty slice after the directives), so that every way to the
+			// node gives the same typed command (Stage.Comments)
+			node.PrevComment = nil
 		}
-		bkCache.put(keys[i], e)
-		p.apply(in, e, "")
+		e.node = node
+		cmd, err := parseCommand(node)
+		if err != nil {
+			e.err = cleanErr(err)
+		} else {
+			e.cmd = cmd
+		}
 	}
+	return e
+}
+
+// Knobs of the parallel cold parse (tests lower them to exercise it on
+// small files).
+var (
+	// bulkChunkMin is the fewest instructions worth a piece of its own.
+	bulkChunkMin = 200
+	// parallelMin is the fewest misses worth more than one goroutine.
+	parallelMin = 64
+	// maxWorkers caps the goroutines; 0 means GOMAXPROCS.
+	maxWorkers = 0
+)
+
+// bulkPieces counts the parses that used pieces (for tests).
+var bulkPieces atomic.Int64
+
+func workers() int {
+	if maxWorkers > 0 {
+		return maxWorkers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// parallel runs fn(0..n-1), spread over the CPUs when n is large enough.
+func parallel(n int, fn func(k int)) {
+	w := min(workers(), n/parallelMin)
+	if w <= 1 {
+		for k := range n {
+			fn(k)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	const batch = 16
+	for range w {
+		wg.Go(func() {
+			for {
+				k0 := int(next.Add(batch)) - batch
+				if k0 >= n {
+					return
+				}
+				for k := k0; k < min(k0+batch, n); k++ {
+					fn(k)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// bulkNodes runs BuildKit's parser over the compact text of the lines
+// holding the missed instructions and returns the nodes by (1-based) line,
+// or nil when BuildKit fails. A piece starts at line 0 or at an instruction's
+// region whose preceding instruction BuildKit ended where the model does, so
+// BuildKit starts it in the state a parse of the whole file would be in
+// there. Many instructions are cut into pieces parsed in parallel; the pieces
+// are used only if each of them parses and BuildKit ends each one's last
+// instruction where the model does (else one parse of the whole range, as
+// before, decides).
+func (p *parseState) bulkNodes(misses []int) map[int]*parser.Node {
+	f := p.f
+	a, b := misses[0], misses[len(misses)-1]+1
+	if a > 0 {
+		prev := f.Instructions[a-1]
+		if prev.Node == nil || prev.Node.StartLine != prev.StartLine+1 || prev.Node.EndLine != prev.EndLine+1 {
+			a = 0
+		}
+	}
+	n := min(workers(), (b-a)/bulkChunkMin)
+	if n > 1 {
+		bounds := make([]int, n+1)
+		for c := range bounds {
+			bounds[c] = a + (b-a)*c/n
+		}
+		results := make([]*parser.Result, n)
+		shifts := make([]int, n)
+		var wg sync.WaitGroup
+		for c := range n {
+			wg.Go(func() { results[c], shifts[c] = p.parseRange(bounds[c], bounds[c+1]) })
+		}
+		wg.Wait()
+		ok := true
+		for c, res := range results {
+			if res == nil || len(res.AST.Children) == 0 {
+				ok = false
+				break
+			}
+			if c < n-1 { // BuildKit must end the piece's last instruction where the model does
+				last, in := res.AST.Children[len(res.AST.Children)-1], f.Instructions[bounds[c+1]-1]
+				if last.StartLine+shifts[c] != in.StartLine+1 || last.EndLine+shifts[c] != in.EndLine+1 {
+					ok = false
+					break
+				}
+			}
+		}
+		if ok {
+			bulkPieces.Add(1)
+			byLine := make(map[int]*parser.Node, b-a)
+			for c, res := range results {
+				for _, node := range res.AST.Children {
+					node.StartLine += shifts[c]
+					node.EndLine += shifts[c]
+					byLine[node.StartLine] = node
+				}
+			}
+			return byLine
+		}
+	}
+	res, shift := p.parseRange(a, b)
+	if res == nil {
+		return nil
+	}
+	byLine := make(map[int]*parser.Node, len(res.AST.Children))
+	for _, node := range res.AST.Children {
+		node.StartLine += shift
+		node.EndLine += shift
+		byLine[node.StartLine] = node
+	}
+	return byLine
+}
+
+// parseRange runs BuildKit's parser on the compact text of instructions
+// [a, b): from line 0 when a is 0, else from a's region, through b-1's last
+// line (through the end of the file when b-1 is the last instruction). It
+// returns the result (nil on error or when it has no instruction) and what
+// to add to its line numbers to make them the file's.
+func (p *parseState) parseRange(a, b int) (*parser.Result, int) {
+	f := p.f
+	from, to := 0, f.Instructions[b-1].EndLine+1
+	if a > 0 {
+		from = p.regionStart(a)
+	}
+	if b == len(f.Instructions) {
+		to = f.Lines.LineCount()
+	}
+	var buf bytes.Buffer
+	prefix := p.writeRangePrefix(&buf, from)
+	buf.Write(f.buildKitText(from, to, a, nil, nil))
+	if to < f.Lines.LineCount() {
+		buf.WriteByte('\n') // the file's own line break
+	}
+	res, err := parser.Parse(&buf)
+	if err != nil || res == nil || res.AST == nil || len(res.AST.Children) == 0 {
+		return nil, 0
+	}
+	return res, from - prefix
+}
+
+// writeRangePrefix starts the text of a piece of the file that begins at line
+// from: for a piece after the top of the file, the escape directive the file
+// has, then an empty line, which ends BuildKit's search for parser
+// directives (a `# check=` comment at the top of the piece is a comment in
+// the whole file). It returns the number of lines written.
+func (p *parseState) writeRangePrefix(b *bytes.Buffer, from int) int {
+	if from == 0 {
+		return 0
+	}
+	if p.esc != '\\' {
+		b.WriteString("# escape=`\n\n")
+		return 2
+	}
+	b.WriteString("\n")
+	return 1
 }
 
 // apply sets the instruction's BuildKit results from a cache entry computed
@@ -156,16 +342,16 @@ func (p *parseState) apply(in *Instruction, e *bkEntry, key string) {
 			bkCache.put(key, e)
 		}
 	}
-	in.Node, in.Command = e.node, e.cmd
+	in.Node, in.Command, in.bkErr = e.node, e.cmd, e.err
 	if e.err != "" {
 		if in.Err == nil {
-			in.Err = p.addErr(e.err, in.Span)
+			in.Err = p.addErr(in, e.err, in.Span)
 		}
 		return
 	}
 	if c, ok := in.Command.(*instructions.CopyCommand); ok && c.From == "" {
 		if fl, ok := in.Flag("from"); ok {
-			in.Err = p.addErr("COPY --from needs a stage name, a stage index or an image", fl.Span)
+			in.Err = p.addErr(in, "COPY --from needs a stage name, a stage index or an image", fl.Span)
 		}
 	}
 }
@@ -176,11 +362,7 @@ func (p *parseState) parseOne(i int) (*parser.Node, error) {
 	f, in := p.f, p.f.Instructions[i]
 	from := p.regionStart(i)
 	var b bytes.Buffer
-	prefix := 0
-	if p.esc != '\\' && from > 0 {
-		b.WriteString("# escape=`\n")
-		prefix = 1
-	}
+	prefix := p.writeRangePrefix(&b, from)
 	b.Write(f.buildKitText(from, in.EndLine+1, i, nil, nil))
 	b.WriteByte('\n')
 	res, err := parser.Parse(&b)

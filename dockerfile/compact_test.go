@@ -3,6 +3,7 @@ package dockerfile_test
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -21,6 +22,9 @@ func TestCompactNodesMatchFullParse(t *testing.T) {
 		"flags-split":   []byte("FROM a\nRUN --network=none \\\n  --mount=type=tmpfs,target=/t make\n"),
 		"crlf":          []byte("FROM a\r\nRUN echo a \\\r\n b\r\n"),
 		"onbuild":       []byte("FROM a\nONBUILD RUN make\nRUN <<EOF\nx\nEOF\nRUN [\"a\"]\n"),
+		// a directive-like comment opening an instruction's region is a
+		// comment there, also when BuildKit parses that region alone
+		"directive-like": []byte("FROM a\n# check=skip=all\nRUN a\n# syntax=x\n# c\nRUN b\n"),
 	}
 	corpustest.AddAll(t, srcs)
 	compared := 0
@@ -84,4 +88,28 @@ func TestBuildKitTextKeepsLines(t *testing.T) {
 	if got != want {
 		t.Fatalf("got %q\nwant %q", got, want)
 	}
+}
+
+// TestCompactNodesMatchFullParseInPieces is TestCompactNodesMatchFullParse
+// for the parallel cold parse: with its thresholds lowered, every file of
+// more than a few instructions is parsed in pieces, and the nodes must still
+// be the ones of BuildKit's parse of the whole text.
+func TestCompactNodesMatchFullParseInPieces(t *testing.T) {
+	defer dockerfile.SetParallelKnobs(3, 2, 4)()
+	srcs := map[string][]byte{
+		"pieces":           []byte("# escape=`\nFROM a\n# check=skip=all\nRUN echo a `\n  b\nRUN <<EOF\nx\nEOF\n\n# c\nCOPY . .\nENV A=1\nRUN x\nUSER u\nRUN y `\n\n  z\nCMD [\"a\"]\n"),
+		"check-above-each": []byte("FROM a\n" + strings.Repeat("# check=skip=all\nRUN a\n# syntax=x\nRUN b\n", 8)),
+		"heredocs":         []byte("FROM a\nRUN <<A <<B\na\nA\nb\nB\nCOPY <<EOF /x\nEOF\nRUN a\nRUN b\n# syntax=x\nRUN c\nRUN d\nRUN e\nRUN f\n"),
+	}
+	corpustest.AddAll(t, srcs)
+	before := dockerfile.BulkPieces()
+	compared := 0
+	for name, src := range srcs {
+		dockerfile.DropBuildKitCache()
+		compared += compareWithFullParse(t, name, src)
+	}
+	if dockerfile.BulkPieces() == before {
+		t.Fatal("no file was parsed in pieces")
+	}
+	t.Logf("compared %d instructions in %d files, %d parsed in pieces", compared, len(srcs), dockerfile.BulkPieces()-before)
 }

@@ -170,6 +170,18 @@ type Instruction struct {
 	logical string
 	// argsLog is the offset of ArgsText in the logical line.
 	argsLog int
+	// errs are the File.Errors this instruction added, in the order they
+	// were added; the first nScanErrs of them while scanning, then those of
+	// BuildKit (bkErr is BuildKit's own message, "" when it had none), then
+	// at most one from buildStages. Err is always the last of them. ParseFrom
+	// re-adds them (shifted) when it reuses the instruction.
+	errs      []ParseError
+	nScanErrs int
+	bkErr     string
+	// eofDep marks an instruction whose extent depends on where the file
+	// ends (a line continuation or an unterminated heredoc running into the
+	// end of the text): text appended after it would change it.
+	eofDep bool
 }
 
 // ArgsTextSpan maps the byte range [a, b) of ArgsText to its source span,
@@ -279,6 +291,8 @@ type File struct {
 	// GlobalArgs are the ARGs declared before the first FROM.
 	GlobalArgs []Var
 	Errors     []ParseError
+	// dirErrs are the Errors about parser directives (no instruction's).
+	dirErrs []ParseError
 	// stageNames indexes named stages by ASCII-lower-cased name (the first
 	// stage of a name wins) so that StageByName is not linear: files with
 	// thousands of stages call it once per FROM and COPY --from. It is only

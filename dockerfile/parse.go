@@ -30,6 +30,13 @@ type parseState struct {
 	// line scanning state
 	line int
 	n    int // number of lines
+	// reused is the number of leading instructions ParseFrom took as they
+	// are from an earlier File: published already, they are never written.
+	reused int
+	// sync, when set, is called after each scanned instruction with the
+	// line after it; true ends the scan (ParseFrom took the rest of the file
+	// from an earlier File).
+	sync func(line int) bool
 }
 
 // Parse builds the model of a Dockerfile. It never fails: problems become
@@ -38,11 +45,16 @@ type parseState struct {
 func Parse(text []byte) *File {
 	f := &File{Text: text, Lines: NewLineIndex(text), EscapeToken: '\\'}
 	p := &parseState{f: f, esc: '\\', n: f.Lines.LineCount()}
-	p.scan()
-	p.attachBuildKit()
+	p.scan(0, false)
+	p.attachBuildKit(0, len(f.Instructions))
 	p.buildStages()
-	sort.SliceStable(f.Errors, func(i, j int) bool { return f.Errors[i].Span.Start < f.Errors[j].Span.Start })
+	p.sortErrors()
 	return f
+}
+
+func (p *parseState) sortErrors() {
+	f := p.f
+	sort.SliceStable(f.Errors, func(i, j int) bool { return f.Errors[i].Span.Start < f.Errors[j].Span.Start })
 }
 
 // lineContent returns the start (after a leading BOM on line 0) and the end
@@ -69,18 +81,26 @@ func skipSpace(t []byte, i, end int) int {
 	return i
 }
 
-func (p *parseState) addErr(msg string, s Span) *ParseError {
-	p.f.Errors = append(p.f.Errors, ParseError{Message: msg, Span: s})
+// addErr records an error of instruction in (nil for a directive's).
+func (p *parseState) addErr(in *Instruction, msg string, s Span) *ParseError {
+	e := ParseError{Message: msg, Span: s}
+	p.f.Errors = append(p.f.Errors, e)
+	if in != nil {
+		in.errs = append(in.errs, e)
+	} else {
+		p.f.dirErrs = append(p.f.dirErrs, e)
+	}
 	// A separate copy: f.Errors is sorted later and may be reallocated.
 	return &ParseError{Message: msg, Span: s}
 }
 
-func (p *parseState) scan() {
+// scan reads lines from line from on; directivesDone says whether parser
+// directives may still follow.
+func (p *parseState) scan(from int, directivesDone bool) {
 	t := p.f.Text
-	directivesDone := false
-	seen := map[string]bool{}
+	var seen map[string]bool
 	var pending []Comment
-	for p.line = 0; p.line < p.n; p.line++ {
+	for p.line = from; p.line < p.n; p.line++ {
 		start, end := p.lineContent(p.line)
 		i := skipSpace(t, start, end)
 		if !directivesDone {
@@ -88,11 +108,14 @@ func (p *parseState) scan() {
 				name := strings.ToLower(string(t[i+m[2] : i+m[3]]))
 				d := Directive{Name: name, Value: string(t[i+m[4] : i+m[5]]), Span: Span{i, end},
 					NameSpan: Span{i + m[2], i + m[3]}, ValueSpan: Span{i + m[4], i + m[5]}}
+				if seen == nil {
+					seen = map[string]bool{}
+				}
 				switch {
 				case seen[name]:
-					p.addErr(fmt.Sprintf("only one %s parser directive can be used", name), d.Span)
+					p.addErr(nil, fmt.Sprintf("only one %s parser directive can be used", name), d.Span)
 				case name == "escape" && d.Value != "\\" && d.Value != "`":
-					p.addErr(fmt.Sprintf("invalid escape token %q: must be ` or \\", d.Value), d.ValueSpan)
+					p.addErr(nil, fmt.Sprintf("invalid escape token %q: must be ` or \\", d.Value), d.ValueSpan)
 					p.f.Directives = append(p.f.Directives, d)
 				default:
 					if name == "escape" {
@@ -120,6 +143,9 @@ func (p *parseState) scan() {
 		inst.Comments = pending
 		pending = nil
 		p.f.Instructions = append(p.f.Instructions, inst)
+		if p.sync != nil && p.line == inst.EndLine && p.sync(p.line+1) {
+			return
+		}
 	}
 }
 
@@ -184,6 +210,7 @@ func (p *parseState) instruction(first int) *Instruction {
 		add(s, pieceEnd)
 		lastEnd = e
 	}
+	in.eofDep = cont // the continuation ran into the end of the file
 	in.Span = Span{first, lastEnd}
 	logic := logical.String()
 	in.logical = logic
@@ -201,9 +228,10 @@ func (p *parseState) instruction(first int) *Instruction {
 		in.Sub.StartLine, in.Sub.EndLine = p.f.Lines.Line(in.Sub.Span.Start), in.EndLine
 	}
 	if tooLong {
-		in.Err = p.addErr(fmt.Sprintf("%s: a line is longer than BuildKit's limit of %d bytes", in.Keyword, MaxLineBytes), in.Span)
+		in.Err = p.addErr(in, fmt.Sprintf("%s: a line is longer than BuildKit's limit of %d bytes", in.Keyword, MaxLineBytes), in.Span)
 	}
 	p.varRefs(in, logic)
+	in.nScanErrs = len(in.errs)
 	return in
 }
 
@@ -371,7 +399,7 @@ func (p *parseState) heredocs(in *Instruction, logic string) {
 	for _, w := range words {
 		hd, err := parser.ParseHeredoc(w)
 		if err != nil {
-			in.Err = p.addErr(err.Error(), in.Span)
+			in.Err = p.addErr(in, err.Error(), in.Span)
 			return
 		}
 		if hd == nil {
@@ -409,7 +437,8 @@ func (p *parseState) heredocs(in *Instruction, logic string) {
 		if !terminated {
 			h.BodySpan = Span{bodyStart, len(t)}
 			h.EndSpan = Span{len(t), len(t)}
-			in.Err = p.addErr(fmt.Sprintf("unterminated heredoc %q: no line %q ends it", h.Name, h.Name), Span{in.Span.Start, len(t)})
+			in.eofDep = true
+			in.Err = p.addErr(in, fmt.Sprintf("unterminated heredoc %q: no line %q ends it", h.Name, h.Name), Span{in.Span.Start, len(t)})
 		}
 		h.Body = string(t[h.BodySpan.Start:h.BodySpan.End])
 		in.Heredocs = append(in.Heredocs, h)
@@ -523,15 +552,19 @@ func cleanErr(err error) string {
 func (p *parseState) buildStages() {
 	f := p.f
 	var cur *Stage
-	for _, in := range f.Instructions {
+	for idx, in := range f.Instructions {
+		// An instruction reused from an earlier File has the same
+		// instructions before it, so its Stage and errors are already
+		// these; and it must not be written.
+		reused := idx < p.reused
 		if in.Is("FROM") {
 			st := &Stage{Index: len(f.Stages), Parent: -1, From: in, Span: in.Span}
 			if len(in.Args) > 0 {
 				st.BaseImage, st.BaseSpan = in.Args[0].Value, in.Args[0].Span
 			} else {
 				st.BaseSpan = in.ArgsSpan
-				if in.Err == nil {
-					in.Err = p.addErr("FROM needs an image or a stage to build on", in.Span)
+				if in.Err == nil && !reused {
+					in.Err = p.addErr(in, "FROM needs an image or a stage to build on", in.Span)
 				}
 			}
 			if len(in.Args) >= 3 && strings.EqualFold(in.Args[1].Value, "AS") {
@@ -550,14 +583,16 @@ func (p *parseState) buildStages() {
 		if cur == nil {
 			if in.Is("ARG") {
 				f.GlobalArgs = append(f.GlobalArgs, argVars(in)...)
-			} else if in.Err == nil {
-				in.Err = p.addErr(fmt.Sprintf("%s must come after a FROM: only ARG may precede the first FROM", in.Keyword), in.KeywordSpan)
+			} else if in.Err == nil && !reused {
+				in.Err = p.addErr(in, fmt.Sprintf("%s must come after a FROM: only ARG may precede the first FROM", in.Keyword), in.KeywordSpan)
 			}
 			continue
 		}
-		in.Stage = cur.Index
-		if in.Sub != nil {
-			in.Sub.Stage = cur.Index
+		if !reused {
+			in.Stage = cur.Index
+			if in.Sub != nil {
+				in.Sub.Stage = cur.Index
+			}
 		}
 		cur.Instructions = append(cur.Instructions, in)
 		cur.Span.End = in.Span.End
