@@ -14,6 +14,9 @@ go test -count=1 ./...
 echo "== go test -race (the concurrent parts: server, CLI, protocol)"
 go test -race -count=1 ./server/... ./cmd/... ./test/protocol/...
 
+echo "== release build (size target: under 20 MB)"
+MAX_BYTES=20000000 bash scripts/build.sh "$(mktemp -d)/msls"
+
 echo "== fuzz (each target for a short, fixed time; new crashers are printed, the gate is go test's replay of testdata/fuzz)"
 FUZZ_REPORT_ONLY=1 bash scripts/fuzz.sh
 

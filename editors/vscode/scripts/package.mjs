@@ -32,7 +32,8 @@ for (const target of targets) {
   const dir = path.join(here, 'bin', `${plat === 'alpine' ? 'linux' : plat}-${arch}`);
   mkdirSync(dir, { recursive: true });
   const exe = path.join(dir, plat === 'win32' ? 'msls.exe' : 'msls');
-  run('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', exe, './cmd/msls'], {
+  // the release build of scripts/build.sh (grpcnotrace: see there why)
+  run('go', ['build', '-tags', 'grpcnotrace', '-trimpath', '-ldflags=-s -w', '-o', exe, './cmd/msls'], {
     cwd: repo,
     env: { ...process.env, GOOS: goos[plat], GOARCH: goarch[arch], CGO_ENABLED: '0', ...(arch === 'armhf' ? { GOARM: '7' } : {}) },
   });
