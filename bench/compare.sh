@@ -18,7 +18,7 @@ DOCS=${DOCS:-100}
 FILE=${FILE:-testdata/bench/multistage-198.Dockerfile}
 mkdir -p "$OUT"
 
-go build -o "$OUT/msls" ./cmd/msls
+bash scripts/build.sh "$OUT/msls"   # the release build users get
 go build -o "$OUT/msls-bench" ./cmd/msls-bench
 
 PEER="$PEER_DIR/node_modules/dockerfile-language-server-nodejs/bin/docker-langserver"
