@@ -23,11 +23,40 @@ type Snapshot struct {
 
 	parsed   *parseMemo
 	findings *findingsMemo
+	// base is shared by the versions of one open document: the newest File
+	// parsed so far, which a version parses from (dockerfile.ParseFrom). seq
+	// orders the versions (clients' version numbers need not grow).
+	base *parseBase
+	seq  uint64
 }
 
 type parseMemo struct {
 	once sync.Once
 	file *dockerfile.File
+}
+
+// parseBase keeps one File per open document: the parse of its newest
+// version parsed so far. It never makes a version parse (a version nobody
+// asked about is not parsed just to serve as a base), and it holds no
+// snapshot, so versions do not keep each other alive.
+type parseBase struct {
+	mu   sync.Mutex
+	seq  uint64
+	file *dockerfile.File
+}
+
+func (b *parseBase) get() *dockerfile.File {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.file
+}
+
+func (b *parseBase) offer(seq uint64, f *dockerfile.File) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.file == nil || seq > b.seq {
+		b.seq, b.file = seq, f
+	}
 }
 
 type findingsMemo struct {
@@ -36,9 +65,17 @@ type findingsMemo struct {
 	findings []diagnostics.Finding
 }
 
-// File returns the parsed document (parsed on first call).
+// File returns the parsed document (parsed on first call, from the newest
+// version of the document parsed before it, if any).
 func (sn *Snapshot) File() *dockerfile.File {
-	sn.parsed.once.Do(func() { sn.parsed.file = dockerfile.Parse(sn.Text) })
+	sn.parsed.once.Do(func() {
+		if sn.base == nil {
+			sn.parsed.file = dockerfile.Parse(sn.Text)
+			return
+		}
+		sn.parsed.file = dockerfile.ParseFrom(sn.base.get(), sn.Text)
+		sn.base.offer(sn.seq, sn.parsed.file)
+	})
 	return sn.parsed.file
 }
 
@@ -62,12 +99,23 @@ func withView(ctx context.Context, m docMap) context.Context {
 	return context.WithValue(ctx, viewKey{}, m)
 }
 
+// newSnapshot makes the first version of a document.
 func (s *Server) newSnapshot(uri protocol.DocumentURI, version int32, lang string, text []byte) *Snapshot {
 	return &Snapshot{
 		URI: uri, Version: version, LanguageID: lang, Text: text,
 		parsed:   &parseMemo{},
 		findings: &findingsMemo{compute: s.computeFindings},
+		base:     &parseBase{},
 	}
+}
+
+// nextSnapshot makes the version of a document that follows cur.
+func (s *Server) nextSnapshot(cur *Snapshot, version int32, text []byte) *Snapshot {
+	sn := s.newSnapshot(cur.URI, version, cur.LanguageID, text)
+	if cur.base != nil {
+		sn.base, sn.seq = cur.base, cur.seq+1
+	}
+	return sn
 }
 
 // Snapshot returns the document as the request in ctx saw it (or, outside a

@@ -47,7 +47,7 @@ func didChange(_ context.Context, s *Server, raw json.RawMessage) error {
 		return nil
 	}
 	text := applyChanges(cur.Text, p.ContentChanges)
-	snap := s.newSnapshot(uri, p.TextDocument.Version, cur.LanguageID, text)
+	snap := s.nextSnapshot(cur, p.TextDocument.Version, text)
 	s.updateDocs(func(m docMap) { m[uri] = snap })
 	s.queueDiagnostics(uri)
 	return nil
