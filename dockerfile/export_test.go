@@ -56,7 +56,8 @@ func DumpFile(f *File) string {
 	fmt.Fprintf(&b, "globals=%s\n", dumpVars(f.GlobalArgs, ref))
 	names := make([]string, 0, len(f.stageNames))
 	for k, st := range f.stageNames {
-		names = append(names, fmt.Sprintf("%s:%d", k, st.Index))
+		own := st.Index < len(f.Stages) && f.Stages[st.Index] == st
+		names = append(names, fmt.Sprintf("%s:%d:%v", k, st.Index, own))
 	}
 	sort.Strings(names)
 	fmt.Fprintf(&b, "stageNames=%v ascii=%v\n", names, f.stageNamesASCII)

@@ -40,7 +40,7 @@ func ParseFrom(prev *File, text []byte) *File {
 	newSuf := len(text) - suf // the unchanged suffix is text[newSuf:] = old[newSuf-delta:]
 
 	f := &File{Text: text, Lines: prev.Lines.edited(text, pre, newSuf, delta), EscapeToken: '\\'}
-	p := &parseState{f: f, esc: '\\', n: f.Lines.LineCount()}
+	p := &parseState{f: f, esc: '\\', n: f.Lines.LineCount(), prev: prev}
 
 	// Instructions before the edit: the same pointers.
 	k := sort.Search(len(prev.Instructions), func(i int) bool {
@@ -221,8 +221,10 @@ func shiftSpan(s Span, d int) Span {
 func commonPrefix(a, b []byte) int {
 	n := min(len(a), len(b))
 	i := 0
-	for i+8 <= n && bytes.Equal(a[i:i+8], b[i:i+8]) {
-		i += 8
+	for _, step := range []int{4096, 256, 16} { // bytes.Equal is fast on long runs
+		for i+step <= n && bytes.Equal(a[i:i+step], b[i:i+step]) {
+			i += step
+		}
 	}
 	for i < n && a[i] == b[i] {
 		i++
@@ -233,8 +235,10 @@ func commonPrefix(a, b []byte) int {
 func commonSuffix(a, b []byte) int {
 	n := min(len(a), len(b))
 	i := 0
-	for i+8 <= n && bytes.Equal(a[len(a)-i-8:len(a)-i], b[len(b)-i-8:len(b)-i]) {
-		i += 8
+	for _, step := range []int{4096, 256, 16} {
+		for i+step <= n && bytes.Equal(a[len(a)-i-step:len(a)-i], b[len(b)-i-step:len(b)-i]) {
+			i += step
+		}
 	}
 	for i < n && a[len(a)-1-i] == b[len(b)-1-i] {
 		i++

@@ -278,6 +278,11 @@ func TestParseFromEdits(t *testing.T) {
 		{"FROM a\nRUN b\nRUN " + strings.Repeat("x", dockerfile.MaxLineBytes+3) + "\n", "FROM a\nRUN bc\nRUN " + strings.Repeat("x", dockerfile.MaxLineBytes+3) + "\n"},
 		{"FROM a\nCOPY --from= a b\nRUN x\n", "FROM a\n\nCOPY --from= a b\nRUN x\n"},
 		{"FROM a\nCOPY --from= a b\nRUN x\n", "FROM a\nRUN y\nCOPY --from= a b\nRUN x\n"},
+		// stages before the edit are reused, with their names indexed
+		{"FROM a AS x\nFROM b AS \u00e9\nFROM x AS X\nRUN y\n", "FROM a AS x\nFROM b AS \u00e9\nFROM x AS X\nRUN yz\n"},
+		{"FROM a AS x\nFROM b AS x\nFROM x AS y\nRUN z\nFROM y\n", "FROM a AS x\nFROM b AS x\nFROM x AS x\nRUN z\nFROM y\n"},
+		{"FROM a AS x\nFROM b AS y\nFROM x AS z\nRUN z\nFROM y\n", "FROM a AS x\nFROM b AS y\nFROM x AS z\nRUN z\nFROM y AS \u00e9\n"},
+		{"ARG B=1\nFROM a AS x\nFROM b AS y\nRUN z\n", "ARG B=1\nFROM a AS x\nFROM b AS y\nRUN zz\n"},
 	}
 	for i, c := range cases {
 		prev := dockerfile.Parse([]byte(c.from))

@@ -1,6 +1,7 @@
 package dockerfile
 
 import (
+	"bytes"
 	"sort"
 	"unicode/utf8"
 )
@@ -21,11 +22,14 @@ type LineIndex struct {
 
 // NewLineIndex indexes text. The index keeps a reference to text.
 func NewLineIndex(text []byte) *LineIndex {
-	starts := make([]int, 1, 1+len(text)/32)
-	for i, c := range text {
-		if c == '\n' {
-			starts = append(starts, i+1)
+	starts := make([]int, 1, 1+bytes.Count(text, []byte{'\n'}))
+	for i := 0; ; {
+		j := bytes.IndexByte(text[i:], '\n')
+		if j < 0 {
+			break
 		}
+		i += j + 1
+		starts = append(starts, i)
 	}
 	return &LineIndex{text: text, starts: starts}
 }

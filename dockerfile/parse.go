@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"sort"
 	"strings"
@@ -30,6 +31,8 @@ type parseState struct {
 	// line scanning state
 	line int
 	n    int // number of lines
+	// prev is the File ParseFrom reuses.
+	prev *File
 	// reused is the number of leading instructions ParseFrom took as they
 	// are from an earlier File: published already, they are never written.
 	reused int
@@ -552,7 +555,9 @@ func cleanErr(err error) string {
 func (p *parseState) buildStages() {
 	f := p.f
 	var cur *Stage
-	for idx, in := range f.Instructions {
+	from := p.reuseStages()
+	for idx := from; idx < len(f.Instructions); idx++ {
+		in := f.Instructions[idx]
 		// An instruction reused from an earlier File has the same
 		// instructions before it, so its Stage and errors are already
 		// these; and it must not be written.
@@ -603,6 +608,47 @@ func (p *parseState) buildStages() {
 			cur.Vars = append(cur.Vars, envVars(in)...)
 		}
 	}
+}
+
+// reuseStages takes from the earlier File (ParseFrom) the stages made of
+// reused instructions only, up to a reused FROM, and returns the index of the
+// instruction from which buildStages must go on (0: all of them).
+func (p *parseState) reuseStages() int {
+	f, prev := p.f, p.prev
+	if prev == nil || p.reused == 0 {
+		return 0
+	}
+	last := f.Instructions[p.reused-1].StartLine
+	// r stages start with a reused FROM; all but the last of them end
+	// before another reused FROM, so they are complete.
+	r := sort.Search(len(prev.Stages), func(i int) bool { return prev.Stages[i].From.StartLine > last })
+	if r == 0 {
+		return 0
+	}
+	f.GlobalArgs = prev.GlobalArgs
+	f.Stages = make([]*Stage, r-1, len(prev.Stages)+1)
+	copy(f.Stages, prev.Stages[:r-1])
+	if r-1 > 0 {
+		// prev's index less the stages not reused (cheaper than indexing
+		// the reused ones again)
+		f.stageNames, f.stageNamesASCII = maps.Clone(prev.stageNames), true
+		for _, st := range prev.Stages[r-1:] {
+			if st.Name != "" && isASCII(st.Name) {
+				if k := lowerASCII(st.Name); f.stageNames[k] == st {
+					delete(f.stageNames, k)
+				}
+			}
+		}
+		if !prev.stageNamesASCII {
+			for _, st := range f.Stages {
+				if !isASCII(st.Name) {
+					f.stageNamesASCII = false
+				}
+			}
+		}
+	}
+	from := prev.Stages[r-1].From.StartLine
+	return sort.Search(p.reused, func(i int) bool { return f.Instructions[i].StartLine >= from })
 }
 
 func argVars(in *Instruction) []Var {
