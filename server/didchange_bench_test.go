@@ -214,3 +214,43 @@ func BenchmarkOpenDocuments(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// BenchmarkDidChangeCycleInstruction is BenchmarkDidChangeCycle typing into an
+// instruction instead of a comment: the last character of the first WORKDIR
+// line (an early stage), so the instruction and its stage's BuildKit checks
+// are new, and every instruction after it has moved.
+func BenchmarkDidChangeCycleInstruction(b *testing.B) {
+	s := New(Options{})
+	uri := protocol.DocumentURI("file:///bench/Dockerfile")
+	for _, size := range benchdata.MustAll(b) {
+		text := bytes.Clone(size.Text)
+		at := bytes.Index(text, []byte("\nWORKDIR "))
+		if at < 0 {
+			continue
+		}
+		end := at + 1 + bytes.IndexByte(text[at+1:], '\n')
+		lines := dockerfile.NewLineIndex(text)
+		p := lines.Position(end)
+		pos := protocol.Position{Line: uint32(p.Line), Character: uint32(p.Character)}
+		// the line's last four characters are retyped as a counter: every
+		// version is new text (nothing cached), of the same length
+		start := pos
+		start.Character -= 4
+		b.Run(size.Name, func(b *testing.B) {
+			version := int32(1)
+			snap := s.newSnapshot(uri, version, "dockerfile", text)
+			snap.File()
+			b.ReportAllocs()
+			for b.Loop() {
+				text = applyChanges(text, []contentChange{{Range: &protocol.Range{Start: start, End: pos}, Text: fmt.Sprintf("%04d", version%10000)}})
+				version++
+				snap = s.nextSnapshot(snap, version, text)
+				diags := Diagnostics(snap)
+				v := snap.Version
+				if _, err := json.Marshal(publishParams{URI: uri, Version: &v, Diagnostics: diags}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
