@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
@@ -79,6 +81,34 @@ var imageEnv = []string{
 type offlineResolver struct{ env []string }
 
 func (r offlineResolver) ResolveImageConfig(_ context.Context, ref string, opt sourceresolver.Opt) (string, digest.Digest, []byte, error) {
+	var key strings.Builder
+	for _, kv := range r.env {
+		key.WriteString(kv)
+		key.WriteByte(0)
+	}
+	if opt.ImageOpt != nil && opt.ImageOpt.Platform != nil {
+		p := opt.ImageOpt.Platform
+		key.WriteString("\x01" + p.OS + "/" + p.Architecture + "/" + p.Variant)
+	}
+	if dt, ok := imageConfigs.Load(key.String()); ok {
+		return ref, "", dt.([]byte), nil
+	}
+	dt, err := r.config(opt)
+	if err == nil && imageConfigCount.Add(1) <= 1024 { // bounded: past that, marshal each time
+		imageConfigs.Store(key.String(), dt)
+	}
+	return ref, "", dt, err
+}
+
+// imageConfigs memoises the stand-in image configs by environment and
+// platform (BuildKit asks once per FROM; the answers are few). BuildKit only
+// reads the bytes.
+var (
+	imageConfigs     sync.Map
+	imageConfigCount atomic.Int32
+)
+
+func (r offlineResolver) config(opt sourceresolver.Opt) ([]byte, error) {
 	img := map[string]any{
 		"rootfs": map[string]any{"type": "layers", "diff_ids": []string{"sha256:0000000000000000000000000000000000000000000000000000000000000000"}},
 		"config": map[string]any{"Env": r.env},
@@ -90,8 +120,7 @@ func (r offlineResolver) ResolveImageConfig(_ context.Context, ref string, opt s
 			img["variant"] = opt.ImageOpt.Platform.Variant
 		}
 	}
-	dt, err := json.Marshal(img)
-	return ref, "", dt, err
+	return json.Marshal(img)
 }
 
 // envFor keeps the imageEnv entries whose name the text mentions as $NAME or

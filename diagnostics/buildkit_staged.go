@@ -497,13 +497,18 @@ func mentionedStages(s []byte, byName map[string][]int) []int {
 // variable (BuildKit expands it, so it may name any stage).
 func stageDeps(f *dockerfile.File) [][]int {
 	deps := make([][]int, len(f.Stages))
+	var exp *baseExpander
 	for k, st := range f.Stages {
 		switch {
 		case strings.Contains(st.BaseImage, "$"):
 			// BuildKit's lint expands the variables with the global ARG
 			// defaults (there are no --build-args): when they resolve, the
 			// base is known exactly.
-			if name, ok := expandBase(f, st.BaseImage); ok {
+			if exp == nil {
+				e := newBaseExpander(f)
+				exp = &e
+			}
+			if name, ok := exp.expand(st.BaseImage); ok {
 				for j := 0; j < k; j++ {
 					if f.Stages[j].Name != "" && strings.EqualFold(f.Stages[j].Name, name) {
 						deps[k] = append(append([]int(nil), deps[j]...), j)
@@ -552,6 +557,17 @@ func stageDeps(f *dockerfile.File) [][]int {
 // order, as BuildKit does when no --build-arg is given; ok is false when some
 // variable has no value (an ARG without default, or an automatic platform ARG).
 func expandBase(f *dockerfile.File, base string) (string, bool) {
+	return newBaseExpander(f).expand(base)
+}
+
+// baseExpander expands FROM references of one file: the global ARG
+// environment is worked out once.
+type baseExpander struct {
+	lex *shell.Lex
+	env argEnv // nil when a global ARG default does not expand
+}
+
+func newBaseExpander(f *dockerfile.File) baseExpander {
 	lex := shell.NewLex(f.EscapeToken)
 	env := argEnv{}
 	for _, a := range f.GlobalArgs {
@@ -561,11 +577,18 @@ func expandBase(f *dockerfile.File, base string) (string, bool) {
 		}
 		v, _, err := lex.ProcessWord(a.Value, env)
 		if err != nil {
-			return "", false
+			return baseExpander{lex: lex}
 		}
 		env[a.Name] = v
 	}
-	res, err := lex.ProcessWordWithMatches(base, env)
+	return baseExpander{lex: lex, env: env}
+}
+
+func (e baseExpander) expand(base string) (string, bool) {
+	if e.env == nil {
+		return "", false
+	}
+	res, err := e.lex.ProcessWordWithMatches(base, e.env)
 	if err != nil || len(res.Unmatched) > 0 {
 		return "", false
 	}
