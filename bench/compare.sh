@@ -6,6 +6,7 @@
 #
 #   bench/compare.sh                 # 198-line file, 10 rounds, 100 open docs
 #   LARGE=1 bench/compare.sh         # also a 10,000-line file (msls vs node)
+#   INSTRUCTION=0 bench/compare.sh   # skip the run typing into an instruction
 #   PEER_VERSION=0.15 PEER_DIR=/tmp/node-lsp bench/compare.sh -rounds 5
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,19 @@ echo "node $(node --version), dockerfile-language-server-nodejs $(node -p "requi
   -json "$OUT/compare.json" \
   -server msls="$OUT/msls" \
   -server node="node $PEER --stdio" "$@"
+
+if [ "${INSTRUCTION:-1}" = 1 ]; then
+  # The run above types into a comment (the same diagnostics every version,
+  # and nothing BuildKit checks changes). Typing into an instruction of an
+  # early stage also re-runs that stage's BuildKit checks and moves every
+  # instruction after it: the costlier keystroke for msls.
+  line=$(grep -n '^WORKDIR' "$FILE" | head -n 1 | cut -d: -f1)
+  echo "== typing into an instruction: line $line of $FILE"
+  "$OUT/msls-bench" -file "$FILE" -rounds "$ROUNDS" -edits 30 -docs 1 -edit-line $((line - 1)) \
+    -json "$OUT/compare-instruction.json" \
+    -server msls="$OUT/msls" \
+    -server node="node $PEER --stdio" "$@"
+fi
 
 if [ "${LARGE:-0}" = 1 ]; then
   # 10,000+ lines: the fixture's body repeated, stages renamed per copy.
