@@ -9,8 +9,9 @@ import (
 // keystroke changes one instruction, so ParseFrom parses a new version from
 // the previous one: instructions before the edit are taken as they are (the
 // same *Instruction, whose Derived analyses survive), instructions after it
-// are copied with every offset and line moved, and only the instructions in
-// between are scanned and parsed afresh.
+// are copied with every offset and line moved (and those of their Derived
+// analyses that know how to move, see DerivedMovable), and only the
+// instructions in between are scanned and parsed afresh.
 //
 // Everything an instruction's model depends on is the text of its region
 // (its own lines and the comment and blank lines above it, back to the
@@ -121,12 +122,15 @@ func ParseFrom(prev *File, text []byte) *File {
 }
 
 // moved returns a copy of the instruction for a text where it starts dBytes
-// bytes and dLines lines later, as scanned: without BuildKit's results, the
-// errors of buildStages or any derived value.
+// bytes and dLines lines later, as scanned: without BuildKit's results or the
+// errors of buildStages, and with only the derived values that can move (see
+// DerivedMovable), moved.
 func (in *Instruction) moved(dBytes, dLines int) *Instruction {
 	c := in.movedScan(dBytes, dLines, nil)
+	c.derived = in.movedDerived(dBytes)
 	if in.Sub != nil {
 		c.Sub = in.Sub.movedScan(dBytes, dLines, c)
+		c.Sub.derived = in.Sub.movedDerived(dBytes)
 	}
 	if in.nScanErrs > 0 {
 		c.errs = make([]ParseError, in.nScanErrs, in.nScanErrs+1)

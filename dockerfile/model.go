@@ -199,15 +199,36 @@ func (in *Instruction) ArgsTextSpan(a, b int) Span {
 }
 
 type derivedValue struct {
-	key any
-	val any
+	key  any
+	val  any
+	move func(v any, delta int) any // nil: the value is dropped when ParseFrom moves the instruction
 }
 
 // Derived returns compute's result for this instruction, computing it at most
 // once per key: for analyses several rules and actions need (the shell
 // commands of a RUN, say). compute must depend on the instruction only; key is
 // a comparable value private to the caller's package. Safe for concurrent use.
+//
+// The value lives as long as the instruction: ParseFrom keeps the instructions
+// before an edit as they are, memo included, but the copies it makes of the
+// instructions after an edit start with an empty memo (see DerivedMovable).
 func (in *Instruction) Derived(key any, compute func() any) any {
+	return in.DerivedMovable(key, compute, nil)
+}
+
+// DerivedMovable is Derived for a value that ParseFrom can carry into the
+// moved copy of the instruction it makes for the instructions after an edit
+// (same text, starting delta bytes later; delta may be negative), instead of
+// dropping it: the copy's memo holds move(v, delta), or v itself when delta
+// is 0. move must give what compute would give on the copy, so a movable
+// value may depend only on the instruction's own text and byte offsets —
+// not on its lines, its Stage, or other instructions. v is shared by
+// every goroutine reading the old instruction: move must not modify it (build
+// new slices) and must be safe for concurrent use. A nil move is Derived.
+//
+// The first call for a key decides whether its value moves; use one function
+// per key for both.
+func (in *Instruction) DerivedMovable(key any, compute func() any, move func(v any, delta int) any) any {
 	if v, ok := in.derivedValue(key); ok {
 		return v
 	}
@@ -220,7 +241,7 @@ func (in *Instruction) Derived(key any, compute func() any) any {
 			return d.val // computed meanwhile by another goroutine
 		}
 	}
-	in.derived = append(in.derived, derivedValue{key, v})
+	in.derived = append(in.derived, derivedValue{key, v, move})
 	return v
 }
 
@@ -233,6 +254,35 @@ func (in *Instruction) derivedValue(key any) (any, bool) {
 		}
 	}
 	return nil, false
+}
+
+// movedDerived is the memo of a copy of the instruction moved by delta bytes:
+// its movable values, moved. Entries of in.derived are only ever appended,
+// never rewritten, so the snapshot taken under the lock can be read after it.
+func (in *Instruction) movedDerived(delta int) []derivedValue {
+	in.derivedMu.Lock()
+	old := in.derived
+	in.derivedMu.Unlock()
+	n := 0
+	for _, d := range old {
+		if d.move != nil {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]derivedValue, 0, n)
+	for _, d := range old {
+		if d.move == nil {
+			continue
+		}
+		if delta != 0 {
+			d.val = d.move(d.val, delta)
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // Flag returns the last flag with the given name (without dashes), if any.

@@ -18,7 +18,31 @@ type Mount struct {
 // Mounts parses the instruction's --mount flags (RUN only), once per
 // instruction; the result is shared and must not be modified.
 func Mounts(in *dockerfile.Instruction) []Mount {
-	return in.Derived(mountsKey{}, func() any { return mounts(in) }).([]Mount)
+	return in.DerivedMovable(mountsKey{}, func() any { return mounts(in) }, moveMounts).([]Mount)
+}
+
+// moveMounts is Mounts of the instruction moved by d bytes (see
+// dockerfile.DerivedMovable): Span is the only offset.
+func moveMounts(v any, d int) any {
+	ms := v.([]Mount)
+	if ms == nil {
+		return ms
+	}
+	out := make([]Mount, len(ms))
+	for i, m := range ms {
+		m.Span = shiftSpan(m.Span, d)
+		out[i] = m
+	}
+	return out
+}
+
+// shiftSpan moves a span the way ParseFrom moves an instruction's spans: the
+// zero span (no location) stays.
+func shiftSpan(s dockerfile.Span, d int) dockerfile.Span {
+	if s.IsZero() {
+		return s
+	}
+	return dockerfile.Span{Start: s.Start + d, End: s.End + d}
 }
 
 type mountsKey struct{}
@@ -65,7 +89,39 @@ type RunInstall struct {
 // The result is computed once per instruction and shared: callers must not
 // modify it.
 func RunCommands(in *dockerfile.Instruction) []Command {
-	return in.Derived(runCommandsKey{}, func() any { return runCommands(in) }).([]Command)
+	return in.DerivedMovable(runCommandsKey{}, func() any { return runCommands(in) }, moveRunCommands).([]Command)
+}
+
+// moveRunCommands is RunCommands of the instruction moved by d bytes (see
+// dockerfile.DerivedMovable).
+func moveRunCommands(v any, d int) any {
+	cs := v.([]Command)
+	if cs == nil {
+		return cs
+	}
+	out := make([]Command, len(cs))
+	for i, c := range cs {
+		out[i] = c.moved(d)
+	}
+	return out
+}
+
+// moved is a copy of a command of RunCommands (whose offsets are source
+// offsets) moved by d bytes, in new memory: Start/End and the words'
+// Start/End move, Word.raw is relative to the string the word was read from.
+func (c Command) moved(d int) Command {
+	c.Start += d
+	c.End += d
+	if c.Words != nil {
+		ws := make([]Word, len(c.Words))
+		for i, w := range c.Words {
+			w.Start += d
+			w.End += d
+			ws[i] = w
+		}
+		c.Words = ws
+	}
+	return c
 }
 
 type runCommandsKey struct{}
@@ -154,7 +210,24 @@ func heredocIsShell(body string) bool {
 // RunInstalls returns the installs a RUN instruction performs, in order.
 // Like RunCommands, it is computed once per instruction and shared.
 func RunInstalls(in *dockerfile.Instruction) []RunInstall {
-	return in.Derived(runInstallsKey{}, func() any { return runInstalls(in) }).([]RunInstall)
+	return in.DerivedMovable(runInstallsKey{}, func() any { return runInstalls(in) }, moveRunInstalls).([]RunInstall)
+}
+
+// moveRunInstalls is RunInstalls of the instruction moved by d bytes (see
+// dockerfile.DerivedMovable): Span and the command (the one of RunCommands it
+// was classified from) move; Eco is shared and Files are names.
+func moveRunInstalls(v any, d int) any {
+	ris := v.([]RunInstall)
+	if ris == nil {
+		return ris
+	}
+	out := make([]RunInstall, len(ris))
+	for i, ri := range ris {
+		ri.Span = dockerfile.Span{Start: ri.Span.Start + d, End: ri.Span.End + d}
+		ri.Cmd = ri.Cmd.moved(d)
+		out[i] = ri
+	}
+	return out
 }
 
 type runInstallsKey struct{}
