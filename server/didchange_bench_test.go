@@ -215,6 +215,9 @@ func BenchmarkOpenDocuments(b *testing.B) {
 	}
 }
 
+// typed numbers the texts BenchmarkDidChangeCycleInstruction types.
+var typed int
+
 // BenchmarkDidChangeCycleInstruction is BenchmarkDidChangeCycle typing into an
 // instruction instead of a comment: the last character of the first WORKDIR
 // line (an early stage), so the instruction and its stage's BuildKit checks
@@ -232,17 +235,22 @@ func BenchmarkDidChangeCycleInstruction(b *testing.B) {
 		lines := dockerfile.NewLineIndex(text)
 		p := lines.Position(end)
 		pos := protocol.Position{Line: uint32(p.Line), Character: uint32(p.Character)}
-		// the line's last four characters are retyped as a counter: every
-		// version is new text (nothing cached), of the same length
+		// the line's last six characters are retyped as a counter kept for
+		// the whole process: every version is new text (nothing cached), of
+		// the same length
 		start := pos
-		start.Character -= 4
+		start.Character -= 6
 		b.Run(size.Name, func(b *testing.B) {
 			version := int32(1)
 			snap := s.newSnapshot(uri, version, "dockerfile", text)
 			snap.File()
 			b.ReportAllocs()
 			for b.Loop() {
-				text = applyChanges(text, []contentChange{{Range: &protocol.Range{Start: start, End: pos}, Text: fmt.Sprintf("%04d", version%10000)}})
+				text = applyChanges(text, []contentChange{{Range: &protocol.Range{Start: start, End: pos}, Text: fmt.Sprintf("%06d", typed)}})
+				typed++
+				if typed > 999999 {
+					b.Fatal("the benchmark would repeat texts: use fewer iterations")
+				}
 				version++
 				snap = s.nextSnapshot(snap, version, text)
 				diags := Diagnostics(snap)
