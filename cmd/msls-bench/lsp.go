@@ -188,17 +188,38 @@ func readFrame(r *bufio.Reader) ([]byte, error) {
 }
 
 func (c *client) write(v any) error {
-	body, err := json.Marshal(v)
+	frame, err := encodeFrame(v)
 	if err != nil {
 		return err
+	}
+	return c.writeFrame(frame)
+}
+
+// encodeFrame encodes a message with its header, ready for writeFrame: the
+// timed sends encode first, so the client's own JSON encoding (a full
+// document for didOpen and full-text changes) is not counted as the
+// server's latency.
+func encodeFrame(v any) ([]byte, error) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n", len(body))
 	b.Write(body)
+	return b.Bytes(), nil
+}
+
+func (c *client) writeFrame(frame []byte) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	_, err = c.stdin.Write(b.Bytes())
+	_, err := c.stdin.Write(frame)
 	return err
+}
+
+// notifyFrame encodes a notification for writeFrame.
+func notifyFrame(method string, params any) ([]byte, error) {
+	return encodeFrame(map[string]any{"jsonrpc": "2.0", "method": method, "params": params})
 }
 
 // call sends a request and waits for its response. It returns the moment the

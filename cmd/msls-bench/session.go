@@ -202,10 +202,15 @@ func runRound(argv []string, p *plan) (s sample) {
 	text := p.Text
 	version := 1
 	c.drainDiagnostics()
-	sent := time.Now()
-	if err := c.notify("textDocument/didOpen", map[string]any{
+	open, err := notifyFrame("textDocument/didOpen", map[string]any{
 		"textDocument": map[string]any{"uri": p.URI, "languageId": "dockerfile", "version": version, "text": text},
-	}); err != nil {
+	})
+	if err != nil {
+		s.Err = err
+		return s
+	}
+	sent := time.Now()
+	if err := c.writeFrame(open); err != nil {
 		s.Err = err
 		return s
 	}
@@ -231,11 +236,15 @@ func runRound(argv []string, p *plan) (s sample) {
 			cc = map[string]any{"text": text}
 		}
 		c.drainDiagnostics()
-		sent := time.Now()
-		if err := c.notify("textDocument/didChange", map[string]any{
+		frame, err := notifyFrame("textDocument/didChange", map[string]any{
 			"textDocument":   map[string]any{"uri": p.URI, "version": version},
 			"contentChanges": []any{cc},
-		}); err != nil {
+		})
+		if err != nil {
+			return 0, err
+		}
+		sent := time.Now()
+		if err := c.writeFrame(frame); err != nil {
 			return 0, err
 		}
 		pub, err := c.waitDiagnostics(p.URI, version, p.Timeout)
