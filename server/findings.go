@@ -6,6 +6,21 @@ import "github.com/msls-dev/msls/diagnostics"
 // document version gets: rule configuration (initializationOptions,
 // workspace settings, .msls.yaml) plugs in here. It runs at most once per
 // snapshot, off the read loop, and must not modify snap.
+//
+// Finding the .msls.yaml that applies (a walk up the document's directories,
+// resolving symbolic links) is file-system work that does not need the
+// parse: it runs beside it.
 func (s *Server) computeFindings(snap *Snapshot) []diagnostics.Finding {
-	return diagnostics.CheckWith(snap.File(), s.ruleOptions(snap))
+	opts := make(chan *diagnostics.Options, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil { // never take the server down: defaults
+				s.log.Error("panic while reading the rule configuration")
+				opts <- nil
+			}
+		}()
+		opts <- s.ruleOptions(snap)
+	}()
+	f := snap.File()
+	return diagnostics.CheckWith(f, <-opts)
 }
