@@ -1,6 +1,8 @@
 package server
 
 import (
+	"encoding/json"
+	"reflect"
 	"time"
 
 	"go.lsp.dev/protocol"
@@ -22,6 +24,36 @@ type publishParams struct {
 	URI         protocol.DocumentURI  `json:"uri"`
 	Version     *int32                `json:"version,omitempty"`
 	Diagnostics []protocol.Diagnostic `json:"diagnostics"`
+}
+
+// publishEncoded is publishParams with the diagnostics already encoded.
+type publishEncoded struct {
+	URI         protocol.DocumentURI `json:"uri"`
+	Version     *int32               `json:"version,omitempty"`
+	Diagnostics json.RawMessage      `json:"diagnostics"`
+}
+
+type sentDiagnostics struct {
+	diags []protocol.Diagnostic
+	json  json.RawMessage
+}
+
+// encodeDiagnostics returns the JSON of a document's diagnostics, reusing
+// what was sent last when they are the same. Callers hold pubMu.
+func (s *Server) encodeDiagnostics(uri protocol.DocumentURI, diags []protocol.Diagnostic) (json.RawMessage, error) {
+	if diags == nil {
+		diags = []protocol.Diagnostic{}
+	}
+	if last, ok := s.sent[uri]; ok && reflect.DeepEqual(last.diags, diags) {
+		return last.json, nil
+	}
+	b, err := json.Marshal(diags)
+	if err != nil {
+		return nil, err
+	}
+	s.diagEncodes.Add(1)
+	s.sent[uri] = sentDiagnostics{diags: diags, json: b}
+	return b, nil
 }
 
 // maxQueuedFrames bounds how many messages may be handled while diagnostics
@@ -140,7 +172,11 @@ func (s *Server) publish(snap *Snapshot) {
 	}
 	v := snap.Version
 	s.published[snap.URI] = snap
-	if err := s.Notify("textDocument/publishDiagnostics", publishParams{URI: snap.URI, Version: &v, Diagnostics: diags}); err != nil {
+	raw, err := s.encodeDiagnostics(snap.URI, diags)
+	if err == nil {
+		err = s.Notify("textDocument/publishDiagnostics", publishEncoded{URI: snap.URI, Version: &v, Diagnostics: raw})
+	}
+	if err != nil {
 		s.log.Debug("publish failed", zap.Error(err))
 	}
 }
@@ -150,6 +186,7 @@ func (s *Server) closeDocument(uri protocol.DocumentURI) {
 	defer s.pubMu.Unlock()
 	s.updateDocs(func(m docMap) { delete(m, uri) })
 	delete(s.published, uri)
+	delete(s.sent, uri)
 	if err := s.Notify("textDocument/publishDiagnostics", publishParams{URI: uri, Diagnostics: []protocol.Diagnostic{}}); err != nil {
 		s.log.Debug("publish failed", zap.Error(err))
 	}

@@ -3,6 +3,8 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -67,5 +69,39 @@ func TestVersionPublishedOnce(t *testing.T) {
 	}
 	if n := calls.Load(); n < 2 {
 		t.Fatalf("the worker ran %d time(s): the test did not provoke the dirty loop", n)
+	}
+}
+
+// Versions whose diagnostics are unchanged (typing in a comment) send the
+// JSON encoded for the first of them; a change of diagnostics encodes again.
+func TestUnchangedDiagnosticsNotReencoded(t *testing.T) {
+	c := startPipe(t, `{"capabilities":{}}`)
+	const uri = "file:///reuse/Dockerfile"
+	text := "FROM node:20\n# a comment\nCOPY . .\nRUN npm install\n"
+	c.open(uri, text, 1)
+	first := c.publishFor(uri, 1)
+	if len(first.Diagnostics) == 0 {
+		t.Fatal("the fixture should have findings")
+	}
+	change := func(v int, text string) {
+		b, _ := json.Marshal(text)
+		c.sendRaw(fmt.Sprintf(`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":%q,"version":%d},"contentChanges":[{"text":%s}]}}`, uri, v, b))
+	}
+	for v := 2; v <= 4; v++ {
+		change(v, strings.Replace(text, "# a comment", "# a comment"+strings.Repeat("!", v), 1))
+		p := c.publishFor(uri, int32(v))
+		if !reflect.DeepEqual(p.Diagnostics, first.Diagnostics) {
+			t.Fatalf("v%d: diagnostics differ from v1's:\n%v\n%v", v, p.Diagnostics, first.Diagnostics)
+		}
+	}
+	if n := c.srv.diagEncodes.Load(); n != 1 {
+		t.Errorf("%d encodings for four versions with the same diagnostics, want 1", n)
+	}
+	change(5, "FROM node:20\nUSER node\n")
+	if p := c.publishFor(uri, 5); reflect.DeepEqual(p.Diagnostics, first.Diagnostics) {
+		t.Fatal("v5 should have other diagnostics")
+	}
+	if n := c.srv.diagEncodes.Load(); n != 2 {
+		t.Errorf("%d encodings after the diagnostics changed, want 2", n)
 	}
 }

@@ -82,6 +82,12 @@ type Server struct {
 	// refresh makes new snapshots of the same versions, so they are
 	// published again with their new findings.
 	published map[protocol.DocumentURI]*Snapshot
+	// sent is the diagnostics last published per document, with their JSON
+	// (under pubMu): a version whose diagnostics are the same, as after most
+	// keystrokes, sends those bytes again instead of encoding.
+	sent map[protocol.DocumentURI]sentDiagnostics
+	// diagEncodes counts diagnostics encoded for publishing (for tests).
+	diagEncodes atomic.Int64
 	handled   sync.WaitGroup
 }
 
@@ -106,6 +112,7 @@ func New(opts Options) *Server {
 		calls:     map[string]chan *message{},
 		diag:      map[protocol.DocumentURI]*diagWorker{},
 		published: map[protocol.DocumentURI]*Snapshot{},
+		sent:      map[protocol.DocumentURI]sentDiagnostics{},
 	}
 	empty := docMap{}
 	s.docs.Store(&empty)
