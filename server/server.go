@@ -88,7 +88,7 @@ type Server struct {
 	sent map[protocol.DocumentURI]sentDiagnostics
 	// diagEncodes counts diagnostics encoded for publishing (for tests).
 	diagEncodes atomic.Int64
-	handled   sync.WaitGroup
+	handled     sync.WaitGroup
 }
 
 type inflightRequest struct {
