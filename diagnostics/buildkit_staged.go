@@ -162,9 +162,19 @@ func (p *stagePlan) mentioned(i int) []int {
 // chunk returns chunk c's text.
 func (p *stagePlan) chunk(c int) []byte { return p.text[p.off[c]:p.off[c+1]] }
 
+// planStages chunks text, the file's lint text (dockerfile.File.LintText),
+// by stage. A file with parse errors is staged too (half-typed instructions
+// are the usual state of a file being edited): BuildKitFindings empties the
+// lines of the instructions in error, which leaves the stages as they are,
+// unless the instruction in error is a FROM.
 func planStages(f *dockerfile.File, text []byte) (*stagePlan, bool) {
-	if len(f.Stages) == 0 || len(f.Errors) > 0 {
+	if len(f.Stages) == 0 {
 		return nil, false
+	}
+	for _, st := range f.Stages {
+		if st.From.Err != nil {
+			return nil, false
+		}
 	}
 	p := &stagePlan{f: f, text: text, start: make([]int, 0, len(f.Stages)+2)}
 	p.start = append(p.start, 0)
