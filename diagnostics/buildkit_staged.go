@@ -81,6 +81,8 @@ type stagePlan struct {
 	stubs [][]int
 	pad   []int
 	keys  [][32]byte
+	// kept is, per stage, which header ARGs its mini file keeps (nil: all).
+	kept [][]bool
 	// casing counts each stage's lower- and upper-case keywords.
 	casing [][2]int
 	// majorityLower: the file's keyword casing majority is lower case.
@@ -94,9 +96,22 @@ type stagePlan struct {
 type planStruct struct {
 	deps   [][]int
 	byName map[string][]int
-	mu     sync.Mutex
-	// mentions memoises mentionedStages by chunk hash.
+	// args are the ARG instructions before the first FROM (nil when their
+	// lines must all stay: experimental checks read the comments above them).
+	args []headerArg
+	mu   sync.Mutex
+	// mentions memoises mentionedStages by chunk hash; argRefs, per chunk
+	// hash, which header ARGs the chunk names.
 	mentions map[[32]byte][]int
+	argRefs  map[[32]byte][]bool
+}
+
+// headerArg is an ARG before the first FROM: the names it declares, its
+// lines, and the other header ARGs its defaults name.
+type headerArg struct {
+	names      []string
+	start, end int
+	refs       []int
 }
 
 type planMemo struct {
@@ -123,7 +138,8 @@ func (pm *planMemo) get(f *dockerfile.File, header [32]byte) *planStruct {
 	if ps != nil {
 		return ps
 	}
-	ps = &planStruct{deps: stageDeps(f), byName: map[string][]int{}, mentions: map[[32]byte][]int{}}
+	ps = &planStruct{deps: stageDeps(f), byName: map[string][]int{}, mentions: map[[32]byte][]int{}, argRefs: map[[32]byte][]bool{}}
+	ps.args = headerArgs(f)
 	for j, st := range f.Stages {
 		if st.Name != "" {
 			n := strings.ToLower(st.Name)
@@ -157,6 +173,118 @@ func (p *stagePlan) mentioned(i int) []int {
 	ps.mentions[k] = m
 	ps.mu.Unlock()
 	return m
+}
+
+// headerArgs lists the ARG instructions before the first FROM, or nil when
+// the file enables experimental checks (one reads the comments above ARGs).
+func headerArgs(f *dockerfile.File) []headerArg {
+	if d, ok := f.Directive("check"); ok && strings.Contains(strings.ToLower(d.Value), "experimental") {
+		return nil
+	}
+	var out []headerArg
+	var insts []*dockerfile.Instruction
+	for _, in := range f.Instructions {
+		if in.Stage >= 0 {
+			break
+		}
+		if !in.Is("ARG") || in.Err != nil {
+			continue
+		}
+		a := headerArg{start: in.StartLine, end: in.EndLine}
+		for _, v := range f.GlobalArgs {
+			if v.Inst == in {
+				a.names = append(a.names, v.Name)
+			}
+		}
+		out = append(out, a)
+		insts = append(insts, in)
+	}
+	for i, in := range insts {
+		refs := namedArgs([]byte(in.ArgsText), out)
+		for j, r := range refs {
+			if r && j != i {
+				out[i].refs = append(out[i].refs, j)
+			}
+		}
+	}
+	return out
+}
+
+// namedArgs reports, per header ARG, whether text has a word that is one of
+// its names (a superset of the references: keeping an ARG is always safe).
+func namedArgs(text []byte, args []headerArg) []bool {
+	out := make([]bool, len(args))
+	if len(args) == 0 {
+		return out
+	}
+	names := map[string][]int{}
+	for i, a := range args {
+		for _, n := range a.names {
+			names[n] = append(names[n], i)
+		}
+	}
+	for i := 0; i < len(text); {
+		if !isNameByte(text[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && isNameByte(text[j]) {
+			j++
+		}
+		for _, k := range names[string(text[i:j])] {
+			out[k] = true
+		}
+		i = j
+	}
+	return out
+}
+
+// argsOf lists which header ARGs chunk c names.
+func (p *stagePlan) argsOf(c int) []bool {
+	ps := p.ps
+	k := p.sum[c]
+	ps.mu.Lock()
+	m, ok := ps.argRefs[k]
+	ps.mu.Unlock()
+	if ok {
+		return m
+	}
+	m = namedArgs(p.chunk(c), ps.args)
+	ps.mu.Lock()
+	if len(ps.argRefs) >= stagedCacheMax {
+		clear(ps.argRefs)
+	}
+	ps.argRefs[k] = m
+	ps.mu.Unlock()
+	return m
+}
+
+// keptArgs is which header ARGs a stage's mini file needs: those its chunks
+// (the stage's and its ancestors') name, and those their defaults name, in
+// turn. The others cannot change what BuildKit reports on the stage's lines.
+func (p *stagePlan) keptArgs(chain []int, k int) []bool {
+	kept := make([]bool, len(p.ps.args))
+	var todo []int
+	for _, c := range append(chain, k) {
+		for i, r := range p.argsOf(c + 1) {
+			if r && !kept[i] {
+				kept[i] = true
+				todo = append(todo, i)
+			}
+		}
+	}
+	for len(todo) > 0 {
+		i := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		for _, j := range p.ps.args[i].refs {
+			if !kept[j] {
+				kept[j] = true
+				todo = append(todo, j)
+			}
+		}
+	}
+	return kept
 }
 
 // chunk returns chunk c's text.
@@ -220,6 +348,7 @@ func planStages(f *dockerfile.File, text []byte) (*stagePlan, bool) {
 	p.stubs = make([][]int, len(f.Stages))
 	p.pad = make([]int, len(f.Stages))
 	p.keys = make([][32]byte, len(f.Stages))
+	p.kept = make([][]bool, len(f.Stages))
 	p.casing = make([][2]int, len(f.Stages))
 	casing := p.casing
 	lower, upper := 0, 0
@@ -268,6 +397,17 @@ func planStages(f *dockerfile.File, text []byte) (*stagePlan, bool) {
 		kb = kb[:0]
 		kb = append(kb, "stage\x00"...)
 		kb = append(kb, p.sum[0][:]...)
+		if len(p.ps.args) > 0 {
+			kept := p.keptArgs(chain, k)
+			p.kept[k] = kept
+			for _, keep := range kept {
+				if keep {
+					kb = append(kb, 1)
+				} else {
+					kb = append(kb, 0)
+				}
+			}
+		}
 		kb = p.appendPrelude(kb, stubs, pad)
 		kb = append(kb, 0)
 		for _, a := range chain {
@@ -325,9 +465,9 @@ func (p *stagePlan) appendPrelude(b []byte, stubs []int, pad int) []byte {
 // stubs for the earlier stages they mention that it does not hold, the casing
 // padding, their ancestors outside the group, then the group's own chunks.
 // ownStart is the mini file's line where stage g0's chunk begins.
-func (p *stagePlan) mini(g0, g1 int, stubs []int, pad int) (mini []byte, ownStart int) {
+func (p *stagePlan) mini(g0, g1 int, stubs []int, pad int, kept []bool) (mini []byte, ownStart int) {
 	var b []byte
-	b = append(b, p.chunk(0)...)
+	b = p.appendHeader(b, kept)
 	if len(b) > 0 && b[len(b)-1] != '\n' {
 		b = append(b, '\n')
 	}
@@ -341,6 +481,43 @@ func (p *stagePlan) mini(g0, g1 int, stubs []int, pad int) (mini []byte, ownStar
 	ownStart = bytes.Count(b, []byte{'\n'})
 	b = append(b, p.text[p.off[g0+1]:p.off[g1+1]]...)
 	return b, ownStart
+}
+
+// appendHeader appends the header chunk with the lines of the ARGs not kept
+// emptied (kept nil: all kept); line numbers stay.
+func (p *stagePlan) appendHeader(b []byte, kept []bool) []byte {
+	h := p.chunk(0)
+	drop := false
+	for _, k := range kept {
+		drop = drop || !k
+	}
+	if !drop {
+		return append(b, h...)
+	}
+	line := 0
+	for len(h) > 0 {
+		end := bytes.IndexByte(h, '\n')
+		if end < 0 {
+			end = len(h)
+		}
+		keep := true
+		for i, a := range p.ps.args {
+			if !kept[i] && line >= a.start && line <= a.end {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			b = append(b, h[:end]...)
+		}
+		if end < len(h) {
+			b = append(b, '\n')
+			end++
+		}
+		h = h[end:]
+		line++
+	}
+	return b
 }
 
 // outside lists, in order, the ancestors of stages [g0, g1) that are not in
@@ -709,8 +886,17 @@ func lintStaged(f *dockerfile.File, text []byte, mode lintMode) *lint.LintResult
 		}
 		return res
 	default:
+		if mode == lintEachStage && !headerOK {
+			// the header's warnings from a whole header, so that every
+			// stage below is linted with only the ARGs it needs
+			_, head, ok := p.lintGroup(0, 1, true)
+			if !ok {
+				return lintText(text)
+			}
+			header, headerOK = head, true
+		}
 		for _, i := range missing {
-			own, head, ok := p.lintGroup(i, i+1)
+			own, head, ok := p.lintGroup(i, i+1, !headerOK)
 			if !ok {
 				return lintText(text)
 			}
@@ -741,12 +927,19 @@ func (p *stagePlan) results(header []stagedWarning, found [][]stagedWarning) *li
 
 // lintGroup lints the stages [g0, g1) as one mini file and returns each
 // stage's warnings (lines relative to the stage's chunk) and the header's.
-func (p *stagePlan) lintGroup(g0, g1 int) (own [][]stagedWarning, head []stagedWarning, ok bool) {
-	stubs, pad := p.stubs[g0], p.pad[g0]
+// A group, or a stage whose lint must also give the header's warnings
+// (fullHeader), gets the whole header; a stage alone gets only the header
+// ARGs it needs.
+func (p *stagePlan) lintGroup(g0, g1 int, fullHeader bool) (own [][]stagedWarning, head []stagedWarning, ok bool) {
+	stubs, pad, kept := p.stubs[g0], p.pad[g0], p.kept[g0]
 	if g1 > g0+1 {
 		stubs, pad = p.groupPrelude(g0, g1)
+		fullHeader = true
 	}
-	mini, ownStart := p.mini(g0, g1, stubs, pad)
+	if fullHeader {
+		kept = nil
+	}
+	mini, ownStart := p.mini(g0, g1, stubs, pad, kept)
 	res := lintText(mini)
 	if res == nil || (res.Error != nil && !isViolationError(res.Error)) {
 		return nil, nil, false
@@ -808,7 +1001,7 @@ func (p *stagePlan) lintGroups(n int, found [][]stagedWarning) ([]stagedWarning,
 					results[g] = result{}
 				}
 			}()
-			own, head, ok := p.lintGroup(bounds[g], bounds[g+1])
+			own, head, ok := p.lintGroup(bounds[g], bounds[g+1], true)
 			results[g] = result{own, head, ok}
 		}()
 	}

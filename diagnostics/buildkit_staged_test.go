@@ -53,6 +53,9 @@ func stagedInputs(t *testing.T) map[string][]byte {
 	}
 	in["casing"] = []byte("from alpine as a\nrun true\nFROM a AS b\nRUN x\nrun y\nfrom scratch as c\ncopy --from=b / /\n")
 	in["duplicate"] = []byte("FROM alpine AS a\nRUN true\nFROM busybox AS A\nFROM a AS x\nFROM scratch AS a\n")
+	// a stage needs the header ARG its FROM names, and the ones that ARG's
+	// default names in turn; not the unrelated ones
+	in["argchain"] = []byte("ARG REG=docker.io\nARG UNUSED=1\nARG BASE=${REG}/library/alpine\nARG OTHER=x\nFROM $BASE AS a\nRUN x\nFROM scratch AS b\nARG OTHER\nENV O=$OTHER\n")
 	in["vars"] = []byte("ARG BASE=alpine\nARG SECRET_TOKEN\nFROM $BASE AS a\nENV FOO=1\nFROM a AS b\nRUN echo $FOO $BAR\nFROM ${NOPE} AS c\nWORKDIR rel\nCMD echo\nCMD echo\n")
 	dir := os.Getenv("MSLS_CORPUS")
 	if dir == "" {
