@@ -173,7 +173,7 @@ func BuildKitFindings(f *dockerfile.File) (out []Finding) {
 		}
 	}()
 	bad := badLines(f)
-	text := f.LintText(bad)
+	text := lintInput(f, bad)
 	res := lintStaged(f, text, lintAuto)
 	if res == nil {
 		return nil
@@ -234,6 +234,23 @@ func lintWithEnv(text []byte, env []string) *lint.LintResults {
 		return nil
 	}
 	return res
+}
+
+// lintInput is the text BuildKit's checks get: the lint text with the lines
+// of instructions in error emptied, except that a FROM in error becomes
+// `FROM scratch` (its keyword as written) on its first line, so that its
+// stage keeps its place and the rest of the file is checked as it stands.
+func lintInput(f *dockerfile.File, bad func(line int) bool) []byte {
+	var stub map[int]string
+	for _, st := range f.Stages {
+		if st.From.Err != nil {
+			if stub == nil {
+				stub = map[int]string{}
+			}
+			stub[st.From.StartLine] = f.Slice(st.From.KeywordSpan) + " scratch"
+		}
+	}
+	return f.LintTextStubbed(bad, stub)
 }
 
 // badLines reports the lines BuildKit must not see: those of instructions

@@ -141,7 +141,7 @@ func (pm *planMemo) get(f *dockerfile.File, header [32]byte) *planStruct {
 	ps = &planStruct{deps: stageDeps(f), byName: map[string][]int{}, mentions: map[[32]byte][]int{}, argRefs: map[[32]byte][]bool{}}
 	ps.args = headerArgs(f)
 	for j, st := range f.Stages {
-		if st.Name != "" {
+		if st.Name != "" && st.From.Err == nil {
 			n := strings.ToLower(st.Name)
 			ps.byName[n] = append(ps.byName[n], j)
 		}
@@ -290,19 +290,15 @@ func (p *stagePlan) keptArgs(chain []int, k int) []bool {
 // chunk returns chunk c's text.
 func (p *stagePlan) chunk(c int) []byte { return p.text[p.off[c]:p.off[c+1]] }
 
-// planStages chunks text, the file's lint text (dockerfile.File.LintText),
-// by stage. A file with parse errors is staged too (half-typed instructions
-// are the usual state of a file being edited): BuildKitFindings empties the
-// lines of the instructions in error, which leaves the stages as they are,
-// unless the instruction in error is a FROM.
+// planStages chunks text, the file's lint text (lintInput), by stage. A file
+// with parse errors is staged too (half-typed instructions are the usual
+// state of a file being edited): lintInput empties the lines of the
+// instructions in error and stands `FROM scratch` in for a FROM in error,
+// which leaves the stages where they are; such a stage has, for BuildKit, no
+// name and no parent stage (see stageDeps and planMemo.get).
 func planStages(f *dockerfile.File, text []byte) (*stagePlan, bool) {
 	if len(f.Stages) == 0 {
 		return nil, false
-	}
-	for _, st := range f.Stages {
-		if st.From.Err != nil {
-			return nil, false
-		}
 	}
 	p := &stagePlan{f: f, text: text, start: make([]int, 0, len(f.Stages)+2)}
 	p.start = append(p.start, 0)
@@ -685,8 +681,17 @@ func mentionedStages(s []byte, byName map[string][]int) []int {
 func stageDeps(f *dockerfile.File) [][]int {
 	deps := make([][]int, len(f.Stages))
 	var exp *baseExpander
+	// a stage whose FROM is in error is `FROM scratch` for BuildKit: no
+	// name another stage can build on, no parent
+	named := func(j int) string {
+		if f.Stages[j].From.Err != nil {
+			return ""
+		}
+		return f.Stages[j].Name
+	}
 	for k, st := range f.Stages {
 		switch {
+		case st.From.Err != nil:
 		case strings.Contains(st.BaseImage, "$"):
 			// BuildKit's lint expands the variables with the global ARG
 			// defaults (there are no --build-args): when they resolve, the
@@ -697,7 +702,7 @@ func stageDeps(f *dockerfile.File) [][]int {
 			}
 			if name, ok := exp.expand(st.BaseImage); ok {
 				for j := 0; j < k; j++ {
-					if f.Stages[j].Name != "" && strings.EqualFold(f.Stages[j].Name, name) {
+					if named(j) != "" && strings.EqualFold(named(j), name) {
 						deps[k] = append(append([]int(nil), deps[j]...), j)
 						sort.Ints(deps[k])
 						break
@@ -713,7 +718,7 @@ func stageDeps(f *dockerfile.File) [][]int {
 			re := basePattern(st.BaseImage)
 			set := map[int]bool{}
 			for j := 0; j < k; j++ {
-				if re == nil || (f.Stages[j].Name != "" && re.MatchString(f.Stages[j].Name)) || (f.Stages[j].Name == "" && re.MatchString(strconv.Itoa(j))) {
+				if re == nil || (named(j) != "" && re.MatchString(named(j))) || (named(j) == "" && re.MatchString(strconv.Itoa(j))) {
 					set[j] = true
 					for _, d := range deps[j] {
 						set[d] = true
@@ -725,7 +730,7 @@ func stageDeps(f *dockerfile.File) [][]int {
 					deps[k] = append(deps[k], j)
 				}
 			}
-		case st.Parent >= 0 && st.Parent < k:
+		case st.Parent >= 0 && st.Parent < k && f.Stages[st.Parent].From.Err == nil:
 			set := map[int]bool{st.Parent: true}
 			for _, j := range deps[st.Parent] {
 				set[j] = true
@@ -798,6 +803,9 @@ func (e argEnv) Keys() []string {
 // does (global ARGs before the first FROM do not count).
 func stageCasing(f *dockerfile.File, st *dockerfile.Stage) (lower, upper int) {
 	for _, in := range st.Instructions {
+		if in.Err != nil && in != st.From {
+			continue // emptied for BuildKit (a FROM in error keeps its keyword)
+		}
 		b := f.Text[in.KeywordSpan.Start:in.KeywordSpan.End]
 		if l, u, ok := asciiCase(b); ok {
 			switch {

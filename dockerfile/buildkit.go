@@ -293,7 +293,7 @@ func (p *parseState) parseRange(a, b int) (*parser.Result, int) {
 	}
 	var buf bytes.Buffer
 	prefix := p.writeRangePrefix(&buf, from)
-	buf.Write(f.buildKitText(from, to, a, nil, nil))
+	buf.Write(f.buildKitText(from, to, a, nil, nil, nil))
 	if to < f.Lines.LineCount() {
 		buf.WriteByte('\n') // the file's own line break
 	}
@@ -363,7 +363,7 @@ func (p *parseState) parseOne(i int) (*parser.Node, error) {
 	from := p.regionStart(i)
 	var b bytes.Buffer
 	prefix := p.writeRangePrefix(&b, from)
-	b.Write(f.buildKitText(from, in.EndLine+1, i, nil, nil))
+	b.Write(f.buildKitText(from, in.EndLine+1, i, nil, nil, nil))
 	b.WriteByte('\n')
 	res, err := parser.Parse(&b)
 	if err != nil {

@@ -38,7 +38,7 @@ func compactable(f *File, in *Instruction) bool {
 // placeholder, line for line, and every line for which drop returns true
 // emptied (drop may be nil). Line breaks are normalised to "\n".
 func (f *File) BuildKitText(drop func(line int) bool) []byte {
-	return f.buildKitText(0, f.Lines.LineCount(), 0, drop, nil)
+	return f.buildKitText(0, f.Lines.LineCount(), 0, drop, nil, nil)
 }
 
 // LintText is BuildKitText for BuildKit's build checks, which also ignore the
@@ -49,6 +49,13 @@ func (f *File) BuildKitText(drop func(line int) bool) []byte {
 // file enables experimental checks (one of which reads comments above ARG
 // and FROM) comments are kept as written.
 func (f *File) LintText(drop func(line int) bool) []byte {
+	return f.LintTextStubbed(drop, nil)
+}
+
+// LintTextStubbed is LintText where a dropped line with an entry in stub
+// gets that text instead of nothing (msls stands a valid FROM in for one
+// BuildKit rejects, so that the stage keeps its place).
+func (f *File) LintTextStubbed(drop func(line int) bool, stub map[int]string) []byte {
 	var neutral map[int]bool
 	if d, ok := f.Directive("check"); !ok || !strings.Contains(strings.ToLower(d.Value), "experimental") {
 		neutral = make(map[int]bool, len(f.Comments))
@@ -59,12 +66,12 @@ func (f *File) LintText(drop func(line int) bool) []byte {
 			}
 		}
 	}
-	return f.buildKitText(0, f.Lines.LineCount(), 0, drop, neutral)
+	return f.buildKitText(0, f.Lines.LineCount(), 0, drop, neutral, stub)
 }
 
 // buildKitText is BuildKitText for the lines [from, to); next is the index of
 // the first instruction that may start at or after from.
-func (f *File) buildKitText(from, to, next int, drop func(line int) bool, neutral map[int]bool) []byte {
+func (f *File) buildKitText(from, to, next int, drop func(line int) bool, neutral map[int]bool, stub map[int]string) []byte {
 	var b bytes.Buffer
 	b.Grow(int(f.Lines.LineStart(to)-f.Lines.LineStart(from)) / 2)
 	esc := byte(f.EscapeToken)
@@ -82,6 +89,7 @@ func (f *File) buildKitText(from, to, next int, drop func(line int) bool, neutra
 		}
 		switch {
 		case drop != nil && drop(line):
+			b.WriteString(stub[line])
 		case neutral[line]:
 			b.WriteString("#c")
 		default:
