@@ -357,37 +357,7 @@ func planStages(f *dockerfile.File, text []byte) (*stagePlan, bool) {
 	var kb []byte
 	for k := range f.Stages {
 		chain := p.ps.deps[k]
-		// Stubs stand for the earlier stages that are not ancestors: their
-		// names (duplicate detection, --from) and, padded, the file's
-		// majority keyword casing. Only names the mini file can meet need a
-		// stub: those written in it (--from=, mount from=) and those of its
-		// own stages.
-		miniLower, miniUpper := casing[k][0], casing[k][1]
-		for _, a := range chain {
-			miniLower += casing[a][0]
-			miniUpper += casing[a][1]
-		}
-		var stubs []int
-		for _, c := range append(chain, k) {
-			for _, j := range p.mentioned(c) {
-				if j < k && !inSorted(chain, j) {
-					stubs = append(stubs, j)
-				}
-			}
-		}
-		stubs = sortedSet(stubs)
-		if p.majorityLower {
-			miniLower += len(stubs)
-		} else {
-			miniUpper += len(stubs)
-		}
-		pad := 0
-		if (miniLower > miniUpper) != p.majorityLower {
-			pad = miniUpper - miniLower + 1
-			if !p.majorityLower {
-				pad = miniLower - miniUpper
-			}
-		}
+		stubs, pad := p.prelude(append(chain[:len(chain):len(chain)], k), k)
 		p.stubs[k], p.pad[k] = stubs, pad
 		// the key: every part the mini file is made of
 		kb = kb[:0]
@@ -541,35 +511,35 @@ func (p *stagePlan) outside(g0, g1 int) []int {
 // groupPrelude is the stubs and padding of the mini file for the stages
 // [g0, g1).
 func (p *stagePlan) groupPrelude(g0, g1 int) ([]int, int) {
-	anc := p.outside(g0, g1)
-	in := func(j int) bool { return j >= g0 && j < g1 || inSorted(anc, j) }
-	miniLower, miniUpper := 0, 0
-	var stubs []int
-	stubbed := map[int]bool{}
-	for _, c := range append(append([]int(nil), anc...), rangeInts(g0, g1)...) {
-		miniLower += p.casing[c][0]
-		miniUpper += p.casing[c][1]
+	return p.prelude(append(p.outside(g0, g1), rangeInts(g0, g1)...), g1)
+}
+
+// prelude is the stubs and casing padding of a mini file that holds the
+// chunks of the stages members (in order) and is linted for stages before
+// limit. Stubs stand for the earlier stages it does not hold whose names it
+// mentions (--from=, mount from=, its own stage names: duplicates), and,
+// with the padding, keep the file's majority keyword casing.
+func (p *stagePlan) prelude(members []int, limit int) (stubs []int, pad int) {
+	lower, upper := 0, 0
+	for _, c := range members {
+		lower += p.casing[c][0]
+		upper += p.casing[c][1]
 		for _, j := range p.mentioned(c) {
-			if j < g1 && !in(j) && p.f.Stages[j].Name != "" {
-				stubbed[j] = true
+			if j < limit && !inSorted(members, j) {
+				stubs = append(stubs, j)
 			}
 		}
 	}
-	for j := 0; j < g1; j++ {
-		if stubbed[j] {
-			stubs = append(stubs, j)
-		}
-	}
+	stubs = sortedSet(stubs)
 	if p.majorityLower {
-		miniLower += len(stubs)
+		lower += len(stubs)
 	} else {
-		miniUpper += len(stubs)
+		upper += len(stubs)
 	}
-	pad := 0
-	if (miniLower > miniUpper) != p.majorityLower {
-		pad = miniUpper - miniLower + 1
+	if (lower > upper) != p.majorityLower {
+		pad = upper - lower + 1
 		if !p.majorityLower {
-			pad = miniLower - miniUpper
+			pad = lower - upper
 		}
 	}
 	return stubs, pad

@@ -5,15 +5,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
-
-	"golang.org/x/tools/txtar"
 
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/internal/corpustest"
@@ -27,33 +24,7 @@ func fixtureSources(t *testing.T) map[string][]byte {
 	for i, s := range edgeSeeds {
 		srcs[fmt.Sprintf("edge%d", i)] = []byte(s)
 	}
-	err := filepath.WalkDir("../testdata", func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		switch {
-		case strings.HasSuffix(p, ".txtar"):
-			ar, err := txtar.ParseFile(p)
-			if err != nil {
-				return err
-			}
-			for _, m := range ar.Files {
-				if strings.Contains(m.Name, "Dockerfile") {
-					srcs[p+":"+m.Name] = m.Data
-				}
-			}
-		case strings.Contains(filepath.Base(p), "Dockerfile"):
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			srcs[p] = b
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	corpustest.AddTestdata(t, srcs)
 	return srcs
 }
 

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"runtime"
 	"sort"
@@ -13,8 +11,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-
-	"golang.org/x/tools/txtar"
 
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/internal/corpustest"
@@ -25,33 +21,7 @@ import (
 func moveSources(t *testing.T) map[string][]byte {
 	t.Helper()
 	srcs := map[string][]byte{}
-	err := filepath.WalkDir("../testdata", func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		switch {
-		case strings.HasSuffix(p, ".txtar"):
-			ar, err := txtar.ParseFile(p)
-			if err != nil {
-				return err
-			}
-			for _, m := range ar.Files {
-				if strings.Contains(m.Name, "Dockerfile") {
-					srcs[p+":"+m.Name] = m.Data
-				}
-			}
-		case strings.Contains(filepath.Base(p), "Dockerfile"):
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			srcs[p] = b
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	corpustest.AddTestdata(t, srcs)
 	corpustest.AddAll(t, srcs)
 	return srcs
 }

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"golang.org/x/tools/txtar"
 )
 
 // EnvVar names the environment variable that overrides the corpus location.
@@ -177,5 +179,43 @@ func AddAll(tb testing.TB, srcs map[string][]byte) {
 			tb.Fatal(err)
 		}
 		srcs[p] = b
+	}
+}
+
+// AddTestdata reads the repository's own Dockerfiles under testdata/ into
+// srcs: files whose name holds "Dockerfile", and such members of txtar
+// archives (keyed path:member).
+func AddTestdata(tb testing.TB, srcs map[string][]byte) {
+	tb.Helper()
+	root, err := RepoRoot()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	err = filepath.WalkDir(filepath.Join(root, "testdata"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		switch {
+		case strings.HasSuffix(p, ".txtar"):
+			ar, err := txtar.ParseFile(p)
+			if err != nil {
+				return err
+			}
+			for _, m := range ar.Files {
+				if strings.Contains(m.Name, "Dockerfile") {
+					srcs[p+":"+m.Name] = m.Data
+				}
+			}
+		case strings.Contains(filepath.Base(p), "Dockerfile"):
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			srcs[p] = b
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
 	}
 }
