@@ -157,22 +157,28 @@ func (pm *planMemo) get(f *dockerfile.File, header [32]byte) *planStruct {
 
 // mentioned lists the stages named in chunk i+1 (stage i).
 func (p *stagePlan) mentioned(i int) []int {
-	ps := p.ps
-	k := p.sum[i+1]
-	ps.mu.Lock()
-	m, ok := ps.mentions[k]
-	ps.mu.Unlock()
+	return chunkMemo(&p.ps.mu, p.ps.mentions, p.sum[i+1], func() []int {
+		return sortedSet(mentionedStages(p.chunk(i+1), p.ps.byName))
+	})
+}
+
+// chunkMemo returns m[k], computing and storing it (under mu) if absent; m is
+// bounded like the stage cache.
+func chunkMemo[V any](mu *sync.Mutex, m map[[32]byte]V, k [32]byte, compute func() V) V {
+	mu.Lock()
+	v, ok := m[k]
+	mu.Unlock()
 	if ok {
-		return m
+		return v
 	}
-	m = sortedSet(mentionedStages(p.chunk(i+1), ps.byName))
-	ps.mu.Lock()
-	if len(ps.mentions) >= stagedCacheMax {
-		clear(ps.mentions)
+	v = compute()
+	mu.Lock()
+	if len(m) >= stagedCacheMax {
+		clear(m)
 	}
-	ps.mentions[k] = m
-	ps.mu.Unlock()
-	return m
+	m[k] = v
+	mu.Unlock()
+	return v
 }
 
 // headerArgs lists the ARG instructions before the first FROM, or nil when
@@ -242,22 +248,9 @@ func namedArgs(text []byte, args []headerArg) []bool {
 
 // argsOf lists which header ARGs chunk c names.
 func (p *stagePlan) argsOf(c int) []bool {
-	ps := p.ps
-	k := p.sum[c]
-	ps.mu.Lock()
-	m, ok := ps.argRefs[k]
-	ps.mu.Unlock()
-	if ok {
-		return m
-	}
-	m = namedArgs(p.chunk(c), ps.args)
-	ps.mu.Lock()
-	if len(ps.argRefs) >= stagedCacheMax {
-		clear(ps.argRefs)
-	}
-	ps.argRefs[k] = m
-	ps.mu.Unlock()
-	return m
+	return chunkMemo(&p.ps.mu, p.ps.argRefs, p.sum[c], func() []bool {
+		return namedArgs(p.chunk(c), p.ps.args)
+	})
 }
 
 // keptArgs is which header ARGs a stage's mini file needs: those its chunks
