@@ -1,0 +1,847 @@
+// Package bklint runs BuildKit's build checks on an already parsed Dockerfile
+// without building LLB: BuildKit's own DockerfileLint re-parses the text and
+// converts every instruction to LLB (image resolution, exec and file ops),
+// none of which the checks read. The instruction-level checks, the messages
+// and the check configuration are BuildKit's own exported code; only the
+// unexported dispatch-level bookkeeping of dockerfile2llb (environment per
+// stage, stage inheritance, the per-stage trackers) is reproduced here, for
+// the options msls lints with (see Resolver). Whatever is not modelled exactly
+// makes Lint decline, so that the caller falls back to DockerfileLint.
+package bklint
+
+import (
+	"errors"
+	"net"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/containerd/platforms"
+	"github.com/distribution/reference"
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/frontend/dockerfile/dfgitutil"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+	"github.com/moby/buildkit/frontend/subrequests/lint"
+	"github.com/moby/buildkit/util/suggest"
+	"github.com/moby/buildkit/util/system"
+	"github.com/moby/sys/signal"
+	digest "github.com/opencontainers/go-digest"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	mode "github.com/tonistiigi/dchapes-mode"
+)
+
+// errDecline marks input that Lint does not model or on which BuildKit's
+// dispatch fails: either way the caller must ask DockerfileLint.
+var errDecline = errors.New("bklint: not modelled")
+
+// SourceMap is the source msls's DockerfileLint calls register; Lint
+// registers the same so that the results compare equal.
+func SourceMap() *llb.SourceMap {
+	return &llb.SourceMap{Filename: "Dockerfile", Language: "Dockerfile", Definition: &llb.Definition{}}
+}
+
+// Lint runs BuildKit's build checks on an already parsed Dockerfile the way
+// dockerfile2llb.DockerfileLint does under msls's options (the Resolver
+// stand-in with env, every LLB capability, no target, no build arguments, no
+// client), without building LLB. ok is false when the input uses something
+// Lint does not model or on which BuildKit's dispatch could fail; the caller
+// then runs DockerfileLint.
+//
+// When `# check=error=true` is set and a check fired, r.Error carries the
+// error DockerfileLint reports after dispatching every stage (the warnings
+// are complete then), and ok is true.
+func Lint(res *parser.Result, check string, env []string) (r *lint.LintResults, ok bool) {
+	defer func() {
+		if recover() != nil {
+			r, ok = nil, false
+		}
+	}()
+	if res == nil || res.AST == nil {
+		return nil, false
+	}
+	r = &lint.LintResults{}
+	if err := run(r, res, check, env); err != nil {
+		return nil, false
+	}
+	return r, true
+}
+
+// stage is the part of dockerfile2llb's dispatchState that the checks read.
+type stage struct {
+	st         instructions.Stage
+	index      int
+	name       string // lower-cased stage name, "" when unnamed
+	base       *stage
+	unreg      bool       // an image named by COPY --from or RUN --mount from=
+	sources    [][]*stage // per command: the stages it copies or mounts from
+	env        *llb.EnvList
+	imgEnv     []string // the image config's Env (ENV only, not ARG)
+	shellSet   bool     // the image config has a SHELL
+	wd         string
+	buildArgs  []instructions.KeyValuePairOptional
+	workdirSet bool
+	dispatched bool
+	platform   ocispecs.Platform
+}
+
+type linterState struct {
+	lt         *linter.Linter
+	shlex      *shell.Lex
+	rawLex     *shell.Lex
+	globalArgs *llb.EnvList
+}
+
+func run(r *lint.LintResults, res *parser.Result, check string, env []string) error {
+	cfg, err := linter.ParseLintOptions(check)
+	if err != nil {
+		return errDecline
+	}
+	src := r.AddSource(SourceMap())
+	cfg.Warn = func(rulename, description, url, fmtmsg string, location []parser.Range) {
+		r.AddWarning(rulename, description, url, fmtmsg, src, location)
+	}
+	lt := linter.New(cfg)
+
+	for _, w := range res.Warnings {
+		if w.URL == linter.RuleNoEmptyContinuation.URL && w.Location != nil {
+			lt.Run(&linter.RuleNoEmptyContinuation, []parser.Range{*w.Location}, linter.RuleNoEmptyContinuation.Format())
+		}
+	}
+
+	stages, metaArgs, err := instructions.Parse(res.AST, lt)
+	if err != nil || len(stages) == 0 {
+		return errDecline
+	}
+	for _, st := range stages {
+		for _, c := range st.Commands {
+			if _, ok := c.(*instructions.OnbuildCommand); ok {
+				// triggers run in the stages built on this one, parsed anew
+				return errDecline
+			}
+		}
+	}
+	validateStageNames(stages, lt)
+	validateCommandCasing(stages, lt)
+
+	target := platforms.DefaultSpec()
+	if target.OS != "linux" {
+		return errDecline
+	}
+	targetName := stages[len(stages)-1].Name
+	globalArgs := defaultArgs(target, targetName)
+
+	ls := &linterState{lt: lt, shlex: shell.NewLex(res.EscapeToken)}
+	ls.rawLex = shell.NewLex('\\')
+	ls.rawLex.SkipProcessQuotes = true
+
+	validateBaseImagesWithDefaultArgs(stages, ls.shlex, globalArgs, metaArgs, lt)
+
+	globalArgs, allArgs, err := buildMetaArgs(globalArgs, ls.shlex, metaArgs)
+	if err != nil {
+		return errDecline
+	}
+	if v, ok := globalArgs.Get("SOURCE_DATE_EPOCH"); ok && v != "" {
+		return errDecline
+	}
+	ls.globalArgs = globalArgs
+
+	// buildDispatchStates
+	var states []*stage
+	byName := map[string]*stage{}
+	fromArgKeys := map[string]struct{}{}
+	for _, a := range allArgs {
+		fromArgKeys[a] = struct{}{}
+	}
+	for _, k := range globalArgs.Keys() {
+		fromArgKeys[k] = struct{}{}
+	}
+	add := func(s *stage) {
+		s.index = len(states)
+		states = append(states, s)
+		if b, ok := byName[s.st.BaseName]; ok {
+			s.base = b
+		}
+		if s.st.Name != "" {
+			byName[strings.ToLower(s.st.Name)] = s
+		}
+	}
+	for _, st := range stages {
+		sl := lt.WithMergedConfigFromComments(st.Comments)
+		nameMatch, err := ls.shlex.ProcessWordWithMatches(st.BaseName, globalArgs)
+		reportUnusedFromArgs(fromArgKeys, nameMatch.Unmatched, st.Location, sl)
+		if err != nil || nameMatch.Result == "" {
+			return errDecline
+		}
+		st.BaseName = nameMatch.Result
+		s := &stage{st: st, platform: target}
+		if v := st.Platform; v != "" {
+			pm, err := ls.shlex.ProcessWordWithMatches(v, globalArgs)
+			reportUnusedFromArgs(fromArgKeys, pm.Unmatched, st.Location, sl)
+			reportRedundantTargetPlatform(st.Platform, pm, st.Location, globalArgs, sl)
+			reportConstPlatformDisallowed(st.Name, pm, st.Location, sl)
+			if err != nil || pm.Result == "" {
+				return errDecline
+			}
+			p, err := platforms.Parse(pm.Result)
+			if err != nil || p.OS != "linux" {
+				return errDecline
+			}
+			s.platform = p
+		}
+		add(s)
+	}
+	nStages := len(states)
+
+	// buildStageDependencyGraph: the sources of COPY --from and RUN --mount,
+	// with images they name registered as extra states.
+	findOrAdd := func(from string) *stage {
+		if s, ok := byName[strings.ToLower(from)]; ok {
+			return s
+		}
+		s := &stage{st: instructions.Stage{BaseName: from}, unreg: true, platform: target}
+		add(s)
+		return s
+	}
+	for _, s := range states[:nStages] {
+		s.sources = make([][]*stage, len(s.st.Commands))
+		for i, c := range s.st.Commands {
+			var srcs []*stage
+			switch c := c.(type) {
+			case *instructions.CopyCommand:
+				if c.From == "" {
+					break
+				}
+				m, err := ls.shlex.ProcessWordWithMatches(c.From, shell.EnvsFromSlice(nil))
+				if err != nil || m.Result != c.From {
+					return errDecline
+				}
+				if idx, err := strconv.Atoi(c.From); err == nil {
+					if idx < 0 || idx >= nStages {
+						return errDecline
+					}
+					srcs = []*stage{states[idx]}
+				} else {
+					srcs = []*stage{findOrAdd(c.From)}
+				}
+			case *instructions.RunCommand:
+				for _, m := range instructions.GetMounts(c) {
+					from := m.From
+					if from == "" {
+						from = "scratch"
+					}
+					srcs = append(srcs, findOrAdd(from))
+				}
+			}
+			for _, src := range srcs {
+				// a stage defined at or after this one is a cycle or not
+				// dispatched yet: BuildKit fails either way
+				if !src.unreg && src.index >= s.index {
+					return errDecline
+				}
+			}
+			s.sources[i] = srcs
+		}
+	}
+
+	// resolveReachableStages (every stage, as for lint): base images.
+	for _, s := range states {
+		if s.base != nil {
+			continue
+		}
+		if s.st.BaseName == "scratch" {
+			s.dispatched = s.dispatched || s.unreg
+			s.imgEnv = []string{"PATH=" + system.DefaultPathEnv("linux")}
+			s.wd = "/"
+			continue
+		}
+		if _, err := reference.ParseNormalizedNamed(s.st.BaseName); err != nil {
+			return errDecline
+		}
+		if s.unreg {
+			// BuildKit marks the images that --from and from= name as
+			// dispatched once resolved
+			s.dispatched = true
+		}
+		// The stand-in resolves to an image of the requested platform, so
+		// InvalidBaseImagePlatform cannot fire.
+		s.imgEnv = append([]string(nil), env...)
+	}
+
+	// dispatchStages
+	for _, s := range states {
+		if b := s.base; b != nil {
+			s.env = b.env
+			s.imgEnv = append([]string(nil), b.imgEnv...)
+			s.shellSet = b.shellSet
+			s.wd = b.wd
+			s.workdirSet = b.workdirSet
+			s.buildArgs = append(s.buildArgs, b.buildArgs...)
+			s.platform = b.platform
+		} else {
+			s.env = &llb.EnvList{}
+		}
+		s.dispatched = true
+		hasPath := false
+		for _, kv := range s.imgEnv {
+			if k, _ := parseKeyValue(kv); k == "PATH" {
+				hasPath = true
+				break
+			}
+		}
+		if !hasPath {
+			s.imgEnv = append(s.imgEnv, "PATH="+system.DefaultPathEnv("linux"))
+		}
+		for _, kv := range s.imgEnv {
+			k, v := parseKeyValue(kv)
+			s.env = s.env.AddOrReplace(k, v)
+		}
+		if s.unreg {
+			continue
+		}
+		var cmdTr, epTr, hcTr tracker
+		for i, c := range s.st.Commands {
+			if err := ls.dispatch(s, c, s.sources[i], &cmdTr, &epTr, &hcTr); err != nil {
+				return err
+			}
+		}
+	}
+
+	if err := lt.Error(); err != nil {
+		be := &lint.BuildError{Message: err.Error()}
+		var le *parser.LocationError
+		if errors.As(err, &le) {
+			return errDecline
+		}
+		r.Error = be
+	}
+	return nil
+}
+
+type tracker struct {
+	loc []parser.Range
+	set bool
+}
+
+func (t *tracker) use(c instructions.Command, l *linter.Linter) {
+	if t.set {
+		msg := linter.RuleMultipleInstructionsDisallowed.Format(c.Name())
+		l.Run(&linter.RuleMultipleInstructionsDisallowed, t.loc, msg)
+	}
+	t.loc, t.set = c.Location(), true
+}
+
+func (ls *linterState) dispatch(s *stage, cmd instructions.Command, sources []*stage, cmdTr, epTr, hcTr *tracker) error {
+	l := ls.lt.WithMergedConfigFromComments(cmd.Comments())
+	_, isArg := cmd.(*instructions.ArgCommand)
+	if ex, ok := cmd.(instructions.SupportsSingleWordExpansion); ok && !isArg {
+		err := ex.Expand(func(word string) (string, error) {
+			w, unmatched, err := ls.shlex.ProcessWord(word, s.env)
+			reportUnmatchedVariables(cmd, s.buildArgs, s.env, unmatched, l)
+			return w, err
+		})
+		if err != nil {
+			return errDecline
+		}
+	}
+	if ex, ok := cmd.(instructions.SupportsSingleWordExpansionRaw); ok {
+		err := ex.ExpandRaw(func(word string) (string, error) {
+			w, unmatched, err := ls.rawLex.ProcessWord(word, s.env)
+			reportUnmatchedVariables(cmd, s.buildArgs, s.env, unmatched, l)
+			return w, err
+		})
+		if err != nil {
+			return errDecline
+		}
+	}
+
+	switch c := cmd.(type) {
+	case *instructions.MaintainerCommand:
+	case *instructions.EnvCommand:
+		for _, e := range c.Env {
+			if e.NoDelim {
+				l.Run(&linter.RuleLegacyKeyValueFormat, c.Location(), linter.RuleLegacyKeyValueFormat.Format(c.Name()))
+			}
+			validateNoSecretKey("ENV", e.Key, c.Location(), l)
+			s.env = s.env.AddOrReplace(e.Key, e.Value)
+			s.imgEnv = addEnv(s.imgEnv, e.Key, e.Value)
+		}
+	case *instructions.RunCommand:
+		return s.run(c, sources)
+	case *instructions.WorkdirCommand:
+		if !s.workdirSet && !system.IsAbs(c.Path, "linux") {
+			l.Run(&linter.RuleWorkdirRelativePath, c.Location(), linter.RuleWorkdirRelativePath.Format(c.Path))
+		}
+		s.workdirSet = true
+		wd, err := system.NormalizeWorkdir(s.wd, c.Path, "linux")
+		if err != nil {
+			return errDecline
+		}
+		s.wd = wd
+	case *instructions.AddCommand:
+		return checkCopy(true, c.SourcesAndDest, c.Chown, c.Chmod, c.Link, c.Checksum)
+	case *instructions.CopyCommand:
+		return checkCopy(false, c.SourcesAndDest, c.Chown, c.Chmod, c.Link, "")
+	case *instructions.LabelCommand:
+		for _, v := range c.Labels {
+			if v.NoDelim {
+				l.Run(&linter.RuleLegacyKeyValueFormat, c.Location(), linter.RuleLegacyKeyValueFormat.Format(c.Name()))
+			}
+		}
+	case *instructions.CmdCommand:
+		cmdTr.use(c, l)
+		if c.PrependShell && !s.shellSet {
+			l.Run(&linter.RuleJSONArgsRecommended, c.Location(), linter.RuleJSONArgsRecommended.Format(c.Name()))
+		}
+	case *instructions.EntrypointCommand:
+		epTr.use(c, l)
+		if c.PrependShell && !s.shellSet {
+			l.Run(&linter.RuleJSONArgsRecommended, c.Location(), linter.RuleJSONArgsRecommended.Format(c.Name()))
+		}
+	case *instructions.HealthCheckCommand:
+		hcTr.use(c, l)
+	case *instructions.ExposeCommand:
+		for _, p := range c.Ports {
+			ps, err := ls.shlex.ProcessWords(p, s.env)
+			if err != nil {
+				return errDecline
+			}
+			for _, p := range ps {
+				if err := checkPort(p, c.Location(), l); err != nil {
+					return err
+				}
+			}
+		}
+	case *instructions.UserCommand:
+	case *instructions.VolumeCommand:
+		for _, v := range c.Volumes {
+			if v == "" {
+				return errDecline
+			}
+		}
+	case *instructions.StopSignalCommand:
+		if _, err := signal.ParseSignal(c.Signal); err != nil {
+			return errDecline
+		}
+	case *instructions.ShellCommand:
+		s.shellSet = len(c.Shell) > 0
+	case *instructions.ArgCommand:
+		return ls.arg(s, c, l)
+	default:
+		return errDecline
+	}
+	return nil
+}
+
+func (ls *linterState) arg(s *stage, c *instructions.ArgCommand, l *linter.Linter) error {
+	for _, a := range c.Args {
+		validateNoSecretKey("ARG", a.Key, c.Location(), l)
+		if a.Value == nil {
+			if v, ok := ls.globalArgs.Get(a.Key); ok {
+				a.Value = &v
+			}
+		} else {
+			v, unmatched, err := ls.shlex.ProcessWord(*a.Value, s.env)
+			reportUnmatchedVariables(c, s.buildArgs, s.env, unmatched, l)
+			if err != nil {
+				return errDecline
+			}
+			a.Value = &v
+		}
+		if a.Value != nil {
+			if _, ok := nonEnvArgs[a.Key]; !ok {
+				s.env = s.env.AddOrReplace(a.Key, *a.Value)
+			}
+		}
+		s.buildArgs = append(s.buildArgs, a)
+	}
+	return nil
+}
+
+var nonEnvArgs = map[string]struct{}{
+	"BUILDKIT_SBOM_SCAN_CONTEXT": {},
+	"BUILDKIT_SBOM_SCAN_STAGE":   {},
+}
+
+// run reproduces the ways BuildKit's dispatchRun fails on Linux; RUN has no
+// dispatch-level check of its own.
+func (s *stage) run(c *instructions.RunCommand, sources []*stage) error {
+	if len(c.Files) > 0 && (len(c.CmdLine) != 1 || !c.PrependShell) {
+		return errDecline
+	}
+	mounts := instructions.GetMounts(c)
+	if len(mounts) != len(sources) {
+		return errDecline
+	}
+	for i, m := range mounts {
+		from := m.From
+		if from == "" && m.Type == instructions.MountTypeCache {
+			from = "scratch"
+		}
+		if from != "" && !sources[i].dispatched {
+			return errDecline
+		}
+		switch m.Type {
+		case instructions.MountTypeSecret:
+			if m.Source == "" && m.CacheID == "" && m.Target == "" {
+				return errDecline
+			}
+			continue
+		case instructions.MountTypeSSH:
+			if m.Source != "" {
+				return errDecline
+			}
+			continue
+		}
+		target := m.Target
+		if !system.IsAbsolutePath(filepath.Clean(m.Target)) {
+			target = filepath.Join("/", s.wd, m.Target)
+		}
+		if target == "/" {
+			return errDecline
+		}
+	}
+	switch instructions.GetSecurity(c) {
+	case instructions.SecurityInsecure, instructions.SecuritySandbox:
+	default:
+		return errDecline
+	}
+	switch instructions.GetNetwork(c) {
+	case instructions.NetworkDefault, instructions.NetworkNone, instructions.NetworkHost:
+	default:
+		return errDecline
+	}
+	return nil
+}
+
+// checkCopy reproduces the ways BuildKit's dispatchCopy fails on Linux;
+// sources that are Git references are not modelled.
+func checkCopy(isAdd bool, p instructions.SourcesAndDest, chown, chmod string, link bool, checksum string) error {
+	if chown != "" && link {
+		co, ok := llb.WithUser(chown).(llb.ChownOpt)
+		if !ok || (co.User != nil && co.User.Name != "") || (co.Group != nil && co.Group.Name != "") {
+			return errDecline
+		}
+	}
+	if chmod != "" {
+		if v, err := strconv.ParseUint(chmod, 8, 32); err == nil {
+			if v > 0o7777 {
+				return errDecline
+			}
+		} else if _, err := mode.Parse(chmod); err != nil {
+			return errDecline
+		}
+	}
+	if checksum != "" {
+		if !isAdd || len(p.SourcePaths) != 1 || !isHTTP(p.SourcePaths[0]) {
+			return errDecline
+		}
+		if _, err := digest.Parse(checksum); err != nil {
+			return errDecline
+		}
+	}
+	for _, src := range p.SourcePaths {
+		ref, isGit, err := dfgitutil.ParseGitRef(src)
+		if isGit || (err == nil && ref != nil && !ref.IndistinguishableFromLocal) {
+			return errDecline
+		}
+		if isHTTP(src) && !isAdd {
+			return errDecline
+		}
+	}
+	return nil
+}
+
+func isHTTP(src string) bool {
+	return strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://")
+}
+
+// checkPort parses an EXPOSE port spec ([ip:][hostPort:]port[/proto]) as
+// BuildKit does, running its two checks; a spec BuildKit rejects declines.
+func checkPort(raw string, loc []parser.Range, l *linter.Linter) error {
+	parts := strings.Split(raw, ":")
+	var ip, hostPort string
+	containerPort := parts[len(parts)-1]
+	if len(parts) >= 2 {
+		hostPort = parts[len(parts)-2]
+	}
+	if len(parts) >= 3 {
+		ip = strings.Join(parts[:len(parts)-2], ":")
+	}
+	port, proto, _ := strings.Cut(containerPort, "/")
+	if port == "" {
+		return errDecline
+	}
+	switch strings.ToLower(proto) {
+	case "", "tcp", "udp", "sctp":
+	default:
+		return errDecline
+	}
+	if proto != strings.ToLower(proto) {
+		l.Run(&linter.RuleExposeProtoCasing, loc, linter.RuleExposeProtoCasing.Format(raw))
+	}
+	if ip != "" || hostPort != "" {
+		l.Run(&linter.RuleExposeInvalidFormat, loc, linter.RuleExposeInvalidFormat.Format(raw))
+	}
+	if ip != "" && ip[0] == '[' {
+		h, _, err := net.SplitHostPort(ip + ":")
+		if err != nil {
+			return errDecline
+		}
+		ip = h
+	}
+	if ip != "" && net.ParseIP(ip) == nil {
+		return errDecline
+	}
+	start, end, ok := portRange(port)
+	if !ok {
+		return errDecline
+	}
+	if hostPort != "" {
+		hs, he, ok := portRange(hostPort)
+		if !ok {
+			return errDecline
+		}
+		if end-start != he-hs && end != start {
+			return errDecline
+		}
+	}
+	return nil
+}
+
+func portRange(s string) (start, end int, ok bool) {
+	if s == "" {
+		return 0, 0, false
+	}
+	a, b, hasEnd := strings.Cut(s, "-")
+	start, ok = portNumber(a)
+	if !ok {
+		return 0, 0, false
+	}
+	if !hasEnd || a == b {
+		return start, start, true
+	}
+	end, ok = portNumber(b)
+	if !ok || end < start {
+		return 0, 0, false
+	}
+	return start, end, true
+}
+
+func portNumber(s string) (int, bool) {
+	if s == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 0)
+	if err != nil || n < 0 || n > 65535 {
+		return 0, false
+	}
+	return int(n), true
+}
+
+func defaultArgs(tp ocispecs.Platform, target string) *llb.EnvList {
+	if target == "" {
+		target = "default"
+	}
+	bp := tp // no build platforms given: the build platform is the default spec
+	kv := [...][2]string{
+		{"BUILDPLATFORM", platforms.Format(bp)},
+		{"BUILDOS", bp.OS},
+		{"BUILDOSVERSION", bp.OSVersion},
+		{"BUILDARCH", bp.Architecture},
+		{"BUILDVARIANT", bp.Variant},
+		{"TARGETPLATFORM", platforms.FormatAll(tp)},
+		{"TARGETOS", tp.OS},
+		{"TARGETOSVERSION", tp.OSVersion},
+		{"TARGETARCH", tp.Architecture},
+		{"TARGETVARIANT", tp.Variant},
+		{"TARGETSTAGE", target},
+	}
+	env := &llb.EnvList{}
+	for _, p := range kv {
+		env = env.AddOrReplace(p[0], p[1])
+	}
+	return env
+}
+
+// buildMetaArgs evaluates the global ARGs in order; it returns the
+// environment FROM lines see and the names of every global ARG.
+func buildMetaArgs(args *llb.EnvList, shlex *shell.Lex, cmds []instructions.ArgCommand) (*llb.EnvList, []string, error) {
+	var names []string
+	for _, c := range cmds {
+		for _, kp := range c.Args {
+			if kp.Value != nil {
+				res, err := shlex.ProcessWordWithMatches(*kp.Value, args)
+				if err != nil {
+					return nil, nil, err
+				}
+				args = args.AddOrReplace(kp.Key, res.Result)
+			}
+			names = append(names, kp.Key)
+		}
+	}
+	return args, names, nil
+}
+
+func validateBaseImagesWithDefaultArgs(stages []instructions.Stage, shlex *shell.Lex, env *llb.EnvList, cmds []instructions.ArgCommand, l *linter.Linter) {
+	args, _, err := buildMetaArgs(env, shlex, cmds)
+	if err != nil {
+		return
+	}
+	for _, st := range stages {
+		m, err := shlex.ProcessWordWithMatches(st.BaseName, args)
+		if err != nil {
+			return
+		}
+		if _, err := reference.ParseNormalizedNamed(m.Result); err != nil {
+			l.Run(&linter.RuleInvalidDefaultArgInFrom, st.Location, linter.RuleInvalidDefaultArgInFrom.Format(st.BaseName))
+		}
+	}
+}
+
+func validateStageNames(stages []instructions.Stage, l *linter.Linter) {
+	seen := map[string]struct{}{}
+	for _, st := range stages {
+		if st.Name == "" {
+			continue
+		}
+		if st.Name == "context" || st.Name == "scratch" {
+			l.Run(&linter.RuleReservedStageName, st.Location, linter.RuleReservedStageName.Format(st.Name))
+		}
+		if _, ok := seen[st.Name]; ok {
+			l.Run(&linter.RuleDuplicateStageName, st.Location, linter.RuleDuplicateStageName.Format(st.Name))
+		}
+		seen[st.Name] = struct{}{}
+	}
+}
+
+func validateCommandCasing(stages []instructions.Stage, l *linter.Linter) {
+	lower, upper := 0, 0
+	count := func(name string) {
+		switch {
+		case name == strings.ToLower(name):
+			lower++
+		case name == strings.ToUpper(name):
+			upper++
+		}
+	}
+	for _, st := range stages {
+		count(st.OrigCmd)
+		for _, c := range st.Commands {
+			count(c.Name())
+		}
+	}
+	majorityLower := lower > upper
+	check := func(name string, loc []parser.Range) {
+		want := ""
+		if majorityLower && strings.ToLower(name) != name {
+			want = "lowercase"
+		} else if !majorityLower && strings.ToUpper(name) != name {
+			want = "uppercase"
+		}
+		if want != "" {
+			l.Run(&linter.RuleConsistentInstructionCasing, loc, linter.RuleConsistentInstructionCasing.Format(name, want))
+		}
+	}
+	for _, st := range stages {
+		check(st.OrigCmd, st.Location)
+		for _, c := range st.Commands {
+			check(c.Name(), c.Location())
+		}
+	}
+}
+
+func reportUnmatchedVariables(cmd instructions.Command, buildArgs []instructions.KeyValuePairOptional, env shell.EnvGetter, unmatched map[string]struct{}, l *linter.Linter) {
+	if len(unmatched) == 0 {
+		return
+	}
+	for _, a := range buildArgs {
+		delete(unmatched, a.Key)
+	}
+	if len(unmatched) == 0 {
+		return
+	}
+	keys := env.Keys()
+	for name := range unmatched {
+		if _, ok := nonEnvArgs[name]; ok {
+			continue
+		}
+		match, _ := suggest.Search(name, keys, true)
+		l.Run(&linter.RuleUndefinedVar, cmd.Location(), linter.RuleUndefinedVar.Format(name, match))
+	}
+}
+
+func reportUnusedFromArgs(known map[string]struct{}, unmatched map[string]struct{}, loc []parser.Range, l *linter.Linter) {
+	if len(unmatched) == 0 {
+		return
+	}
+	keys := make([]string, 0, len(known))
+	for k := range known {
+		keys = append(keys, k)
+	}
+	for name := range unmatched {
+		if _, ok := known[name]; ok {
+			continue
+		}
+		match, _ := suggest.Search(name, keys, true)
+		l.Run(&linter.RuleUndefinedArgInFrom, loc, linter.RuleUndefinedArgInFrom.Format(name, match))
+	}
+}
+
+func reportRedundantTargetPlatform(platformVar string, m shell.ProcessWordResult, loc []parser.Range, env shell.EnvGetter, l *linter.Linter) {
+	if len(m.Matched) != 1 || len(m.Unmatched) != 0 {
+		return
+	}
+	if _, ok := m.Matched["TARGETPLATFORM"]; !ok {
+		return
+	}
+	if v, _ := env.Get("TARGETPLATFORM"); m.Result == v {
+		l.Run(&linter.RuleRedundantTargetPlatform, loc, linter.RuleRedundantTargetPlatform.Format(platformVar))
+	}
+}
+
+func reportConstPlatformDisallowed(stageName string, m shell.ProcessWordResult, loc []parser.Range, l *linter.Linter) {
+	if len(m.Matched) > 0 || len(m.Unmatched) > 0 {
+		return
+	}
+	p, err := platforms.Parse(m.Result)
+	if err != nil {
+		return
+	}
+	if strings.Contains(stageName, p.OS) || strings.Contains(stageName, p.Architecture) {
+		return
+	}
+	l.Run(&linter.RuleFromPlatformFlagConstDisallowed, loc, linter.RuleFromPlatformFlagConstDisallowed.Format(m.Result))
+}
+
+// secretKey and publicKey are BuildKit's SecretsUsedInArgOrEnv patterns: a
+// secret-looking word as the whole name or its first or last _-separated part,
+// unless an allow-listed word is too.
+var (
+	secretKey = regexp.MustCompile(`(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)`)
+	publicKey = regexp.MustCompile(`(?i)(?:_|^)(?:public|file|version)(?:_|$)`)
+)
+
+func validateNoSecretKey(instruction, key string, loc []parser.Range, l *linter.Linter) {
+	if secretKey.MatchString(key) && !publicKey.MatchString(key) {
+		l.Run(&linter.RuleSecretsUsedInArgOrEnv, loc, linter.RuleSecretsUsedInArgOrEnv.Format(instruction, key))
+	}
+}
+
+func addEnv(env []string, k, v string) []string {
+	for i, kv := range env {
+		if key, _ := parseKeyValue(kv); key == k {
+			env[i] = k + "=" + v
+			return env
+		}
+	}
+	return append(env, k+"="+v)
+}
+
+func parseKeyValue(kv string) (string, string) {
+	k, v, _ := strings.Cut(kv, "=")
+	return k, v
+}
