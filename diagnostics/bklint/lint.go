@@ -11,6 +11,7 @@ package bklint
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"path/filepath"
 	"regexp"
@@ -34,9 +35,12 @@ import (
 	mode "github.com/tonistiigi/dchapes-mode"
 )
 
-// errDecline marks input that Lint does not model or on which BuildKit's
-// dispatch fails: either way the caller must ask DockerfileLint.
-var errDecline = errors.New("bklint: not modelled")
+// declined marks input that Lint does not model or on which BuildKit's
+// dispatch fails: either way the caller must ask DockerfileLint. The reason
+// is for tests that look into what is declined.
+type declined string
+
+func (d declined) Error() string { return "bklint: declined at " + string(d) }
 
 // SourceMap is the source msls's DockerfileLint calls register; Lint
 // registers the same so that the results compare equal.
@@ -55,19 +59,25 @@ func SourceMap() *llb.SourceMap {
 // error DockerfileLint reports after dispatching every stage (the warnings
 // are complete then), and ok is true.
 func Lint(res *parser.Result, check string, env []string) (r *lint.LintResults, ok bool) {
+	r, err := lintOrDecline(res, check, env)
+	return r, err == nil
+}
+
+// lintOrDecline is Lint with the reason it declines.
+func lintOrDecline(res *parser.Result, check string, env []string) (r *lint.LintResults, err error) {
 	defer func() {
-		if recover() != nil {
-			r, ok = nil, false
+		if p := recover(); p != nil {
+			r, err = nil, declined(fmt.Sprint("panic: ", p))
 		}
 	}()
 	if res == nil || res.AST == nil {
-		return nil, false
+		return nil, declined("no AST")
 	}
 	r = &lint.LintResults{}
 	if err := run(r, res, check, env); err != nil {
-		return nil, false
+		return nil, err
 	}
-	return r, true
+	return r, nil
 }
 
 // stage is the part of dockerfile2llb's dispatchState that the checks read.
@@ -98,7 +108,7 @@ type linterState struct {
 func run(r *lint.LintResults, res *parser.Result, check string, env []string) error {
 	cfg, err := linter.ParseLintOptions(check)
 	if err != nil {
-		return errDecline
+		return declined("L101")
 	}
 	src := r.AddSource(SourceMap())
 	cfg.Warn = func(rulename, description, url, fmtmsg string, location []parser.Range) {
@@ -114,22 +124,14 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 
 	stages, metaArgs, err := instructions.Parse(res.AST, lt)
 	if err != nil || len(stages) == 0 {
-		return errDecline
-	}
-	for _, st := range stages {
-		for _, c := range st.Commands {
-			if _, ok := c.(*instructions.OnbuildCommand); ok {
-				// triggers run in the stages built on this one, parsed anew
-				return errDecline
-			}
-		}
+		return declined("L117")
 	}
 	validateStageNames(stages, lt)
 	validateCommandCasing(stages, lt)
 
 	target := platforms.DefaultSpec()
 	if target.OS != "linux" {
-		return errDecline
+		return declined("L132")
 	}
 	targetName := stages[len(stages)-1].Name
 	globalArgs := defaultArgs(target, targetName)
@@ -142,10 +144,10 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 
 	globalArgs, allArgs, err := buildMetaArgs(globalArgs, ls.shlex, metaArgs)
 	if err != nil {
-		return errDecline
+		return declined("L145")
 	}
 	if v, ok := globalArgs.Get("SOURCE_DATE_EPOCH"); ok && v != "" {
-		return errDecline
+		return declined("L148")
 	}
 	ls.globalArgs = globalArgs
 
@@ -174,7 +176,7 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 		nameMatch, err := ls.shlex.ProcessWordWithMatches(st.BaseName, globalArgs)
 		reportUnusedFromArgs(fromArgKeys, nameMatch.Unmatched, st.Location, sl)
 		if err != nil || nameMatch.Result == "" {
-			return errDecline
+			return declined("L177")
 		}
 		st.BaseName = nameMatch.Result
 		s := &stage{st: st, platform: target}
@@ -184,17 +186,23 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 			reportRedundantTargetPlatform(st.Platform, pm, st.Location, globalArgs, sl)
 			reportConstPlatformDisallowed(st.Name, pm, st.Location, sl)
 			if err != nil || pm.Result == "" {
-				return errDecline
+				return declined("L187")
 			}
 			p, err := platforms.Parse(pm.Result)
 			if err != nil || p.OS != "linux" {
-				return errDecline
+				return declined("L191")
 			}
 			s.platform = p
 		}
 		add(s)
 	}
 	nStages := len(states)
+	for _, s := range states {
+		if s.base != nil && hasOnbuild(s.base.st.Commands) {
+			// the base's triggers run in this stage, parsed anew
+			return declined("onbuild")
+		}
+	}
 
 	// buildStageDependencyGraph: the sources of COPY --from and RUN --mount,
 	// with images they name registered as extra states.
@@ -217,11 +225,11 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 				}
 				m, err := ls.shlex.ProcessWordWithMatches(c.From, shell.EnvsFromSlice(nil))
 				if err != nil || m.Result != c.From {
-					return errDecline
+					return declined("L220")
 				}
 				if idx, err := strconv.Atoi(c.From); err == nil {
 					if idx < 0 || idx >= nStages {
-						return errDecline
+						return declined("L224")
 					}
 					srcs = []*stage{states[idx]}
 				} else {
@@ -240,7 +248,7 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 				// a stage defined at or after this one is a cycle or not
 				// dispatched yet: BuildKit fails either way
 				if !src.unreg && src.index >= s.index {
-					return errDecline
+					return declined("L243")
 				}
 			}
 			s.sources[i] = srcs
@@ -259,7 +267,7 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 			continue
 		}
 		if _, err := reference.ParseNormalizedNamed(s.st.BaseName); err != nil {
-			return errDecline
+			return declined("L262")
 		}
 		if s.unreg {
 			// BuildKit marks the images that --from and from= name as
@@ -314,11 +322,20 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 		be := &lint.BuildError{Message: err.Error()}
 		var le *parser.LocationError
 		if errors.As(err, &le) {
-			return errDecline
+			return declined("L317")
 		}
 		r.Error = be
 	}
 	return nil
+}
+
+func hasOnbuild(cmds []instructions.Command) bool {
+	for _, c := range cmds {
+		if _, ok := c.(*instructions.OnbuildCommand); ok {
+			return true
+		}
+	}
+	return false
 }
 
 type tracker struct {
@@ -344,7 +361,7 @@ func (ls *linterState) dispatch(s *stage, cmd instructions.Command, sources []*s
 			return w, err
 		})
 		if err != nil {
-			return errDecline
+			return declined("L347")
 		}
 	}
 	if ex, ok := cmd.(instructions.SupportsSingleWordExpansionRaw); ok {
@@ -354,12 +371,12 @@ func (ls *linterState) dispatch(s *stage, cmd instructions.Command, sources []*s
 			return w, err
 		})
 		if err != nil {
-			return errDecline
+			return declined("L357")
 		}
 	}
 
 	switch c := cmd.(type) {
-	case *instructions.MaintainerCommand:
+	case *instructions.MaintainerCommand, *instructions.OnbuildCommand:
 	case *instructions.EnvCommand:
 		for _, e := range c.Env {
 			if e.NoDelim {
@@ -378,7 +395,7 @@ func (ls *linterState) dispatch(s *stage, cmd instructions.Command, sources []*s
 		s.workdirSet = true
 		wd, err := system.NormalizeWorkdir(s.wd, c.Path, "linux")
 		if err != nil {
-			return errDecline
+			return declined("L381")
 		}
 		s.wd = wd
 	case *instructions.AddCommand:
@@ -407,7 +424,7 @@ func (ls *linterState) dispatch(s *stage, cmd instructions.Command, sources []*s
 		for _, p := range c.Ports {
 			ps, err := ls.shlex.ProcessWords(p, s.env)
 			if err != nil {
-				return errDecline
+				return declined("L410")
 			}
 			for _, p := range ps {
 				if err := checkPort(p, c.Location(), l); err != nil {
@@ -419,19 +436,19 @@ func (ls *linterState) dispatch(s *stage, cmd instructions.Command, sources []*s
 	case *instructions.VolumeCommand:
 		for _, v := range c.Volumes {
 			if v == "" {
-				return errDecline
+				return declined("L422")
 			}
 		}
 	case *instructions.StopSignalCommand:
 		if _, err := signal.ParseSignal(c.Signal); err != nil {
-			return errDecline
+			return declined("L427")
 		}
 	case *instructions.ShellCommand:
 		s.shellSet = len(c.Shell) > 0
 	case *instructions.ArgCommand:
 		return ls.arg(s, c, l)
 	default:
-		return errDecline
+		return declined("L434")
 	}
 	return nil
 }
@@ -447,7 +464,7 @@ func (ls *linterState) arg(s *stage, c *instructions.ArgCommand, l *linter.Linte
 			v, unmatched, err := ls.shlex.ProcessWord(*a.Value, s.env)
 			reportUnmatchedVariables(c, s.buildArgs, s.env, unmatched, l)
 			if err != nil {
-				return errDecline
+				return declined("L450")
 			}
 			a.Value = &v
 		}
@@ -470,11 +487,11 @@ var nonEnvArgs = map[string]struct{}{
 // dispatch-level check of its own.
 func (s *stage) run(c *instructions.RunCommand, sources []*stage) error {
 	if len(c.Files) > 0 && (len(c.CmdLine) != 1 || !c.PrependShell) {
-		return errDecline
+		return declined("L473")
 	}
 	mounts := instructions.GetMounts(c)
 	if len(mounts) != len(sources) {
-		return errDecline
+		return declined("L477")
 	}
 	for i, m := range mounts {
 		from := m.From
@@ -482,17 +499,17 @@ func (s *stage) run(c *instructions.RunCommand, sources []*stage) error {
 			from = "scratch"
 		}
 		if from != "" && !sources[i].dispatched {
-			return errDecline
+			return declined("L485")
 		}
 		switch m.Type {
 		case instructions.MountTypeSecret:
 			if m.Source == "" && m.CacheID == "" && m.Target == "" {
-				return errDecline
+				return declined("L490")
 			}
 			continue
 		case instructions.MountTypeSSH:
 			if m.Source != "" {
-				return errDecline
+				return declined("L495")
 			}
 			continue
 		}
@@ -501,18 +518,18 @@ func (s *stage) run(c *instructions.RunCommand, sources []*stage) error {
 			target = filepath.Join("/", s.wd, m.Target)
 		}
 		if target == "/" {
-			return errDecline
+			return declined("L504")
 		}
 	}
 	switch instructions.GetSecurity(c) {
 	case instructions.SecurityInsecure, instructions.SecuritySandbox:
 	default:
-		return errDecline
+		return declined("L510")
 	}
 	switch instructions.GetNetwork(c) {
 	case instructions.NetworkDefault, instructions.NetworkNone, instructions.NetworkHost:
 	default:
-		return errDecline
+		return declined("L515")
 	}
 	return nil
 }
@@ -523,33 +540,33 @@ func checkCopy(isAdd bool, p instructions.SourcesAndDest, chown, chmod string, l
 	if chown != "" && link {
 		co, ok := llb.WithUser(chown).(llb.ChownOpt)
 		if !ok || (co.User != nil && co.User.Name != "") || (co.Group != nil && co.Group.Name != "") {
-			return errDecline
+			return declined("L526")
 		}
 	}
 	if chmod != "" {
 		if v, err := strconv.ParseUint(chmod, 8, 32); err == nil {
 			if v > 0o7777 {
-				return errDecline
+				return declined("L532")
 			}
 		} else if _, err := mode.Parse(chmod); err != nil {
-			return errDecline
+			return declined("L535")
 		}
 	}
 	if checksum != "" {
 		if !isAdd || len(p.SourcePaths) != 1 || !isHTTP(p.SourcePaths[0]) {
-			return errDecline
+			return declined("L540")
 		}
 		if _, err := digest.Parse(checksum); err != nil {
-			return errDecline
+			return declined("L543")
 		}
 	}
 	for _, src := range p.SourcePaths {
 		ref, isGit, err := dfgitutil.ParseGitRef(src)
 		if isGit || (err == nil && ref != nil && !ref.IndistinguishableFromLocal) {
-			return errDecline
+			return declined("L549")
 		}
 		if isHTTP(src) && !isAdd {
-			return errDecline
+			return declined("L552")
 		}
 	}
 	return nil
@@ -573,12 +590,12 @@ func checkPort(raw string, loc []parser.Range, l *linter.Linter) error {
 	}
 	port, proto, _ := strings.Cut(containerPort, "/")
 	if port == "" {
-		return errDecline
+		return declined("L576")
 	}
 	switch strings.ToLower(proto) {
 	case "", "tcp", "udp", "sctp":
 	default:
-		return errDecline
+		return declined("L581")
 	}
 	if proto != strings.ToLower(proto) {
 		l.Run(&linter.RuleExposeProtoCasing, loc, linter.RuleExposeProtoCasing.Format(raw))
@@ -589,24 +606,24 @@ func checkPort(raw string, loc []parser.Range, l *linter.Linter) error {
 	if ip != "" && ip[0] == '[' {
 		h, _, err := net.SplitHostPort(ip + ":")
 		if err != nil {
-			return errDecline
+			return declined("L592")
 		}
 		ip = h
 	}
 	if ip != "" && net.ParseIP(ip) == nil {
-		return errDecline
+		return declined("L597")
 	}
 	start, end, ok := portRange(port)
 	if !ok {
-		return errDecline
+		return declined("L601")
 	}
 	if hostPort != "" {
 		hs, he, ok := portRange(hostPort)
 		if !ok {
-			return errDecline
+			return declined("L606")
 		}
 		if end-start != he-hs && end != start {
-			return errDecline
+			return declined("L609")
 		}
 	}
 	return nil

@@ -60,36 +60,38 @@ func warningKeys(r *lint.LintResults) []string {
 }
 
 // compare reports how Lint's answer differs from DockerfileLint's on text,
-// or "" when they agree (or Lint declined). declined reports the latter.
-func compare(text []byte) (diff string, declined, parsed bool) {
+// or "" when they agree (or Lint declined). declined reports the latter, and
+// bkFails whether DockerfileLint fails on the text (so Lint must decline).
+func compare(text []byte) (diff string, declined, parsed, bkFails bool) {
 	env := EnvFor(text)
 	got, ok, parsed := lintText(text, env)
 	if !parsed {
-		return "", true, false
-	}
-	if !ok {
-		return "", true, true
+		return "", true, false, false
 	}
 	want, err := dockerfileLint(text, env)
 	if err != nil {
-		return "DockerfileLint: " + err.Error(), false, true
+		return "DockerfileLint: " + err.Error(), !ok, true, true
 	}
-	if want.Error != nil && !strings.Contains(want.Error.Message, "lint violation") {
-		return "Lint accepted a file on which BuildKit fails: " + want.Error.Message, false, true
+	bkFails = want.Error != nil && !strings.HasPrefix(want.Error.Message, "lint violation found for rules: ")
+	if !ok {
+		return "", true, true, bkFails
+	}
+	if bkFails {
+		return "Lint accepted a file on which BuildKit fails: " + want.Error.Message, false, true, true
 	}
 	switch {
 	case want.Error == nil && got.Error != nil:
-		return "Lint reports an error BuildKit does not: " + got.Error.Message, false, true
+		return "Lint reports an error BuildKit does not: " + got.Error.Message, false, true, false
 	case want.Error != nil && got.Error == nil:
-		return "BuildKit reports an error Lint does not: " + want.Error.Message, false, true
+		return "BuildKit reports an error Lint does not: " + want.Error.Message, false, true, false
 	case want.Error != nil && errorKey(want.Error.Message) != errorKey(got.Error.Message):
-		return fmt.Sprintf("error %q, want %q", got.Error.Message, want.Error.Message), false, true
+		return fmt.Sprintf("error %q, want %q", got.Error.Message, want.Error.Message), false, true, false
 	}
 	g, w := warningKeys(got), warningKeys(want)
 	if strings.Join(g, "\n") != strings.Join(w, "\n") {
-		return fmt.Sprintf("warnings differ\n got:\n  %s\n want:\n  %s", strings.Join(g, "\n  "), strings.Join(w, "\n  ")), false, true
+		return fmt.Sprintf("warnings differ\n got:\n  %s\n want:\n  %s", strings.Join(g, "\n  "), strings.Join(w, "\n  ")), false, true, false
 	}
-	return "", false, true
+	return "", false, true, false
 }
 
 // errorKey sorts the rule list of a "lint violation found for rules: A, B"
@@ -202,9 +204,9 @@ func TestLintMatchesDockerfileLint(t *testing.T) {
 	}
 
 	type outcome struct {
-		name             string
-		diff             string
-		declined, parsed bool
+		name                      string
+		diff                      string
+		declined, parsed, bkFails bool
 	}
 	jobs := make(chan input)
 	results := make(chan outcome)
@@ -214,11 +216,11 @@ func TestLintMatchesDockerfileLint(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for in := range jobs {
-				diff, declined, parsed := compare(in.text)
-				results <- outcome{in.name, diff, declined, parsed}
+				diff, declined, parsed, bkFails := compare(in.text)
+				results <- outcome{in.name, diff, declined, parsed, bkFails}
 				for _, v := range variants(in.name, in.text) {
-					diff, declined, parsed := compare(v.text)
-					results <- outcome{v.name, diff, declined, parsed}
+					diff, declined, parsed, bkFails := compare(v.text)
+					results <- outcome{v.name, diff, declined, parsed, bkFails}
 				}
 			}
 		}()
@@ -232,7 +234,7 @@ func TestLintMatchesDockerfileLint(t *testing.T) {
 		close(results)
 	}()
 
-	var corpusParsed, corpusOK, variantsRun, variantsOK, failures int
+	var corpusParsed, corpusOK, corpusBKOK, variantsRun, variantsOK, variantsBKOK, failures int
 	for o := range results {
 		if o.diff != "" {
 			failures++
@@ -243,6 +245,9 @@ func TestLintMatchesDockerfileLint(t *testing.T) {
 		if strings.Contains(o.name, "#") {
 			if o.parsed {
 				variantsRun++
+				if !o.bkFails {
+					variantsBKOK++
+				}
 				if !o.declined {
 					variantsOK++
 				}
@@ -251,6 +256,9 @@ func TestLintMatchesDockerfileLint(t *testing.T) {
 		}
 		if _, ok := corpus[o.name]; ok && o.parsed {
 			corpusParsed++
+			if !o.bkFails {
+				corpusBKOK++
+			}
 			if !o.declined {
 				corpusOK++
 			}
@@ -259,18 +267,22 @@ func TestLintMatchesDockerfileLint(t *testing.T) {
 	if failures > 20 {
 		t.Errorf("... and %d more", failures-20)
 	}
-	t.Logf("variants: Lint answered %d of %d", variantsOK, variantsRun)
+	t.Logf("variants: Lint answered %d of %d (BuildKit lints %d of them without failing)", variantsOK, variantsRun, variantsBKOK)
 	if corpusParsed == 0 {
 		return
 	}
-	share := float64(corpusOK) / float64(corpusParsed)
-	t.Logf("corpus: Lint answered %d of %d parsed files (%.1f%%)", corpusOK, corpusParsed, 100*share)
-	// The floor sits a little under the share measured when it was set, so
-	// that a change which makes Lint decline broadly fails here rather than
-	// silently sending msls back to the slow path.
-	if share < coverageFloor {
-		t.Errorf("Lint answered %.1f%% of the corpus, below the %.0f%% floor", 100*share, 100*coverageFloor)
+	t.Logf("corpus: Lint answered %d of %d parsed files (%.1f%%); BuildKit lints %d without failing, of which Lint answered %.1f%%",
+		corpusOK, corpusParsed, 100*float64(corpusOK)/float64(corpusParsed), corpusBKOK, 100*float64(corpusOK)/float64(corpusBKOK))
+	// Lint must decline every file on which BuildKit's dispatch fails (about
+	// one in twenty of the corpus: unset base-image ARGs, bad references,
+	// unparsable instructions), so the share that measures what Lint models
+	// is over the files BuildKit lints. The floor sits under the share
+	// measured when it was set (99.7%), with room for a few declines added
+	// for safety, and well above what a Lint declining whole instruction
+	// kinds (RUN --mount, COPY --from, ARG) would reach.
+	if share := float64(corpusOK) / float64(corpusBKOK); share < coverageFloor {
+		t.Errorf("Lint answered %.1f%% of the files BuildKit lints, below the %.0f%% floor", 100*share, 100*coverageFloor)
 	}
 }
 
-const coverageFloor = 0.95
+const coverageFloor = 0.97
