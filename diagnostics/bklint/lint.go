@@ -99,6 +99,7 @@ type stage struct {
 }
 
 type linterState struct {
+	refOK      map[string]bool // reference.ParseNormalizedNamed succeeded, by name
 	lt         *linter.Linter
 	shlex      *shell.Lex
 	rawLex     *shell.Lex
@@ -136,11 +137,11 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 	targetName := stages[len(stages)-1].Name
 	globalArgs := defaultArgs(target, targetName)
 
-	ls := &linterState{lt: lt, shlex: shell.NewLex(res.EscapeToken)}
+	ls := &linterState{lt: lt, shlex: shell.NewLex(res.EscapeToken), refOK: map[string]bool{}}
 	ls.rawLex = shell.NewLex('\\')
 	ls.rawLex.SkipProcessQuotes = true
 
-	validateBaseImagesWithDefaultArgs(stages, ls.shlex, globalArgs, metaArgs, lt)
+	ls.validateBaseImagesWithDefaultArgs(stages, globalArgs, metaArgs)
 
 	globalArgs, allArgs, err := buildMetaArgs(globalArgs, ls.shlex, metaArgs)
 	if err != nil {
@@ -266,7 +267,7 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 			s.wd = "/"
 			continue
 		}
-		if _, err := reference.ParseNormalizedNamed(s.st.BaseName); err != nil {
+		if !ls.validRef(s.st.BaseName) {
 			return declined("L262")
 		}
 		if s.unreg {
@@ -561,6 +562,12 @@ func checkCopy(isAdd bool, p instructions.SourcesAndDest, chown, chmod string, l
 		}
 	}
 	for _, src := range p.SourcePaths {
+		if !strings.Contains(src, ":") && !strings.HasPrefix(src, "github.com/") {
+			// a Git reference is a URL (scheme://) or SCP-style (user@host:path),
+			// or BuildKit's deprecated github.com/ form; parsing each local
+			// path as one was a tenth of Lint's time
+			continue
+		}
 		ref, isGit, err := dfgitutil.ParseGitRef(src)
 		if isGit || (err == nil && ref != nil && !ref.IndistinguishableFromLocal) {
 			return declined("L549")
@@ -703,17 +710,31 @@ func buildMetaArgs(args *llb.EnvList, shlex *shell.Lex, cmds []instructions.ArgC
 	return args, names, nil
 }
 
-func validateBaseImagesWithDefaultArgs(stages []instructions.Stage, shlex *shell.Lex, env *llb.EnvList, cmds []instructions.ArgCommand, l *linter.Linter) {
-	args, _, err := buildMetaArgs(env, shlex, cmds)
+// validRef reports whether BuildKit can parse name as an image reference;
+// base images repeat, and each is parsed twice (the default-ARG check and the
+// resolution).
+func (ls *linterState) validRef(name string) bool {
+	ok, seen := ls.refOK[name]
+	if !seen {
+		_, err := reference.ParseNormalizedNamed(name)
+		ok = err == nil
+		ls.refOK[name] = ok
+	}
+	return ok
+}
+
+func (ls *linterState) validateBaseImagesWithDefaultArgs(stages []instructions.Stage, env *llb.EnvList, cmds []instructions.ArgCommand) {
+	args, _, err := buildMetaArgs(env, ls.shlex, cmds)
 	if err != nil {
 		return
 	}
+	l := ls.lt
 	for _, st := range stages {
-		m, err := shlex.ProcessWordWithMatches(st.BaseName, args)
+		m, err := ls.shlex.ProcessWordWithMatches(st.BaseName, args)
 		if err != nil {
 			return
 		}
-		if _, err := reference.ParseNormalizedNamed(m.Result); err != nil {
+		if !ls.validRef(m.Result) {
 			l.Run(&linter.RuleInvalidDefaultArgInFrom, st.Location, linter.RuleInvalidDefaultArgInFrom.Format(st.BaseName))
 		}
 	}
