@@ -56,17 +56,23 @@ func (f *File) LintText(drop func(line int) bool) []byte {
 // gets that text instead of nothing (msls stands a valid FROM in for one
 // BuildKit rejects, so that the stage keeps its place).
 func (f *File) LintTextStubbed(drop func(line int) bool, stub map[int]string) []byte {
-	var neutral map[int]bool
-	if d, ok := f.Directive("check"); !ok || !strings.Contains(strings.ToLower(d.Value), "experimental") {
-		neutral = make(map[int]bool, len(f.Comments))
-		for _, c := range f.Comments {
-			t := strings.ToLower(c.Text)
-			if t != "" && t != "c" && !strings.HasPrefix(t, "check") {
-				neutral[f.Lines.Line(c.Span.Start)] = true
-			}
+	return f.buildKitText(0, f.Lines.LineCount(), 0, drop, f.lintNeutral(), stub)
+}
+
+// lintNeutral is the set of comment lines LintText writes as "#c" (nil when
+// the file enables experimental checks).
+func (f *File) lintNeutral() map[int]bool {
+	if d, ok := f.Directive("check"); ok && strings.Contains(strings.ToLower(d.Value), "experimental") {
+		return nil
+	}
+	neutral := make(map[int]bool, len(f.Comments))
+	for _, c := range f.Comments {
+		t := strings.ToLower(c.Text)
+		if t != "" && t != "c" && !strings.HasPrefix(t, "check") {
+			neutral[f.Lines.Line(c.Span.Start)] = true
 		}
 	}
-	return f.buildKitText(0, f.Lines.LineCount(), 0, drop, neutral, stub)
+	return neutral
 }
 
 // buildKitText is BuildKitText for the lines [from, to); next is the index of
@@ -87,20 +93,25 @@ func (f *File) buildKitText(from, to, next int, drop func(line int) bool, neutra
 				continue
 			}
 		}
-		switch {
-		case drop != nil && drop(line):
-			b.WriteString(stub[line])
-		case neutral[line]:
-			b.WriteString("#c")
-		default:
-			b.Write(f.Text[f.Lines.LineStart(line):f.Lines.LineEnd(line)])
-		}
+		f.writeLintLine(&b, line, drop, neutral, stub)
 		line++
 		if line < n {
 			b.WriteByte('\n')
 		}
 	}
 	return b.Bytes()
+}
+
+// writeLintLine writes line as buildKitText does outside a compacted RUN.
+func (f *File) writeLintLine(b *bytes.Buffer, line int, drop func(line int) bool, neutral map[int]bool, stub map[int]string) {
+	switch {
+	case drop != nil && drop(line):
+		b.WriteString(stub[line])
+	case neutral[line]:
+		b.WriteString("#c")
+	default:
+		b.Write(f.Text[f.Lines.LineStart(line):f.Lines.LineEnd(line)])
+	}
 }
 
 // writeCompact writes the compact form of a RUN and returns the line after it.
