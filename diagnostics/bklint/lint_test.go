@@ -189,7 +189,17 @@ func testInputs(t *testing.T) (corpus, testdata map[string][]byte) {
 func TestLintMatchesDockerfileLint(t *testing.T) {
 	corpus, testdata := testInputs(t)
 	if len(corpus) == 0 {
-		t.Log("corpus absent (or -short): checking testdata only")
+		t.Log("corpus absent (or -short): checking testdata and the cases only")
+	}
+	for _, c := range oracleCases {
+		env := EnvFor([]byte(c.text))
+		_, ok, parsed := lintText([]byte(c.text), env)
+		if !parsed {
+			t.Errorf("case %s does not parse", c.name)
+		} else if ok == c.decline {
+			t.Errorf("case %s: Lint answered %v, want %v", c.name, ok, !c.decline)
+		}
+		testdata["case:"+c.name] = []byte(c.text)
 	}
 	var ins []input
 	for _, m := range []map[string][]byte{corpus, testdata} {
