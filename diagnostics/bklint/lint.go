@@ -84,7 +84,6 @@ func lintOrDecline(res *parser.Result, check string, env []string) (r *lint.Lint
 type stage struct {
 	st         instructions.Stage
 	index      int
-	name       string // lower-cased stage name, "" when unnamed
 	base       *stage
 	unreg      bool       // an image named by COPY --from or RUN --mount from=
 	sources    [][]*stage // per command: the stages it copies or mounts from
@@ -109,7 +108,7 @@ type linterState struct {
 func run(r *lint.LintResults, res *parser.Result, check string, env []string) error {
 	cfg, err := linter.ParseLintOptions(check)
 	if err != nil {
-		return declined("L101")
+		return declined("check directive")
 	}
 	src := r.AddSource(SourceMap())
 	cfg.Warn = func(rulename, description, url, fmtmsg string, location []parser.Range) {
@@ -125,14 +124,14 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 
 	stages, metaArgs, err := instructions.Parse(res.AST, lt)
 	if err != nil || len(stages) == 0 {
-		return declined("L117")
+		return declined("instructions")
 	}
 	validateStageNames(stages, lt)
 	validateCommandCasing(stages, lt)
 
 	target := platforms.DefaultSpec()
 	if target.OS != "linux" {
-		return declined("L132")
+		return declined("platform")
 	}
 	targetName := stages[len(stages)-1].Name
 	globalArgs := defaultArgs(target, targetName)
@@ -145,10 +144,10 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 
 	globalArgs, allArgs, err := buildMetaArgs(globalArgs, ls.shlex, metaArgs)
 	if err != nil {
-		return declined("L145")
+		return declined("global ARGs")
 	}
 	if v, ok := globalArgs.Get("SOURCE_DATE_EPOCH"); ok && v != "" {
-		return declined("L148")
+		return declined("SOURCE_DATE_EPOCH")
 	}
 	ls.globalArgs = globalArgs
 
@@ -177,7 +176,7 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 		nameMatch, err := ls.shlex.ProcessWordWithMatches(st.BaseName, globalArgs)
 		reportUnusedFromArgs(fromArgKeys, nameMatch.Unmatched, st.Location, sl)
 		if err != nil || nameMatch.Result == "" {
-			return declined("L177")
+			return declined("base name")
 		}
 		st.BaseName = nameMatch.Result
 		s := &stage{st: st, platform: target}
@@ -187,11 +186,11 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 			reportRedundantTargetPlatform(st.Platform, pm, st.Location, globalArgs, sl)
 			reportConstPlatformDisallowed(st.Name, pm, st.Location, sl)
 			if err != nil || pm.Result == "" {
-				return declined("L187")
+				return declined("platform flag")
 			}
 			p, err := platforms.Parse(pm.Result)
 			if err != nil || p.OS != "linux" {
-				return declined("L191")
+				return declined("platform flag")
 			}
 			s.platform = p
 		}
@@ -226,11 +225,11 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 				}
 				m, err := ls.shlex.ProcessWordWithMatches(c.From, shell.EnvsFromSlice(nil))
 				if err != nil || m.Result != c.From {
-					return declined("L220")
+					return declined("COPY --from variable")
 				}
 				if idx, err := strconv.Atoi(c.From); err == nil {
 					if idx < 0 || idx >= nStages {
-						return declined("L224")
+						return declined("COPY --from index")
 					}
 					srcs = []*stage{states[idx]}
 				} else {
@@ -249,7 +248,7 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 				// a stage defined at or after this one is a cycle or not
 				// dispatched yet: BuildKit fails either way
 				if !src.unreg && src.index >= s.index {
-					return declined("L243")
+					return declined("stage order")
 				}
 			}
 			s.sources[i] = srcs
@@ -268,7 +267,7 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 			continue
 		}
 		if !ls.validRef(s.st.BaseName) {
-			return declined("L262")
+			return declined("image reference")
 		}
 		if s.unreg {
 			// BuildKit marks the images that --from and from= name as
@@ -323,7 +322,7 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 		be := &lint.BuildError{Message: err.Error()}
 		var le *parser.LocationError
 		if errors.As(err, &le) {
-			return declined("L317")
+			return declined("lint error")
 		}
 		r.Error = be
 	}
@@ -362,7 +361,7 @@ func (ls *linterState) dispatch(s *stage, cmd instructions.Command, sources []*s
 			return w, err
 		})
 		if err != nil {
-			return declined("L347")
+			return declined("expansion")
 		}
 	}
 	if ex, ok := cmd.(instructions.SupportsSingleWordExpansionRaw); ok {
@@ -372,7 +371,7 @@ func (ls *linterState) dispatch(s *stage, cmd instructions.Command, sources []*s
 			return w, err
 		})
 		if err != nil {
-			return declined("L357")
+			return declined("expansion")
 		}
 	}
 
@@ -396,7 +395,7 @@ func (ls *linterState) dispatch(s *stage, cmd instructions.Command, sources []*s
 		s.workdirSet = true
 		wd, err := system.NormalizeWorkdir(s.wd, c.Path, "linux")
 		if err != nil {
-			return declined("L381")
+			return declined("WORKDIR")
 		}
 		s.wd = wd
 	case *instructions.AddCommand:
@@ -425,7 +424,7 @@ func (ls *linterState) dispatch(s *stage, cmd instructions.Command, sources []*s
 		for _, p := range c.Ports {
 			ps, err := ls.shlex.ProcessWords(p, s.env)
 			if err != nil {
-				return declined("L410")
+				return declined("EXPOSE")
 			}
 			for _, p := range ps {
 				if err := checkPort(p, c.Location(), l); err != nil {
@@ -437,19 +436,19 @@ func (ls *linterState) dispatch(s *stage, cmd instructions.Command, sources []*s
 	case *instructions.VolumeCommand:
 		for _, v := range c.Volumes {
 			if v == "" {
-				return declined("L422")
+				return declined("VOLUME")
 			}
 		}
 	case *instructions.StopSignalCommand:
 		if _, err := signal.ParseSignal(c.Signal); err != nil {
-			return declined("L427")
+			return declined("STOPSIGNAL")
 		}
 	case *instructions.ShellCommand:
 		s.shellSet = len(c.Shell) > 0
 	case *instructions.ArgCommand:
 		return ls.arg(s, c, l)
 	default:
-		return declined("L434")
+		return declined("instruction")
 	}
 	return nil
 }
@@ -465,7 +464,7 @@ func (ls *linterState) arg(s *stage, c *instructions.ArgCommand, l *linter.Linte
 			v, unmatched, err := ls.shlex.ProcessWord(*a.Value, s.env)
 			reportUnmatchedVariables(c, s.buildArgs, s.env, unmatched, l)
 			if err != nil {
-				return declined("L450")
+				return declined("ARG")
 			}
 			a.Value = &v
 		}
@@ -488,11 +487,11 @@ var nonEnvArgs = map[string]struct{}{
 // dispatch-level check of its own.
 func (s *stage) run(c *instructions.RunCommand, sources []*stage) error {
 	if len(c.Files) > 0 && (len(c.CmdLine) != 1 || !c.PrependShell) {
-		return declined("L473")
+		return declined("RUN heredoc")
 	}
 	mounts := instructions.GetMounts(c)
 	if len(mounts) != len(sources) {
-		return declined("L477")
+		return declined("RUN mounts")
 	}
 	for i, m := range mounts {
 		from := m.From
@@ -500,17 +499,17 @@ func (s *stage) run(c *instructions.RunCommand, sources []*stage) error {
 			from = "scratch"
 		}
 		if from != "" && !sources[i].dispatched {
-			return declined("L485")
+			return declined("RUN mount from")
 		}
 		switch m.Type {
 		case instructions.MountTypeSecret:
 			if m.Source == "" && m.CacheID == "" && m.Target == "" {
-				return declined("L490")
+				return declined("RUN secret")
 			}
 			continue
 		case instructions.MountTypeSSH:
 			if m.Source != "" {
-				return declined("L495")
+				return declined("RUN ssh")
 			}
 			continue
 		}
@@ -519,18 +518,18 @@ func (s *stage) run(c *instructions.RunCommand, sources []*stage) error {
 			target = filepath.Join("/", s.wd, m.Target)
 		}
 		if target == "/" {
-			return declined("L504")
+			return declined("RUN mount target")
 		}
 	}
 	switch instructions.GetSecurity(c) {
 	case instructions.SecurityInsecure, instructions.SecuritySandbox:
 	default:
-		return declined("L510")
+		return declined("RUN security")
 	}
 	switch instructions.GetNetwork(c) {
 	case instructions.NetworkDefault, instructions.NetworkNone, instructions.NetworkHost:
 	default:
-		return declined("L515")
+		return declined("RUN network")
 	}
 	return nil
 }
@@ -541,24 +540,24 @@ func checkCopy(isAdd bool, p instructions.SourcesAndDest, chown, chmod string, l
 	if chown != "" && link {
 		co, ok := llb.WithUser(chown).(llb.ChownOpt)
 		if !ok || (co.User != nil && co.User.Name != "") || (co.Group != nil && co.Group.Name != "") {
-			return declined("L526")
+			return declined("COPY --chown")
 		}
 	}
 	if chmod != "" {
 		if v, err := strconv.ParseUint(chmod, 8, 32); err == nil {
 			if v > 0o7777 {
-				return declined("L532")
+				return declined("COPY --chmod")
 			}
 		} else if _, err := mode.Parse(chmod); err != nil {
-			return declined("L535")
+			return declined("COPY --chmod")
 		}
 	}
 	if checksum != "" {
 		if !isAdd || len(p.SourcePaths) != 1 || !isHTTP(p.SourcePaths[0]) {
-			return declined("L540")
+			return declined("ADD --checksum")
 		}
 		if _, err := digest.Parse(checksum); err != nil {
-			return declined("L543")
+			return declined("ADD --checksum")
 		}
 	}
 	for _, src := range p.SourcePaths {
@@ -570,10 +569,10 @@ func checkCopy(isAdd bool, p instructions.SourcesAndDest, chown, chmod string, l
 		}
 		ref, isGit, err := dfgitutil.ParseGitRef(src)
 		if isGit || (err == nil && ref != nil && !ref.IndistinguishableFromLocal) {
-			return declined("L549")
+			return declined("Git source")
 		}
 		if isHTTP(src) && !isAdd {
-			return declined("L552")
+			return declined("COPY URL")
 		}
 	}
 	return nil
@@ -597,12 +596,12 @@ func checkPort(raw string, loc []parser.Range, l *linter.Linter) error {
 	}
 	port, proto, _ := strings.Cut(containerPort, "/")
 	if port == "" {
-		return declined("L576")
+		return declined("EXPOSE")
 	}
 	switch strings.ToLower(proto) {
 	case "", "tcp", "udp", "sctp":
 	default:
-		return declined("L581")
+		return declined("EXPOSE")
 	}
 	if proto != strings.ToLower(proto) {
 		l.Run(&linter.RuleExposeProtoCasing, loc, linter.RuleExposeProtoCasing.Format(raw))
@@ -613,24 +612,24 @@ func checkPort(raw string, loc []parser.Range, l *linter.Linter) error {
 	if ip != "" && ip[0] == '[' {
 		h, _, err := net.SplitHostPort(ip + ":")
 		if err != nil {
-			return declined("L592")
+			return declined("EXPOSE")
 		}
 		ip = h
 	}
 	if ip != "" && net.ParseIP(ip) == nil {
-		return declined("L597")
+		return declined("EXPOSE")
 	}
 	start, end, ok := portRange(port)
 	if !ok {
-		return declined("L601")
+		return declined("EXPOSE")
 	}
 	if hostPort != "" {
 		hs, he, ok := portRange(hostPort)
 		if !ok {
-			return declined("L606")
+			return declined("EXPOSE")
 		}
 		if end-start != he-hs && end != start {
-			return declined("L609")
+			return declined("EXPOSE")
 		}
 	}
 	return nil
