@@ -3,20 +3,16 @@ package diagnostics
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-
 	"strings"
-	"sync"
-	"sync/atomic"
 
-	"github.com/moby/buildkit/client/llb"
-	"github.com/moby/buildkit/client/llb/sourceresolver"
 	"github.com/moby/buildkit/frontend/dockerfile/dockerfile2llb"
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 	"github.com/moby/buildkit/solver/pb"
+
+	"github.com/msls-dev/msls/diagnostics/bklint"
 	"github.com/msls-dev/msls/dockerfile"
-	digest "github.com/opencontainers/go-digest"
 )
 
 // buildkitRules are BuildKit's build checks, registered so that config,
@@ -55,106 +51,6 @@ func init() {
 	}
 }
 
-// imageEnv is the environment the stand-in base image declares. BuildKit's
-// UndefinedVar consults the base image's config; without a registry msls
-// cannot read it, so the variables official images commonly set are declared
-// here to keep `ENV PATH=$PATH:...` and friends from being reported.
-var imageEnv = []string{
-	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "HOSTNAME=", "LANG=C.UTF-8", "LC_ALL=",
-	"GOPATH=/go", "GOLANG_VERSION=", "GOTOOLCHAIN=", "GOROOT=", "GOOS=", "GOARCH=",
-	"NODE_VERSION=", "YARN_VERSION=", "NPM_CONFIG_PREFIX=", "NODE_ENV=",
-	"PYTHON_VERSION=", "PYTHON_PIP_VERSION=", "PYTHON_SETUPTOOLS_VERSION=", "PYTHON_GET_PIP_URL=", "PYTHON_SHA256=", "GPG_KEY=", "PYTHONPATH=", "VIRTUAL_ENV=",
-	"JAVA_HOME=", "JAVA_VERSION=", "JDK_VERSION=", "MAVEN_HOME=", "MAVEN_CONFIG=", "GRADLE_HOME=", "GRADLE_VERSION=", "CATALINA_HOME=", "TOMCAT_VERSION=",
-	"RUBY_VERSION=", "RUBY_MAJOR=", "RUBY_DOWNLOAD_SHA256=", "GEM_HOME=", "BUNDLE_PATH=", "BUNDLE_SILENCE_ROOT_WARNING=", "BUNDLE_APP_CONFIG=",
-	"CARGO_HOME=", "RUSTUP_HOME=", "RUST_VERSION=",
-	"PHP_VERSION=", "PHP_INI_DIR=", "PHP_CFLAGS=", "PHP_CPPFLAGS=", "PHP_LDFLAGS=", "PHPIZE_DEPS=", "APACHE_CONFDIR=", "APACHE_ENVVARS=", "COMPOSER_HOME=",
-	"DOTNET_VERSION=", "ASPNET_VERSION=", "ASPNETCORE_URLS=", "ASPNETCORE_HTTP_PORTS=", "DOTNET_RUNNING_IN_CONTAINER=", "DOTNET_SDK_VERSION=", "NUGET_XMLDOC_MODE=", "APP_UID=",
-	"NGINX_VERSION=", "NJS_VERSION=", "PKG_RELEASE=", "HTTPD_PREFIX=", "HTTPD_VERSION=",
-	"LD_LIBRARY_PATH=", "DEBIAN_FRONTEND=", "TZ=", "USER=", "SHELL=", "TERM=", "PWD=",
-	"CONDA_DIR=", "NVM_DIR=", "ANDROID_HOME=", "ANDROID_SDK_ROOT=", "ELIXIR_VERSION=", "OTP_VERSION=", "ERLANG_VERSION=", "MIX_ENV=", "HEX_HOME=",
-	"DOCKER_VERSION=", "KUBECTL_VERSION=", "TARGETPLATFORM=", "TARGETOS=", "TARGETARCH=", "TARGETVARIANT=", "BUILDPLATFORM=", "BUILDOS=", "BUILDARCH=", "BUILDVARIANT=",
-}
-
-// offlineResolver answers BuildKit's base-image lookups without a registry:
-// every image is a non-empty image of the requested platform whose Env holds
-// env (a subset of imageEnv).
-type offlineResolver struct{ env []string }
-
-func (r offlineResolver) ResolveImageConfig(_ context.Context, ref string, opt sourceresolver.Opt) (string, digest.Digest, []byte, error) {
-	var key strings.Builder
-	for _, kv := range r.env {
-		key.WriteString(kv)
-		key.WriteByte(0)
-	}
-	if opt.ImageOpt != nil && opt.ImageOpt.Platform != nil {
-		p := opt.ImageOpt.Platform
-		key.WriteString("\x01" + p.OS + "/" + p.Architecture + "/" + p.Variant)
-	}
-	if dt, ok := imageConfigs.Load(key.String()); ok {
-		return ref, "", dt.([]byte), nil
-	}
-	dt, err := r.config(opt)
-	if err == nil && imageConfigCount.Add(1) <= 1024 { // bounded: past that, marshal each time
-		imageConfigs.Store(key.String(), dt)
-	}
-	return ref, "", dt, err
-}
-
-// imageConfigs memoises the stand-in image configs by environment and
-// platform (BuildKit asks once per FROM; the answers are few). BuildKit only
-// reads the bytes.
-var (
-	imageConfigs     sync.Map
-	imageConfigCount atomic.Int32
-)
-
-func (r offlineResolver) config(opt sourceresolver.Opt) ([]byte, error) {
-	img := map[string]any{
-		"rootfs": map[string]any{"type": "layers", "diff_ids": []string{"sha256:0000000000000000000000000000000000000000000000000000000000000000"}},
-		"config": map[string]any{"Env": r.env},
-	}
-	if opt.ImageOpt != nil && opt.ImageOpt.Platform != nil {
-		img["os"] = opt.ImageOpt.Platform.OS
-		img["architecture"] = opt.ImageOpt.Platform.Architecture
-		if opt.ImageOpt.Platform.Variant != "" {
-			img["variant"] = opt.ImageOpt.Platform.Variant
-		}
-	}
-	return json.Marshal(img)
-}
-
-// envFor keeps the imageEnv entries whose name the text mentions as $NAME or
-// ${NAME: the image's environment only matters to BuildKit's checks through
-// the variables a Dockerfile uses (UndefinedVar), and every base image of a
-// lint is resolved, so the full list was a fifth of the lint's cost.
-func envFor(text []byte) []string {
-	var env []string
-	for _, kv := range imageEnv {
-		name := kv[:strings.IndexByte(kv, '=')]
-		if mentions(text, name) {
-			env = append(env, kv)
-		}
-	}
-	return env
-}
-
-func mentions(text []byte, name string) bool {
-	for i := 0; ; {
-		k := bytes.Index(text[i:], []byte(name))
-		if k < 0 {
-			return false
-		}
-		at := i + k
-		end := at + len(name)
-		before := at > 0 && (text[at-1] == '$' || (text[at-1] == '{' && at > 1 && text[at-2] == '$'))
-		after := end == len(text) || !isNameByte(text[end])
-		if before && after {
-			return true
-		}
-		i = at + 1
-	}
-}
-
 func isNameByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
@@ -172,8 +68,8 @@ func BuildKitFindings(f *dockerfile.File) (out []Finding) {
 			out = nil
 		}
 	}()
-	bad := badLines(f)
-	text := lintInput(f, bad)
+	bad, stub := f.LintBadLines()
+	text := f.LintTextStubbed(bad, stub)
 	res := lintStaged(f, text, lintAuto)
 	if res == nil {
 		return nil
@@ -220,15 +116,43 @@ func BuildKitFindings(f *dockerfile.File) (out []Finding) {
 
 var allCaps = pb.Caps.CapSet(pb.Caps.All())
 
+// lintEngine is whether BuildKit's checks go through bklint, which checks the
+// parsed text without building LLB, before DockerfileLint (tests compare the
+// two).
+var lintEngine = true
+
+// observeLint, when set (by tests), sees every text and environment given to
+// BuildKit's checks.
+var observeLint func(text []byte, env []string)
+
 func lintText(text []byte) *lint.LintResults {
-	return lintWithEnv(text, envFor(text))
+	return lintWithEnv(text, bklint.EnvFor(text))
 }
 
+// lintWithEnv runs BuildKit's checks on text with the stand-in images
+// declaring env: through bklint when it models the text, else (and whenever
+// BuildKit would fail on it) through BuildKit's own DockerfileLint.
 func lintWithEnv(text []byte, env []string) *lint.LintResults {
+	if observeLint != nil {
+		observeLint(text, env)
+	}
+	if lintEngine {
+		if res, err := parser.Parse(bytes.NewReader(text)); err == nil {
+			check, _, _, _ := parser.ParseDirective("check", text)
+			if r, ok := bklint.Lint(res, check, env); ok {
+				return r
+			}
+		}
+	}
+	return dockerfileLint(text, env)
+}
+
+// dockerfileLint is BuildKit's DockerfileLint under the options bklint
+// models.
+func dockerfileLint(text []byte, env []string) *lint.LintResults {
 	// Without a client BuildKit has no capability set and some RUN --mount
 	// forms dereference it: declare every LLB capability as supported.
-	opt := dockerfile2llb.ConvertOpt{MetaResolver: offlineResolver{env: env}, LLBCaps: &allCaps}
-	opt.SourceMap = &llb.SourceMap{Filename: "Dockerfile", Language: "Dockerfile", Definition: &llb.Definition{}}
+	opt := dockerfile2llb.ConvertOpt{MetaResolver: bklint.Resolver{Env: env}, LLBCaps: &allCaps, SourceMap: bklint.SourceMap()}
 	res, err := dockerfile2llb.DockerfileLint(context.Background(), text, opt)
 	if err != nil {
 		return nil
@@ -236,44 +160,24 @@ func lintWithEnv(text []byte, env []string) *lint.LintResults {
 	return res
 }
 
-// lintInput is the text BuildKit's checks get: the lint text with the lines
-// of instructions in error emptied, except that a FROM in error becomes
-// `FROM scratch` (its keyword as written) on its first line, so that its
-// stage keeps its place and the rest of the file is checked as it stands.
-func lintInput(f *dockerfile.File, bad func(line int) bool) []byte {
-	var stub map[int]string
-	for _, st := range f.Stages {
-		if st.From.Err != nil {
-			if stub == nil {
-				stub = map[int]string{}
-			}
-			stub[st.From.StartLine] = f.Slice(st.From.KeywordSpan) + " scratch"
-		}
-	}
-	return f.LintTextStubbed(bad, stub)
+// lintInput is the text BuildKit's checks get (see File.LintBadLines).
+func lintInput(f *dockerfile.File) []byte {
+	return f.LintTextStubbed(f.LintBadLines())
 }
 
-// badLines reports the lines BuildKit must not see: those of instructions
-// with a parse error and of invalid parser directives, so that one bad line
-// does not hide the checks of the rest (line numbers are kept).
-func badLines(f *dockerfile.File) func(line int) bool {
-	if len(f.Errors) == 0 {
-		return func(int) bool { return false }
+// lintParsed runs BuildKit's checks through bklint on the parse of text (the
+// file's lint input) assembled from the file's own nodes, skipping the
+// parse; ok is false when either declines.
+func lintParsed(f *dockerfile.File, text []byte) (*lint.LintResults, bool) {
+	if !lintEngine {
+		return nil, false
 	}
-	bad := map[int]bool{}
-	for _, in := range f.Instructions {
-		if in.Err != nil {
-			for l := in.StartLine; l <= in.EndLine; l++ {
-				bad[l] = true
-			}
-		}
+	res, ok := f.LintResult(f.LintBadLines())
+	if !ok {
+		return nil, false
 	}
-	for _, e := range f.Errors {
-		if f.InstructionAt(e.Span.Start) == nil { // a directive error
-			bad[f.Lines.Line(e.Span.Start)] = true
-		}
-	}
-	return func(line int) bool { return bad[line] }
+	check, _, _, _ := parser.ParseDirective("check", text)
+	return bklint.Lint(res, check, bklint.EnvFor(text))
 }
 
 // buildkitSpan picks the most precise span for a BuildKit warning on a

@@ -8,6 +8,7 @@ import (
 
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 
+	"github.com/msls-dev/msls/diagnostics/bklint"
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/internal/corpustest"
 )
@@ -34,7 +35,7 @@ func TestCompactLintMatchesFullText(t *testing.T) {
 		}
 		// the file as written, with every imageEnv variable, against what
 		// msls lints: the compact text with the variables it mentions
-		full, compact := lintWithEnv(src, imageEnv), lintText(f.LintText(nil))
+		full, compact := lintWithEnv(src, bklint.ImageEnv), lintText(f.LintText(nil))
 		if full == nil || compact == nil {
 			if (full == nil) != (compact == nil) {
 				t.Errorf("%s: lint result presence differs", name)

@@ -829,6 +829,9 @@ const parallelMinLines = 1000
 func lintStaged(f *dockerfile.File, text []byte, mode lintMode) *lint.LintResults {
 	p, ok := planStages(f, text)
 	if !ok {
+		if res, ok := lintParsed(f, text); ok {
+			return res
+		}
 		return lintText(text)
 	}
 	header, headerOK := bkCache.get(p.headerKey)
@@ -843,6 +846,16 @@ func lintStaged(f *dockerfile.File, text []byte, mode lintMode) *lint.LintResult
 	}
 	workers := runtime.GOMAXPROCS(0)
 	many := !headerOK || 2*len(missing) > len(p.keys)
+	if mode == lintAuto && many {
+		// most stages to lint (a file seen for the first time): one pass
+		// of bklint over the nodes the file already has, no parse at all
+		if res, ok := lintParsed(f, text); ok {
+			if res.Error == nil || isViolationError(res.Error) {
+				p.store(res)
+			}
+			return res
+		}
+	}
 	switch {
 	case mode == lintAuto && many && workers > 1 && len(p.keys) > 1 && p.start[len(p.start)-1] >= parallelMinLines:
 		head, ok := p.lintGroups(workers, found)

@@ -1,0 +1,112 @@
+package diagnostics
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/subrequests/lint"
+
+	"github.com/msls-dev/msls/diagnostics/bklint"
+	"github.com/msls-dev/msls/dockerfile"
+)
+
+// TestEngineMatchesDockerfileLintOnLintInputs: every text msls hands to
+// BuildKit's checks (whole files, the stages' mini files with their stubs and
+// padding, the parallel groups, files with instructions in error) must give
+// the same warnings through bklint as through BuildKit's DockerfileLint,
+// wherever bklint answers. bklint's own test covers the corpus files as
+// written; this one covers the texts only msls makes.
+func TestEngineMatchesDockerfileLintOnLintInputs(t *testing.T) {
+	type input struct {
+		text []byte
+		env  []string
+	}
+	var (
+		mu     sync.Mutex
+		inputs = map[string]input{}
+	)
+	observeLint = func(text []byte, env []string) {
+		mu.Lock()
+		inputs[string(text)+"\x00"+strings.Join(env, "\x00")] = input{text, env}
+		mu.Unlock()
+	}
+	defer func() { observeLint = nil }()
+	for _, text := range withErrors(stagedInputs(t)) {
+		f := dockerfile.Parse(text)
+		text = lintedText(f, text)
+		safeLint(func() *lint.LintResults { return lintStaged(f, text, lintEachStage) })
+		safeLint(func() *lint.LintResults {
+			p, ok := planStages(f, text)
+			if !ok {
+				return nil
+			}
+			found := make([][]stagedWarning, len(p.keys))
+			p.lintGroups(2, found)
+			return nil
+		})
+	}
+	observeLint = nil
+	answered, bad := 0, 0
+	for _, in := range inputs {
+		res, err := parser.Parse(bytes.NewReader(in.text))
+		if err != nil {
+			continue
+		}
+		check, _, _, _ := parser.ParseDirective("check", in.text)
+		got, ok := bklint.Lint(res, check, in.env)
+		if !ok {
+			continue
+		}
+		answered++
+		want := safeLint(func() *lint.LintResults { return dockerfileLint(in.text, in.env) })
+		if g := warningSet(got); strings.Join(g, "\n") != strings.Join(want, "\n") {
+			bad++
+			if bad <= 5 {
+				t.Errorf("bklint differs from DockerfileLint on\n%s\nDockerfileLint: %q\nbklint:         %q", in.text, want, g)
+			}
+		}
+	}
+	if bad > 5 {
+		t.Errorf("%d texts differ in all", bad)
+	}
+	share := float64(answered) / float64(len(inputs))
+	t.Logf("bklint answered %d of %d lint inputs (%.1f%%)", answered, len(inputs), 100*share)
+	if len(inputs) > 1000 && share < 0.95 {
+		t.Errorf("bklint answered only %.1f%% of the lint inputs", 100*share)
+	}
+}
+
+// TestParsedLintMatchesDockerfileLint: the whole-file pass over the nodes the
+// file already has (a file seen for the first time) must give what
+// DockerfileLint gives on the file's lint input, wherever it answers.
+func TestParsedLintMatchesDockerfileLint(t *testing.T) {
+	inputs := withErrors(stagedInputs(t))
+	answered, bad := 0, 0
+	for name, text := range inputs {
+		f := dockerfile.Parse(text)
+		text = lintInput(f)
+		got, ok := lintParsed(f, text)
+		if !ok {
+			continue
+		}
+		answered++
+		want := safeLint(func() *lint.LintResults { return dockerfileLint(text, bklint.EnvFor(text)) })
+		if g := warningSet(got); strings.Join(g, "\n") != strings.Join(want, "\n") {
+			bad++
+			if bad <= 5 {
+				t.Errorf("%s: bklint over the file's nodes differs from DockerfileLint\nDockerfileLint: %q\nbklint:         %q", name, want, g)
+			}
+		}
+	}
+	if bad > 5 {
+		t.Errorf("%d files differ in all", bad)
+	}
+	share := float64(answered) / float64(len(inputs))
+	t.Logf("answered %d of %d files (%.1f%%)", answered, len(inputs), 100*share)
+	if len(inputs) > 1000 && share < 0.9 {
+		t.Errorf("answered only %.1f%% of the files", 100*share)
+	}
+}
