@@ -59,7 +59,10 @@ func isNameByte(c byte) bool {
 // registry) and maps their line-only locations onto the model's spans.
 // Instructions msls could not parse are blanked out first (keeping line
 // numbers) so that one bad line does not hide the checks of the others.
-func BuildKitFindings(f *dockerfile.File) (out []Finding) {
+func BuildKitFindings(f *dockerfile.File) []Finding { return buildKitFindings(f, false) }
+
+// buildKitFindings is BuildKitFindings; first is Options.FirstSight.
+func buildKitFindings(f *dockerfile.File, first bool) (out []Finding) {
 	if len(f.Instructions) == 0 {
 		return nil
 	}
@@ -70,7 +73,11 @@ func BuildKitFindings(f *dockerfile.File) (out []Finding) {
 	}()
 	bad, stub := f.LintBadLines()
 	text := f.LintTextStubbed(bad, stub)
-	res := lintStaged(f, text, lintAuto)
+	mode := lintAuto
+	if first {
+		mode = lintFirst
+	}
+	res := lintStaged(f, text, mode)
 	if res == nil {
 		return nil
 	}
@@ -177,7 +184,11 @@ func lintParsed(f *dockerfile.File, text []byte) (*lint.LintResults, bool) {
 		return nil, false
 	}
 	check, _, _, _ := parser.ParseDirective("check", text)
-	return bklint.Lint(res, check, bklint.EnvFor(text))
+	env := bklint.EnvFor(text)
+	if observeLint != nil {
+		observeLint(text, env)
+	}
+	return bklint.Lint(res, check, env)
 }
 
 // buildkitSpan picks the most precise span for a BuildKit warning on a

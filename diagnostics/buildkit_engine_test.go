@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 
+	"github.com/msls-dev/msls/bench/benchdata"
 	"github.com/msls-dev/msls/diagnostics/bklint"
 	"github.com/msls-dev/msls/dockerfile"
 )
@@ -109,4 +111,44 @@ func TestParsedLintMatchesDockerfileLint(t *testing.T) {
 	if len(inputs) > 1000 && share < 0.9 {
 		t.Errorf("answered only %.1f%% of the files", 100*share)
 	}
+}
+
+// TestFirstSightMatchesStaged: the findings of a document's first check (one
+// pass over its nodes, Options.FirstSight) equal those of the staged path,
+// and the cache they fill afterwards serves the next check of the same text
+// without linting anything.
+func TestFirstSightMatchesStaged(t *testing.T) {
+	n := 0
+	for name, text := range withErrors(stagedInputs(t)) {
+		if n++; testing.Short() && n > 300 {
+			break
+		}
+		f := dockerfile.Parse(text)
+		first := CheckWith(f, FirstSight(nil))
+		storing.Wait()
+		staged := CheckWith(f, nil)
+		if g, w := findingSet(first), findingSet(staged); g != w {
+			t.Errorf("%s: first-sight findings differ\nfirst:  %s\nstaged: %s", name, g, w)
+		}
+	}
+	text := benchdata.MustAll(t)[1].Text
+	f := dockerfile.Parse(text)
+	clear(bkCache.m)
+	lintStaged(f, lintInput(f), lintFirst)
+	storing.Wait()
+	linted := 0
+	observeLint = func([]byte, []string) { linted++ }
+	defer func() { observeLint = nil }()
+	lintStaged(f, lintInput(f), lintAuto)
+	if linted != 0 {
+		t.Errorf("after a first-sight check, the same text was linted %d times again", linted)
+	}
+}
+
+func findingSet(fs []Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "%d-%d %s %s %s\n", f.Span.Start, f.Span.End, f.Code, f.Severity, f.Message)
+	}
+	return b.String()
 }

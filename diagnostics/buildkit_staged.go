@@ -815,6 +815,11 @@ const (
 	lintAuto lintMode = iota
 	// lintEachStage lints every stage as its own mini file (tests).
 	lintEachStage
+	// lintFirst: a file no earlier version of which was checked, in one
+	// pass over the nodes it already has; the stage cache is filled
+	// afterwards, off the caller's path (the plan alone is ~30 ms on a
+	// 10,000-line file).
+	lintFirst
 )
 
 // parallelMinLines is the size from which a file seen for the first time is
@@ -827,6 +832,15 @@ const parallelMinLines = 1000
 // stages whose mini file is not cached. It falls back to one whole-file pass
 // on any BuildKit error and for files with parse errors.
 func lintStaged(f *dockerfile.File, text []byte, mode lintMode) *lint.LintResults {
+	if mode == lintFirst {
+		if res, ok := lintParsed(f, text); ok {
+			if res.Error == nil || isViolationError(res.Error) {
+				storeLater(f, text, res)
+			}
+			return res
+		}
+		mode = lintAuto
+	}
 	p, ok := planStages(f, text)
 	if !ok {
 		if res, ok := lintParsed(f, text); ok {
@@ -894,6 +908,22 @@ func lintStaged(f *dockerfile.File, text []byte, mode lintMode) *lint.LintResult
 	}
 	return p.results(header, found)
 }
+
+// storeLater files a whole-file result under the stages' cache keys in the
+// background. A version checked before it is done only misses the cache.
+func storeLater(f *dockerfile.File, text []byte, res *lint.LintResults) {
+	storing.Add(1)
+	go func() {
+		defer storing.Done()
+		defer func() { _ = recover() }() // a cache fill must not take the process down
+		if p, ok := planStages(f, text); ok {
+			p.store(res)
+		}
+	}()
+}
+
+// storing counts the cache fills under way (tests wait for them).
+var storing sync.WaitGroup
 
 // results assembles the file's warnings from the header's and the stages'.
 func (p *stagePlan) results(header []stagedWarning, found [][]stagedWarning) *lint.LintResults {

@@ -22,6 +22,21 @@ type Options struct {
 	// NoInlineSuppression ignores `# msls ignore=`, `# hadolint ignore=` and
 	// per-instruction `# check=skip=` comments.
 	NoInlineSuppression bool
+	// FirstSight says no earlier version of this document has been checked
+	// (a document just opened, a file of `msls check`): BuildKit's checks
+	// then run in one pass over the whole file, and the per-stage cache that
+	// makes later versions cheap is filled after the findings are returned.
+	FirstSight bool
+}
+
+// FirstSight returns a copy of o (nil: the defaults) with FirstSight set.
+func FirstSight(o *Options) *Options {
+	c := Options{}
+	if o != nil {
+		c = *o
+	}
+	c.FirstSight = true
+	return &c
 }
 
 func (o *Options) enabled(code string) bool { return o == nil || !o.Disabled[code] }
@@ -37,7 +52,8 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 	var bk chan []Finding
 	if opts == nil || !opts.NoBuildKit {
 		bk = make(chan []Finding, 1)
-		go func() { bk <- BuildKitFindings(f) }()
+		first := opts != nil && opts.FirstSight
+		go func() { bk <- buildKitFindings(f, first) }()
 	}
 	out := make([]Finding, 0, len(f.Errors)+8)
 	for _, e := range f.Errors {

@@ -22,5 +22,9 @@ func (s *Server) computeFindings(snap *Snapshot) []diagnostics.Finding {
 		opts <- s.ruleOptions(snap)
 	}()
 	f := snap.File()
-	return diagnostics.CheckWith(f, <-opts)
+	o := <-opts
+	if snap.parsed.first {
+		o = diagnostics.FirstSight(o)
+	}
+	return diagnostics.CheckWith(f, o)
 }

@@ -33,6 +33,9 @@ type Snapshot struct {
 type parseMemo struct {
 	once sync.Once
 	file *dockerfile.File
+	// first: parsed without an earlier version to parse from (the
+	// document was just opened)
+	first bool
 }
 
 // parseBase keeps one File per open document: the parse of its newest
@@ -70,10 +73,11 @@ type findingsMemo struct {
 func (sn *Snapshot) File() *dockerfile.File {
 	sn.parsed.once.Do(func() {
 		if sn.base == nil {
-			sn.parsed.file = dockerfile.Parse(sn.Text)
+			sn.parsed.file, sn.parsed.first = dockerfile.Parse(sn.Text), true
 			return
 		}
-		sn.parsed.file = dockerfile.ParseFrom(sn.base.get(), sn.Text)
+		prev := sn.base.get()
+		sn.parsed.file, sn.parsed.first = dockerfile.ParseFrom(prev, sn.Text), prev == nil
 		sn.base.offer(sn.seq, sn.parsed.file)
 	})
 	return sn.parsed.file

@@ -25,7 +25,7 @@ func init() {
 				if err != nil {
 					return usageError{err.Error()}
 				}
-				opts := c.Options()
+				opts := diagnostics.FirstSight(c.Options())
 				run.Lint = func(_ string, f *dockerfile.File) ([]diagnostics.Finding, error) {
 					return diagnostics.CheckWith(f, opts), nil
 				}
@@ -64,7 +64,7 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				return diagnostics.CheckWith(f, opts), nil
+				return diagnostics.CheckWith(f, diagnostics.FirstSight(opts)), nil
 			}
 			return nil
 		},

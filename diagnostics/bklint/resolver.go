@@ -37,32 +37,47 @@ var ImageEnv = []string{
 // the variables a Dockerfile uses (UndefinedVar), and every base image of a
 // lint is resolved, so the full list was a fifth of the lint's cost.
 func EnvFor(text []byte) []string {
+	var seen [128]bool
+	n := 0
+	for i := 0; n < len(ImageEnv); {
+		k := bytes.IndexByte(text[i:], '$')
+		if k < 0 {
+			break
+		}
+		j := i + k + 1
+		if j < len(text) && text[j] == '{' {
+			j++
+		}
+		e := j
+		for e < len(text) && isNameByte(text[e]) {
+			e++
+		}
+		if x, ok := imageEnvIndex[string(text[j:e])]; ok && !seen[x] {
+			seen[x] = true
+			n++
+		}
+		i = i + k + 1
+	}
 	var env []string
-	for _, kv := range ImageEnv {
-		name := kv[:strings.IndexByte(kv, '=')]
-		if mentions(text, name) {
+	for x, kv := range ImageEnv {
+		if seen[x] {
 			env = append(env, kv)
 		}
 	}
 	return env
 }
 
-func mentions(text []byte, name string) bool {
-	for i := 0; ; {
-		k := bytes.Index(text[i:], []byte(name))
-		if k < 0 {
-			return false
-		}
-		at := i + k
-		end := at + len(name)
-		before := at > 0 && (text[at-1] == '$' || (text[at-1] == '{' && at > 1 && text[at-2] == '$'))
-		after := end == len(text) || !isNameByte(text[end])
-		if before && after {
-			return true
-		}
-		i = at + 1
+// imageEnvIndex is the position in ImageEnv of each variable's name.
+var imageEnvIndex = func() map[string]int {
+	if len(ImageEnv) > 128 {
+		panic("bklint: EnvFor's table is too small for ImageEnv")
 	}
-}
+	m := make(map[string]int, len(ImageEnv))
+	for x, kv := range ImageEnv {
+		m[kv[:strings.IndexByte(kv, '=')]] = x
+	}
+	return m
+}()
 
 func isNameByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
