@@ -71,8 +71,7 @@ func buildKitFindings(f *dockerfile.File, first bool) (out []Finding) {
 			out = nil
 		}
 	}()
-	bad, stub := f.LintBadLines()
-	text := f.LintTextStubbed(bad, stub)
+	text := f.LintInput()
 	mode := lintAuto
 	if first {
 		mode = lintFirst
@@ -87,6 +86,7 @@ func buildKitFindings(f *dockerfile.File, first bool) (out []Finding) {
 		// by the model or by CheckDirective below).
 		if d, ok := f.Directive("check"); ok {
 			checkLine := f.Lines.Line(d.Span.Start)
+			bad, _ := f.LintBadLines()
 			text = f.LintText(func(line int) bool { return line == checkLine || bad(line) })
 			res = lintText(text)
 			if res == nil {
@@ -165,11 +165,6 @@ func dockerfileLint(text []byte, env []string) *lint.LintResults {
 		return nil
 	}
 	return res
-}
-
-// lintInput is the text BuildKit's checks get (see File.LintBadLines).
-func lintInput(f *dockerfile.File) []byte {
-	return f.LintTextStubbed(f.LintBadLines())
 }
 
 // lintParsed runs BuildKit's checks through bklint on the parse of text (the

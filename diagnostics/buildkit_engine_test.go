@@ -89,7 +89,7 @@ func TestParsedLintMatchesDockerfileLint(t *testing.T) {
 	answered, bad := 0, 0
 	for name, text := range inputs {
 		f := dockerfile.Parse(text)
-		text = lintInput(f)
+		text = f.LintInput()
 		got, ok := lintParsed(f, text)
 		if !ok {
 			continue
@@ -134,12 +134,12 @@ func TestFirstSightMatchesStaged(t *testing.T) {
 	text := benchdata.MustAll(t)[1].Text
 	f := dockerfile.Parse(text)
 	clear(bkCache.m)
-	lintStaged(f, lintInput(f), lintFirst)
+	lintStaged(f, f.LintInput(), lintFirst)
 	storing.Wait()
 	linted := 0
 	observeLint = func([]byte, []string) { linted++ }
 	defer func() { observeLint = nil }()
-	lintStaged(f, lintInput(f), lintAuto)
+	lintStaged(f, f.LintInput(), lintAuto)
 	if linted != 0 {
 		t.Errorf("after a first-sight check, the same text was linted %d times again", linted)
 	}

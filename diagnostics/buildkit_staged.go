@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 	"github.com/moby/buildkit/solver/pb"
 
+	"github.com/msls-dev/msls/diagnostics/bklint"
 	"github.com/msls-dev/msls/dockerfile"
 )
 
@@ -39,6 +41,9 @@ type stagedWarning struct {
 type stagedCache struct {
 	mu sync.Mutex
 	m  map[[32]byte][]stagedWarning
+	// busy holds the keys being linted ahead (Prelint); their channel is
+	// closed when the lint is done.
+	busy map[[32]byte]chan struct{}
 }
 
 // stagedCacheMax bounds the cache (entries are a few warnings each); when
@@ -52,6 +57,44 @@ func (c *stagedCache) get(k [32]byte) ([]stagedWarning, bool) {
 	defer c.mu.Unlock()
 	w, ok := c.m[k]
 	return w, ok
+}
+
+// wait is get, after waiting for a lint of k under way ahead of time.
+func (c *stagedCache) wait(k [32]byte) ([]stagedWarning, bool) {
+	c.mu.Lock()
+	w, ok := c.m[k]
+	ch := c.busy[k]
+	c.mu.Unlock()
+	if ok || ch == nil {
+		return w, ok
+	}
+	<-ch
+	return c.get(k)
+}
+
+// claim marks k as being linted ahead of time; false when k is cached or
+// already claimed. A claim must be released.
+func (c *stagedCache) claim(k [32]byte) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.m[k]; ok {
+		return false
+	}
+	if _, ok := c.busy[k]; ok {
+		return false
+	}
+	if c.busy == nil {
+		c.busy = map[[32]byte]chan struct{}{}
+	}
+	c.busy[k] = make(chan struct{})
+	return true
+}
+
+func (c *stagedCache) release(k [32]byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	close(c.busy[k])
+	delete(c.busy, k)
 }
 
 func (c *stagedCache) put(k [32]byte, w []stagedWarning) {
@@ -253,11 +296,46 @@ func (p *stagePlan) argsOf(c int) []bool {
 	})
 }
 
+// fromNamesUndeclared reports whether stage c's FROM names a variable that
+// is neither a header ARG nor one BuildKit declares.
+func (p *stagePlan) fromNamesUndeclared(c int) bool {
+	from := p.f.Stages[c].From
+	if from.Err != nil {
+		return false // a stub: `FROM scratch`
+	}
+	for _, r := range from.VarRefs {
+		if bklint.BuiltinArg(r.Name) {
+			continue
+		}
+		declared := false
+		for _, a := range p.ps.args {
+			if slices.Contains(a.names, r.Name) {
+				declared = true
+				break
+			}
+		}
+		if !declared {
+			return true
+		}
+	}
+	return false
+}
+
 // keptArgs is which header ARGs a stage's mini file needs: those its chunks
 // (the stage's and its ancestors') name, and those their defaults name, in
 // turn. The others cannot change what BuildKit reports on the stage's lines.
 func (p *stagePlan) keptArgs(chain []int, k int) []bool {
 	kept := make([]bool, len(p.ps.args))
+	for _, c := range append(chain, k) {
+		if p.fromNamesUndeclared(c) {
+			// BuildKit suggests a declared ARG for an undeclared one
+			// ("did you mean"): it needs them all
+			for i := range kept {
+				kept[i] = true
+			}
+			return kept
+		}
+	}
 	var todo []int
 	for _, c := range append(chain, k) {
 		for i, r := range p.argsOf(c + 1) {
@@ -852,7 +930,9 @@ func lintStaged(f *dockerfile.File, text []byte, mode lintMode) *lint.LintResult
 	found := make([][]stagedWarning, len(p.keys))
 	var missing []int
 	for i, k := range p.keys {
-		if w, ok := bkCache.get(k); ok && mode == lintAuto {
+		if mode != lintAuto {
+			missing = append(missing, i)
+		} else if w, ok := bkCache.wait(k); ok {
 			found[i] = w
 		} else {
 			missing = append(missing, i)

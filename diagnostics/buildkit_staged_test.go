@@ -130,7 +130,7 @@ func lintedText(f *dockerfile.File, text []byte) []byte {
 	if len(f.Errors) == 0 {
 		return text
 	}
-	return lintInput(f)
+	return f.LintInput()
 }
 
 // TestStagedLintMatchesWholeFile: linting stage by stage (mini files) must

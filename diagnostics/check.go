@@ -89,7 +89,15 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 		if out[i].Span.Start != out[j].Span.Start {
 			return out[i].Span.Start < out[j].Span.Start
 		}
-		return out[i].Code < out[j].Code
+		if out[i].Code != out[j].Code {
+			return out[i].Code < out[j].Code
+		}
+		// BuildKit reports some warnings of one instruction in map order:
+		// the same text must give the same list
+		if out[i].Message != out[j].Message {
+			return out[i].Message < out[j].Message
+		}
+		return out[i].Span.End < out[j].Span.End
 	})
 	return out
 }

@@ -55,6 +55,14 @@ func (f *File) LintText(drop func(line int) bool) []byte {
 // LintTextStubbed is LintText where a dropped line with an entry in stub
 // gets that text instead of nothing (msls stands a valid FROM in for one
 // BuildKit rejects, so that the stage keeps its place).
+// LintInput is the text BuildKit's build checks get:
+// LintTextStubbed(LintBadLines()), computed once per File. It must not be
+// modified.
+func (f *File) LintInput() []byte {
+	f.lintOnce.Do(func() { f.lintInput = f.LintTextStubbed(f.LintBadLines()) })
+	return f.lintInput
+}
+
 func (f *File) LintTextStubbed(drop func(line int) bool, stub map[int]string) []byte {
 	return f.buildKitText(0, f.Lines.LineCount(), 0, drop, f.lintNeutral(), stub)
 }

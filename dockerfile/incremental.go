@@ -35,8 +35,7 @@ func ParseFrom(prev *File, text []byte) *File {
 		return Parse(text)
 	}
 	old := prev.Text
-	pre := commonPrefix(old, text)
-	suf := commonSuffix(old[pre:], text[pre:])
+	pre, suf := CommonAffixes(old, text)
 	delta := len(text) - len(old)
 	newSuf := len(text) - suf // the unchanged suffix is text[newSuf:] = old[newSuf-delta:]
 
@@ -220,6 +219,14 @@ func shiftSpan(s Span, d int) Span {
 		return s
 	}
 	return Span{s.Start + d, s.End + d}
+}
+
+// CommonAffixes returns the lengths of the longest common prefix of a and b
+// and of the longest common suffix of what follows it: an edit turning a into
+// b replaced a[pre:len(a)-suf] by b[pre:len(b)-suf].
+func CommonAffixes(a, b []byte) (pre, suf int) {
+	pre = commonPrefix(a, b)
+	return pre, commonSuffix(a[pre:], b[pre:])
 }
 
 func commonPrefix(a, b []byte) int {

@@ -349,6 +349,9 @@ type File struct {
 	// used while every stage name is ASCII, where it agrees with EqualFold.
 	stageNames      map[string]*Stage
 	stageNamesASCII bool
+	// lintInput memoises LintInput.
+	lintOnce  sync.Once
+	lintInput []byte
 }
 
 // Directive returns the value of the named parser directive.

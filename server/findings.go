@@ -21,6 +21,10 @@ func (s *Server) computeFindings(snap *Snapshot) []diagnostics.Finding {
 		}()
 		opts <- s.ruleOptions(snap)
 	}()
+	if prev := snap.prevFile(); prev != nil {
+		// BuildKit's checks of the edited stage, beside the parse
+		go diagnostics.Prelint(prev, snap.Text)
+	}
 	f := snap.File()
 	o := <-opts
 	if snap.parsed.first {

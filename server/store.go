@@ -68,6 +68,15 @@ type findingsMemo struct {
 	findings []diagnostics.Finding
 }
 
+// prevFile is the newest File of the document parsed before this version,
+// if this version is not parsed yet and has one to parse from.
+func (sn *Snapshot) prevFile() *dockerfile.File {
+	if sn.base == nil {
+		return nil
+	}
+	return sn.base.get()
+}
+
 // File returns the parsed document (parsed on first call, from the newest
 // version of the document parsed before it, if any).
 func (sn *Snapshot) File() *dockerfile.File {
