@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -52,7 +53,23 @@ func TestEngineMatchesDockerfileLintOnLintInputs(t *testing.T) {
 	}
 	observeLint = nil
 	answered, bad := 0, 0
+	lintable := 0 // the inputs BuildKit lints without failing
 	for _, in := range inputs {
+		var want []string
+		failed := false
+		func() {
+			defer func() {
+				if recover() != nil {
+					want, failed = []string{"<panic>"}, true
+				}
+			}()
+			r := dockerfileLint(in.text, in.env)
+			want = warningSet(r)
+			failed = r == nil || (r.Error != nil && !isViolationError(r.Error))
+		}()
+		if !failed {
+			lintable++
+		}
 		res, err := parser.Parse(bytes.NewReader(in.text))
 		if err != nil {
 			continue
@@ -63,7 +80,6 @@ func TestEngineMatchesDockerfileLintOnLintInputs(t *testing.T) {
 			continue
 		}
 		answered++
-		want := safeLint(func() *lint.LintResults { return dockerfileLint(in.text, in.env) })
 		if g := warningSet(got); strings.Join(g, "\n") != strings.Join(want, "\n") {
 			bad++
 			if bad <= 5 {
@@ -74,10 +90,12 @@ func TestEngineMatchesDockerfileLintOnLintInputs(t *testing.T) {
 	if bad > 5 {
 		t.Errorf("%d texts differ in all", bad)
 	}
-	share := float64(answered) / float64(len(inputs))
-	t.Logf("bklint answered %d of %d lint inputs (%.1f%%)", answered, len(inputs), 100*share)
-	if len(inputs) > 1000 && share < 0.95 {
-		t.Errorf("bklint answered only %.1f%% of the lint inputs", 100*share)
+	// bklint declines wherever BuildKit fails, so the share that matters is
+	// of the inputs BuildKit lints
+	share := float64(answered) / float64(lintable)
+	t.Logf("bklint answered %d of %d lint inputs, of which BuildKit lints %d (%.1f%% of those)", answered, len(inputs), lintable, 100*share)
+	if lintable > 1000 && share < 0.97 {
+		t.Errorf("bklint answered only %.1f%% of the inputs BuildKit lints", 100*share)
 	}
 }
 
@@ -148,7 +166,12 @@ func TestFirstSightMatchesStaged(t *testing.T) {
 func findingSet(fs []Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
-		fmt.Fprintf(&b, "%d-%d %s %s %s\n", f.Span.Start, f.Span.End, f.Code, f.Severity, f.Message)
+		fmt.Fprintf(&b, "%d-%d %s %s %s\n", f.Span.Start, f.Span.End, f.Code, f.Severity, didYouMean.ReplaceAllString(f.Message, "(did you mean ...?)"))
 	}
 	return b.String()
 }
+
+// didYouMean matches BuildKit's suggestion for an undeclared name: between
+// candidates at the same distance it picks in map order, so which one is
+// named varies from run to run (that one is named does not).
+var didYouMean = regexp.MustCompile(`\(did you mean [^)]*\)`)

@@ -919,7 +919,7 @@ func lintStaged(f *dockerfile.File, text []byte, mode lintMode) *lint.LintResult
 		}
 		mode = lintAuto
 	}
-	p, ok := planStages(f, text)
+	p, ok := planFor(f, text)
 	if !ok {
 		if res, ok := lintParsed(f, text); ok {
 			return res
@@ -1165,6 +1165,7 @@ func (w stagedWarning) warning(base int) lint.Warning {
 // cache of BuildKit parse results), so that the next check of any text is a
 // first sight: for benchmarks of a file opened or checked the first time.
 func DropCaches() {
+	storing.Wait() // a fill under way would refill the cache
 	bkCache.mu.Lock()
 	clear(bkCache.m)
 	bkCache.mu.Unlock()

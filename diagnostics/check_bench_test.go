@@ -64,6 +64,24 @@ func BenchmarkParseAndCheckColdBySize(b *testing.B) {
 	}
 }
 
+// BenchmarkParseAndCheckFirstSightBySize is a document just opened in the
+// server: a cold parse and the first check (Options.FirstSight: BuildKit's
+// checks in one pass over the parsed nodes, the stage cache filled after).
+func BenchmarkParseAndCheckFirstSightBySize(b *testing.B) {
+	first := diagnostics.FirstSight(nil)
+	for _, s := range benchdata.MustAll(b) {
+		b.Run(s.Name, func(b *testing.B) {
+			b.SetBytes(int64(len(s.Text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				diagnostics.DropCaches()
+				diagnostics.CheckWith(dockerfile.Parse(s.Text), first)
+			}
+			perLine(b, s.Lines())
+		})
+	}
+}
+
 // BenchmarkParseAndCheckNoBuildKit is BenchmarkParseAndCheckBySize without
 // BuildKit's in-process lint pass: the gap between the two is what running
 // dockerfile2llb.DockerfileLint per version costs.

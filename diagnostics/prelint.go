@@ -60,6 +60,7 @@ func Prelint(prev *dockerfile.File, text []byte) {
 	if !ok {
 		return
 	}
+	aheadPlan.Store(p)
 	if _, ok := bkCache.get(p.headerKey); !ok {
 		return
 	}
@@ -80,6 +81,38 @@ func Prelint(prev *dockerfile.File, text []byte) {
 			}
 		}()
 	}
+}
+
+// aheadPlan is the plan Prelint made last: the check of the version it
+// foresaw, which has the same lint text, takes it instead of planning again.
+var aheadPlan atomic.Pointer[stagePlan]
+
+// planFor is planStages(f, text), or Prelint's plan when it was made for the
+// same lint text and the same stages (the plan reads nothing else of the file
+// but its FROM lines).
+func planFor(f *dockerfile.File, text []byte) (*stagePlan, bool) {
+	if a := aheadPlan.Load(); a != nil && bytes.Equal(a.text, text) && sameFroms(a.f, f) {
+		c := *a
+		c.f = f
+		return &c, true
+	}
+	return planStages(f, text)
+}
+
+// sameFroms reports whether a and b have the same FROM instructions, as
+// written, on the same lines.
+func sameFroms(a, b *dockerfile.File) bool {
+	if len(a.Stages) != len(b.Stages) {
+		return false
+	}
+	for i, st := range a.Stages {
+		bt := b.Stages[i]
+		if st.From.StartLine != bt.From.StartLine || (st.From.Err == nil) != (bt.From.Err == nil) ||
+			a.Slice(st.From.Span) != b.Slice(bt.From.Span) {
+			return false
+		}
+	}
+	return true
 }
 
 // prelinted counts the stages Prelint linted (tests).
