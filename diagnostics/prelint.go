@@ -31,31 +31,10 @@ func Prelint(prev *dockerfile.File, text []byte) {
 	if !lintEngine || prev == nil || len(prev.Instructions) == 0 {
 		return
 	}
-	lint := prev.LintInput() // computed already when prev was checked
-	old := prev.Text
-	pre, suf := dockerfile.CommonAffixes(old, text)
-	oldEnd, newEnd := len(old)-suf, len(text)-suf
-	if oldEnd == pre && newEnd == pre {
-		return // the same text
+	spec, in, ok := dockerfile.PredictLintInput(prev, text)
+	if !ok || in.Stage < 0 || in.Is("FROM") {
+		return // a FROM or header line changes the plan
 	}
-	line := prev.Lines.Line(pre)
-	ls, le := prev.Lines.LineStart(line), prev.Lines.LineEnd(line)
-	if oldEnd > le || bytes.ContainsAny(text[pre:newEnd], "\r\n") {
-		return // more than one line's text changes
-	}
-	in := prev.InstructionAt(pre)
-	if in == nil || in.StartLine != line || in.EndLine != line || in.Err != nil || in.Stage < 0 ||
-		in.Is("FROM") || in.Is("RUN") || in.Is("ONBUILD") {
-		return // a FROM or header line changes the plan; a RUN's lint text is not its line
-	}
-	from, to, ok := lineBounds(lint, line)
-	if !ok || !bytes.Equal(lint[from:to], old[ls:le]) {
-		return // BuildKit's checks do not see this line as written
-	}
-	spec := make([]byte, 0, len(lint)+newEnd-oldEnd)
-	spec = append(spec, lint[:from]...)
-	spec = append(spec, text[ls:le+newEnd-oldEnd]...)
-	spec = append(spec, lint[to:]...)
 	p, ok := planStages(prev, spec)
 	if !ok {
 		return
@@ -117,19 +96,3 @@ func sameFroms(a, b *dockerfile.File) bool {
 
 // prelinted counts the stages Prelint linted (tests).
 var prelinted atomic.Int64
-
-// lineBounds finds line (0-based) of text.
-func lineBounds(text []byte, line int) (from, to int, ok bool) {
-	for ; line > 0; line-- {
-		i := bytes.IndexByte(text[from:], '\n')
-		if i < 0 {
-			return 0, 0, false
-		}
-		from += i + 1
-	}
-	to = len(text)
-	if i := bytes.IndexByte(text[from:], '\n'); i >= 0 {
-		to = from + i
-	}
-	return from, to, true
-}

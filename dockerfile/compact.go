@@ -59,8 +59,129 @@ func (f *File) LintText(drop func(line int) bool) []byte {
 // LintTextStubbed(LintBadLines()), computed once per File. It must not be
 // modified.
 func (f *File) LintInput() []byte {
-	f.lintOnce.Do(func() { f.lintInput = f.LintTextStubbed(f.LintBadLines()) })
-	return f.lintInput
+	f.lintOnce.Do(func() {
+		text, ok := f.splicedLintInput()
+		if !ok {
+			text = f.LintTextStubbed(f.LintBadLines())
+		}
+		f.lintSplice = nil
+		f.lintInput.Store(&text)
+	})
+	return *f.lintInput.Load()
+}
+
+// lintSplice is a version's lint input made ahead: the previous version's
+// with the edited line replaced (see PredictLintInput), which LintInput takes
+// when the parse shows that nothing else can differ.
+type lintSplice struct {
+	text []byte
+	line int
+	// insts is the previous version's instructions as (start line, end
+	// line, in error): what decides every other line of the lint input
+	insts []instShape
+}
+
+type instShape struct {
+	start, end int
+	bad        bool
+}
+
+// verbatim reports whether in is one line that the lint input has as
+// written: no error (no emptied lines, no stub) and no compacted RUN.
+func verbatim(f *File, in *Instruction) bool {
+	return in.StartLine == in.EndLine && in.Err == nil && !compactable(f, in)
+}
+
+// PredictLintInput returns the lint input (LintInput) of the version made
+// from prev by an edit into text, when prev's has been made and the edit
+// stays inside one line of a single-line instruction, in, that prev's lint
+// input has as written: prev's, with that line replaced. The version has it
+// when that line is still such an instruction and no instruction changed
+// lines or error state (LintInput checks this before taking it).
+func PredictLintInput(prev *File, text []byte) (lint []byte, in *Instruction, ok bool) {
+	pre, suf := CommonAffixes(prev.Text, text)
+	return predictLintInput(prev, text, pre, suf)
+}
+
+func predictLintInput(prev *File, text []byte, pre, suf int) ([]byte, *Instruction, bool) {
+	pl := prev.lintInput.Load()
+	oldEnd, newEnd := len(prev.Text)-suf, len(text)-suf
+	if pl == nil || (oldEnd == pre && newEnd == pre) {
+		return nil, nil, false
+	}
+	line := prev.Lines.Line(pre)
+	ls, le := prev.Lines.LineStart(line), prev.Lines.LineEnd(line)
+	if oldEnd > le || bytes.ContainsAny(text[pre:newEnd], "\r\n") {
+		return nil, nil, false // more than one line changes
+	}
+	in := prev.InstructionAt(pre)
+	if in == nil || in.StartLine != line || !verbatim(prev, in) {
+		return nil, nil, false
+	}
+	from, to, ok := lineBounds(*pl, line)
+	if !ok {
+		return nil, nil, false
+	}
+	newLine := text[ls : le+newEnd-oldEnd]
+	out := make([]byte, 0, len(*pl)+len(newLine)-(to-from))
+	out = append(out, (*pl)[:from]...)
+	out = append(out, newLine...)
+	return append(out, (*pl)[to:]...), in, true
+}
+
+// prepareLintSplice predicts, while parsing a version from prev, its lint
+// input (see PredictLintInput).
+func (f *File) prepareLintSplice(prev *File, pre, suf int) {
+	lint, in, ok := predictLintInput(prev, f.Text, pre, suf)
+	if !ok {
+		return
+	}
+	insts := make([]instShape, len(prev.Instructions))
+	for i, in := range prev.Instructions {
+		insts[i] = instShape{in.StartLine, in.EndLine, in.Err != nil}
+	}
+	f.lintSplice = &lintSplice{text: lint, line: in.StartLine, insts: insts}
+}
+
+// splicedLintInput is the predicted lint input, when nothing but the edited
+// line can differ from the previous version's: the same instructions on the
+// same lines, in error or not alike, and the edited one still one line that
+// BuildKit's checks see as written. (Comments, directives and the lines
+// between instructions are text the edit did not touch.)
+func (f *File) splicedLintInput() ([]byte, bool) {
+	sp := f.lintSplice
+	if sp == nil || len(sp.insts) != len(f.Instructions) {
+		return nil, false
+	}
+	edited := false
+	for i, in := range f.Instructions {
+		if s := sp.insts[i]; s.start != in.StartLine || s.end != in.EndLine || s.bad != (in.Err != nil) {
+			return nil, false
+		}
+		if in.StartLine == sp.line {
+			if !verbatim(f, in) {
+				return nil, false
+			}
+			edited = true
+		}
+	}
+	return sp.text, edited
+}
+
+// lineBounds finds line (0-based) of text, lines ending in '\n'.
+func lineBounds(text []byte, line int) (from, to int, ok bool) {
+	for ; line > 0; line-- {
+		i := bytes.IndexByte(text[from:], '\n')
+		if i < 0 {
+			return 0, 0, false
+		}
+		from += i + 1
+	}
+	to = len(text)
+	if i := bytes.IndexByte(text[from:], '\n'); i >= 0 {
+		to = from + i
+	}
+	return from, to, true
 }
 
 func (f *File) LintTextStubbed(drop func(line int) bool, stub map[int]string) []byte {

@@ -119,3 +119,7 @@ func normalCommand(cmd any) any {
 	}
 	return c.Interface()
 }
+
+// SplicedLintInput is the lint input LintInput would take from the previous
+// version, if any.
+func SplicedLintInput(f *File) ([]byte, bool) { return f.splicedLintInput() }

@@ -40,6 +40,7 @@ func ParseFrom(prev *File, text []byte) *File {
 	newSuf := len(text) - suf // the unchanged suffix is text[newSuf:] = old[newSuf-delta:]
 
 	f := &File{Text: text, Lines: prev.Lines.edited(text, pre, newSuf, delta), EscapeToken: '\\'}
+	f.prepareLintSplice(prev, pre, suf)
 	p := &parseState{f: f, esc: '\\', n: f.Lines.LineCount(), prev: prev}
 
 	// Instructions before the edit: the same pointers.
