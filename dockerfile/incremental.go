@@ -97,8 +97,9 @@ func ParseFrom(prev *File, text []byte) *File {
 	}
 	fresh := len(f.Instructions)
 	if synced {
+		slab := newMoveSlab(prev.Instructions[from:])
 		for _, in := range prev.Instructions[from:] {
-			c := in.moved(delta, dLines)
+			c := in.moved(slab, delta, dLines)
 			f.Instructions = append(f.Instructions, c)
 			f.Errors = append(f.Errors, c.errs...)
 		}
@@ -125,11 +126,11 @@ func ParseFrom(prev *File, text []byte) *File {
 // bytes and dLines lines later, as scanned: without BuildKit's results or the
 // errors of buildStages, and with only the derived values that can move (see
 // DerivedMovable), moved.
-func (in *Instruction) moved(dBytes, dLines int) *Instruction {
-	c := in.movedScan(dBytes, dLines, nil)
+func (in *Instruction) moved(slab *moveSlab, dBytes, dLines int) *Instruction {
+	c := in.movedScan(slab, dBytes, dLines, nil)
 	c.derived = in.movedDerived(dBytes)
 	if in.Sub != nil {
-		c.Sub = in.Sub.movedScan(dBytes, dLines, c)
+		c.Sub = in.Sub.movedScan(slab, dBytes, dLines, c)
 		c.Sub.derived = in.Sub.movedDerived(dBytes)
 	}
 	if in.nScanErrs > 0 {
@@ -146,8 +147,9 @@ func (in *Instruction) moved(dBytes, dLines int) *Instruction {
 
 // movedScan copies what scanning sets; an ONBUILD's wrapped instruction
 // shares its parent's pieces and heredocs, as scanned.
-func (in *Instruction) movedScan(d, dLines int, parent *Instruction) *Instruction {
-	c := &Instruction{
+func (in *Instruction) movedScan(slab *moveSlab, d, dLines int, parent *Instruction) *Instruction {
+	c := slab.inst()
+	*c = Instruction{
 		Keyword:     in.Keyword,
 		KeywordSpan: shiftSpan(in.KeywordSpan, d),
 		Span:        shiftSpan(in.Span, d),
@@ -162,28 +164,28 @@ func (in *Instruction) movedScan(d, dLines int, parent *Instruction) *Instructio
 		eofDep:      in.eofDep,
 	}
 	if in.Flags != nil {
-		c.Flags = make([]Flag, len(in.Flags))
+		c.Flags = take(&slab.flags, len(in.Flags))
 		for i, fl := range in.Flags {
 			fl.Span, fl.NameSpan, fl.ValueSpan = shiftSpan(fl.Span, d), shiftSpan(fl.NameSpan, d), shiftSpan(fl.ValueSpan, d)
 			c.Flags[i] = fl
 		}
 	}
 	if in.Args != nil {
-		c.Args = make([]Arg, len(in.Args))
+		c.Args = take(&slab.args, len(in.Args))
 		for i, a := range in.Args {
 			a.Span = shiftSpan(a.Span, d)
 			c.Args[i] = a
 		}
 	}
 	if in.Comments != nil {
-		c.Comments = make([]Comment, len(in.Comments))
+		c.Comments = take(&slab.comments, len(in.Comments))
 		for i, cm := range in.Comments {
 			cm.Span = shiftSpan(cm.Span, d)
 			c.Comments[i] = cm
 		}
 	}
 	if in.VarRefs != nil {
-		c.VarRefs = make([]VarRef, len(in.VarRefs))
+		c.VarRefs = take(&slab.varrefs, len(in.VarRefs))
 		for i, r := range in.VarRefs {
 			r.Span, r.NameSpan = shiftSpan(r.Span, d), shiftSpan(r.NameSpan, d)
 			c.VarRefs[i] = r
@@ -197,7 +199,7 @@ func (in *Instruction) movedScan(d, dLines int, parent *Instruction) *Instructio
 		return c
 	}
 	if in.segs != nil {
-		c.segs = make([]segment, len(in.segs))
+		c.segs = take(&slab.segs, len(in.segs))
 		for i, s := range in.segs {
 			s.src += d
 			c.segs[i] = s
@@ -211,6 +213,59 @@ func (in *Instruction) movedScan(d, dLines int, parent *Instruction) *Instructio
 		}
 	}
 	return c
+}
+
+// moveSlab holds, in one allocation each, the instructions moved by one
+// edit and their pieces: an edit early in a file moves every instruction
+// after it, and allocating them one by one was most of the cost of moving.
+type moveSlab struct {
+	insts    []Instruction
+	flags    []Flag
+	args     []Arg
+	comments []Comment
+	varrefs  []VarRef
+	segs     []segment
+}
+
+func newMoveSlab(ins []*Instruction) *moveSlab {
+	var n, flags, args, comments, refs, segs int
+	count := func(in *Instruction) {
+		n++
+		flags += len(in.Flags)
+		args += len(in.Args)
+		comments += len(in.Comments)
+		refs += len(in.VarRefs)
+		segs += len(in.segs)
+	}
+	for _, in := range ins {
+		count(in)
+		if in.Sub != nil {
+			count(in.Sub)
+		}
+	}
+	return &moveSlab{
+		insts:    make([]Instruction, n),
+		flags:    make([]Flag, 0, flags),
+		args:     make([]Arg, 0, args),
+		comments: make([]Comment, 0, comments),
+		varrefs:  make([]VarRef, 0, refs),
+		segs:     make([]segment, 0, segs),
+	}
+}
+
+// inst is the next instruction of the slab.
+func (s *moveSlab) inst() *Instruction {
+	c := &s.insts[0]
+	s.insts = s.insts[1:]
+	return c
+}
+
+// take returns the next n elements of a slab's pool, with no spare
+// capacity, so that an append to them cannot reach the next instruction's.
+func take[T any](pool *[]T, n int) []T {
+	l := len(*pool)
+	*pool = (*pool)[:l+n]
+	return (*pool)[l : l+n : l+n]
 }
 
 // shiftSpan moves a span by d bytes; the zero span (no location) stays. No
