@@ -893,8 +893,8 @@ const (
 	lintAuto lintMode = iota
 	// lintEachStage lints every stage as its own mini file (tests).
 	lintEachStage
-	// lintFirst: a file no earlier version of which was checked, in one
-	// pass over the nodes it already has; the stage cache is filled
+	// lintFirst: a large file no earlier version of which was checked, in
+	// one pass over the nodes it already has; the stage cache is filled
 	// afterwards, off the caller's path (the plan alone is ~30 ms on a
 	// 10,000-line file).
 	lintFirst
@@ -910,6 +910,11 @@ const parallelMinLines = 1000
 // stages whose mini file is not cached. It falls back to one whole-file pass
 // on any BuildKit error and for files with parse errors.
 func lintStaged(f *dockerfile.File, text []byte, mode lintMode) *lint.LintResults {
+	if mode == lintFirst && f.Lines.LineCount() < parallelMinLines {
+		// a small file: planning is cheap, and its stages may be cached
+		// (the same text open twice, a file reopened)
+		mode = lintAuto
+	}
 	if mode == lintFirst {
 		if res, ok := lintParsed(f, text); ok {
 			if res.Error == nil || isViolationError(res.Error) {
