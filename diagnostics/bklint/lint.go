@@ -14,8 +14,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/containerd/platforms"
 	"github.com/distribution/reference"
@@ -121,7 +123,7 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 		}
 	}
 
-	stages, metaArgs, err := instructions.Parse(res.AST, lt)
+	stages, metaArgs, err := parseInstructions(res.AST, lt)
 	if err != nil || len(stages) == 0 {
 		return declined("instructions")
 	}
@@ -886,4 +888,83 @@ func addEnv(env []string, k, v string) []string {
 func parseKeyValue(kv string) (string, string) {
 	k, v, _ := strings.Cut(kv, "=")
 	return k, v
+}
+
+// parallelParseMin is the number of instructions from which BuildKit's typed
+// parse of them (a third of Lint on a large file) is split over the cores.
+var parallelParseMin = 2000
+
+// parseInstructions is instructions.Parse, with the instructions of a large
+// file parsed on every core: each worker has its own copy of the linter,
+// whose warnings and called rules are handed to lt afterwards, in the order
+// of the instructions, as instructions.Parse would have made them.
+func parseInstructions(ast *parser.Node, lt *linter.Linter) ([]instructions.Stage, []instructions.ArgCommand, error) {
+	nodes := ast.Children
+	n := min(runtime.GOMAXPROCS(0), 2*len(nodes)/parallelParseMin)
+	if n < 2 {
+		return instructions.Parse(ast, lt)
+	}
+	type warning struct {
+		rule, desc, url, msg string
+		loc                  []parser.Range
+	}
+	cmds := make([]any, len(nodes))
+	errs := make([]error, len(nodes))
+	called := make([][]string, n)
+	warned := make([][]warning, n)
+	var wg sync.WaitGroup
+	for w := range n {
+		lo, hi := len(nodes)*w/n, len(nodes)*(w+1)/n
+		wl := *lt
+		wl.CalledRules = &called[w]
+		wl.Warn = func(rule, desc, url, msg string, loc []parser.Range) {
+			warned[w] = append(warned[w], warning{rule, desc, url, msg, loc})
+		}
+		wg.Go(func() {
+			defer func() {
+				if recover() != nil {
+					errs[lo] = declined("instructions")
+				}
+			}()
+			for i := lo; i < hi; i++ {
+				if cmds[i], errs[i] = instructions.ParseInstructionWithLinter(nodes[i], &wl); errs[i] != nil {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for w := range n {
+		*lt.CalledRules = append(*lt.CalledRules, called[w]...)
+		for _, x := range warned[w] {
+			lt.Warn(x.rule, x.desc, x.url, x.msg, x.loc)
+		}
+	}
+	// what instructions.Parse does with the commands
+	var stages []instructions.Stage
+	var metaArgs []instructions.ArgCommand
+	for i, cmd := range cmds {
+		if errs[i] != nil {
+			return nil, nil, errs[i]
+		}
+		if len(stages) == 0 {
+			if a, ok := cmd.(*instructions.ArgCommand); ok {
+				metaArgs = append(metaArgs, *a)
+				continue
+			}
+		}
+		switch c := cmd.(type) {
+		case *instructions.Stage:
+			stages = append(stages, *c)
+		case instructions.Command:
+			stage, err := instructions.CurrentStage(stages)
+			if err != nil {
+				return nil, nil, err
+			}
+			stage.AddCommand(c)
+		default:
+			return nil, nil, declined("instructions")
+		}
+	}
+	return stages, metaArgs, nil
 }

@@ -1,0 +1,75 @@
+package bklint
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+)
+
+// TestParallelInstructionParseMatches: the typed parse of a large file split
+// over the cores gives what instructions.Parse gives: the same stages and
+// global ARGs, the same warnings in the same order, the same called rules
+// (they make the `# check=error=true` error), and an error where it errs.
+// The threshold is lowered so that every corpus and testdata file (and its
+// variants) takes the split path.
+func TestParallelInstructionParseMatches(t *testing.T) {
+	defer func(m int) { parallelParseMin = m }(parallelParseMin)
+	parallelParseMin = 2
+	corpus, testdata := testInputs(t)
+	type warning struct {
+		rule, msg string
+		loc       []parser.Range
+	}
+	run := func(ast *parser.Node, check string, parse func(*parser.Node, *linter.Linter) ([]instructions.Stage, []instructions.ArgCommand, error)) (st []instructions.Stage, args []instructions.ArgCommand, failed bool, ws []warning, called []string) {
+		cfg, err := linter.ParseLintOptions(check)
+		if err != nil {
+			cfg = &linter.Config{}
+		}
+		cfg.Warn = func(rule, _, _, msg string, loc []parser.Range) { ws = append(ws, warning{rule, msg, loc}) }
+		lt := linter.New(cfg)
+		st, args, err = parse(ast, lt)
+		return st, args, err != nil, ws, *lt.CalledRules
+	}
+	split, n := 0, 0
+	for k, m := range []map[string][]byte{corpus, testdata} {
+		for name, text := range m {
+			ins := []input{{name, text}}
+			if k == 1 { // the variants (directives, casing, emptied lines) of the testdata files
+				ins = append(ins, variants(name, text)...)
+			}
+			for _, v := range ins {
+				res, err := parser.Parse(bytes.NewReader(v.text))
+				if err != nil {
+					continue
+				}
+				check, _, _, _ := parser.ParseDirective("check", v.text)
+				n++
+				if len(res.AST.Children) >= 2 {
+					split++
+				}
+				s1, a1, f1, w1, c1 := run(res.AST, check, instructions.Parse)
+				s2, a2, f2, w2, c2 := run(res.AST, check, parseInstructions)
+				if f1 != f2 {
+					t.Fatalf("%s: instructions.Parse failed: %v, the split parse failed: %v", v.name, f1, f2)
+				}
+				if f1 {
+					continue
+				}
+				if !reflect.DeepEqual(s1, s2) || !reflect.DeepEqual(a1, a2) {
+					t.Fatalf("%s: the split parse gives other stages or global ARGs", v.name)
+				}
+				if !reflect.DeepEqual(w1, w2) || !reflect.DeepEqual(c1, c2) {
+					t.Fatalf("%s: the split parse warns otherwise\nwant %v %v\ngot  %v %v", v.name, w1, c1, w2, c2)
+				}
+			}
+		}
+	}
+	if split < n/2 {
+		t.Errorf("only %d of %d inputs took the split path", split, n)
+	}
+	t.Logf("%d inputs, %d parsed split", n, split)
+}
