@@ -50,32 +50,25 @@ func BenchmarkParseAndCheckBySize(b *testing.B) {
 // first time (every cache emptied before each iteration), as opening a file
 // or `msls check` does; BenchmarkParseAndCheckBySize repeats the same text,
 // which the caches answer as an unchanged version.
-func BenchmarkParseAndCheckColdBySize(b *testing.B) {
-	for _, s := range benchdata.MustAll(b) {
-		b.Run(s.Name, func(b *testing.B) {
-			b.SetBytes(int64(len(s.Text)))
-			b.ReportAllocs()
-			for b.Loop() {
-				diagnostics.DropCaches()
-				diagnostics.Check(dockerfile.Parse(s.Text))
-			}
-			perLine(b, s.Lines())
-		})
-	}
-}
+func BenchmarkParseAndCheckColdBySize(b *testing.B) { benchCold(b, nil) }
 
 // BenchmarkParseAndCheckFirstSightBySize is a document just opened in the
 // server: a cold parse and the first check (Options.FirstSight: BuildKit's
 // checks in one pass over the parsed nodes, the stage cache filled after).
 func BenchmarkParseAndCheckFirstSightBySize(b *testing.B) {
-	first := diagnostics.FirstSight(nil)
+	benchCold(b, diagnostics.FirstSight(nil))
+}
+
+// benchCold parses and checks each fixture with opts, every cache emptied
+// before each iteration.
+func benchCold(b *testing.B, opts *diagnostics.Options) {
 	for _, s := range benchdata.MustAll(b) {
 		b.Run(s.Name, func(b *testing.B) {
 			b.SetBytes(int64(len(s.Text)))
 			b.ReportAllocs()
 			for b.Loop() {
 				diagnostics.DropCaches()
-				diagnostics.CheckWith(dockerfile.Parse(s.Text), first)
+				diagnostics.CheckWith(dockerfile.Parse(s.Text), opts)
 			}
 			perLine(b, s.Lines())
 		})
