@@ -174,7 +174,7 @@ func lintParsed(f *dockerfile.File, text []byte) (*lint.LintResults, bool) {
 	if !lintEngine {
 		return nil, false
 	}
-	res, ok := f.LintResult(f.LintBadLines())
+	res, cmds, ok := f.LintResultCommands(f.LintBadLines())
 	if !ok {
 		return nil, false
 	}
@@ -183,7 +183,7 @@ func lintParsed(f *dockerfile.File, text []byte) (*lint.LintResults, bool) {
 	if observeLint != nil {
 		observeLint(text, env)
 	}
-	return bklint.Lint(res, check, env)
+	return bklint.LintCommands(res, cmds, check, env)
 }
 
 // buildkitSpan picks the most precise span for a BuildKit warning on a

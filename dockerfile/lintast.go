@@ -64,8 +64,18 @@ func (f *File) LintBadLines() (bad func(line int) bool, stub map[int]string) {
 // same node, else shallow copies (PrevComment, and the compacted text of a
 // shell-form RUN); like the File's, they must not be modified.
 func (f *File) LintResult(bad func(line int) bool, stub map[int]string) (res *parser.Result, ok bool) {
+	res, _, ok = f.LintResultCommands(bad, stub)
+	return res, ok
+}
+
+// LintResultCommands is LintResult with, for each child of the result's
+// AST, the typed command BuildKit made of the instruction's own node when
+// that command is the one the child gives (the same lines, comments that
+// set the same checks), else nil: what bklint.LintCommands takes so as not
+// to parse them again. Like the nodes, the commands must not be modified.
+func (f *File) LintResultCommands(bad func(line int) bool, stub map[int]string) (res *parser.Result, cmds []any, ok bool) {
 	if len(f.Instructions) == 0 {
-		return nil, false
+		return nil, nil, false
 	}
 	if bad == nil {
 		bad = func(int) bool { return false }
@@ -82,40 +92,40 @@ func (f *File) LintResult(bad func(line int) bool, stub map[int]string) (res *pa
 	for _, in := range f.Instructions {
 		for ; line < in.StartLine; line++ {
 			if !a.gap(line) {
-				return nil, false
+				return nil, nil, false
 			}
 		}
 		switch dropped := a.droppedLines(in); {
 		case dropped == in.EndLine-in.StartLine+1:
 			if compactable(f, in) && a.stubbed(in) {
-				return nil, false // buildKitText empties a compacted RUN's lines, stub or not
+				return nil, nil, false // buildKitText empties a compacted RUN's lines, stub or not
 			}
 			for ; line <= in.EndLine; line++ {
 				if !a.gap(line) {
-					return nil, false
+					return nil, nil, false
 				}
 			}
 		case dropped > 0:
-			return nil, false
+			return nil, nil, false
 		default:
 			if line, ok = a.keep(in); !ok {
-				return nil, false
+				return nil, nil, false
 			}
 		}
 	}
 	for ; line < a.n; line++ {
 		if !a.gap(line) {
-			return nil, false
+			return nil, nil, false
 		}
 	}
 	// The escape token BuildKit reports may differ from the File's (an
 	// emptied directive line ends the directives): each kept node was checked
 	// against it, and stubs have no escape.
 	if len(a.children) == 0 {
-		return nil, false
+		return nil, nil, false
 	}
 	root := &parser.Node{StartLine: a.children[0].StartLine, EndLine: a.children[len(a.children)-1].EndLine, Children: a.children}
-	return &parser.Result{AST: root, EscapeToken: a.esc, Warnings: a.warnings}, true
+	return &parser.Result{AST: root, EscapeToken: a.esc, Warnings: a.warnings}, a.cmds, true
 }
 
 // lintAssembler is the state of BuildKit's scanner that LintResult replays.
@@ -133,6 +143,7 @@ type lintAssembler struct {
 	comments []string // BuildKit's pending comments, nil and empty alike as it has them
 
 	children []*parser.Node
+	cmds     []any // per child: the instruction's typed command, when it is the child's
 	warnings []parser.Warning
 	buf      bytes.Buffer
 }
@@ -242,12 +253,13 @@ func (a *lintAssembler) stubNode(line int, text string) bool {
 	c := *node
 	c.StartLine, c.EndLine = line+1, line+1
 	c.PrevComment = a.comments
-	a.add(&c)
+	a.add(&c, nil)
 	return true
 }
 
-func (a *lintAssembler) add(n *parser.Node) {
+func (a *lintAssembler) add(n *parser.Node, cmd any) {
 	a.children = append(a.children, n)
+	a.cmds = append(a.cmds, cmd)
 	a.comments = nil
 	a.dirsDone = true
 }
@@ -363,7 +375,11 @@ func (a *lintAssembler) keep(in *Instruction) (next int, ok bool) {
 			Location: &parser.Range{Start: parser.Position{Line: l + 1}, End: parser.Position{Line: l + 1}},
 		})
 	}
-	a.add(n)
+	var cmd any
+	if n.EndLine == node.EndLine && sameChecks(n.PrevComment, node.PrevComment) {
+		cmd = in.Command
+	}
+	a.add(n, cmd)
 	return end + 1, true
 }
 
@@ -389,6 +405,21 @@ func (a *lintAssembler) compactRun(c *parser.Node, in *Instruction, logical []by
 	}
 	c.Original = string(logical)
 	c.Next = &parser.Node{Value: strings.TrimSpace(c.Original[len(prefix):])}
+	return true
+}
+
+// sameChecks reports whether BuildKit's typed parse and build checks read
+// the same check settings from the two comment blocks: the same comments, or
+// none that could be a `check=` setting.
+func sameChecks(a, b []string) bool {
+	if sameComments(a, b) {
+		return true
+	}
+	for _, c := range slices.Concat(a, b) {
+		if strings.Contains(strings.ToLower(c), "check") {
+			return false
+		}
+	}
 	return true
 }
 

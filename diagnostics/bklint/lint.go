@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,12 +61,24 @@ func SourceMap() *llb.SourceMap {
 // error DockerfileLint reports after dispatching every stage (the warnings
 // are complete then), and ok is true.
 func Lint(res *parser.Result, check string, env []string) (r *lint.LintResults, ok bool) {
-	r, err := lintOrDecline(res, check, env)
+	return LintCommands(res, nil, check, env)
+}
+
+// LintCommands is Lint given the typed commands the caller already has, so
+// that BuildKit's typed parse of most instructions is not done again. cmds
+// is nil or has one entry per child of res.AST: nil, or what
+// instructions.ParseInstruction returns for a node that gives the same
+// command as that child (its own parse of the same lines, whose comments set
+// the same checks). Lint never modifies them: what dispatch expands in place
+// it copies first, and what it cannot copy (a RUN with mounts) it parses
+// again, as it does FROM, ARG and MAINTAINER, whose parse runs checks.
+func LintCommands(res *parser.Result, cmds []any, check string, env []string) (r *lint.LintResults, ok bool) {
+	r, err := lintOrDecline(res, cmds, check, env)
 	return r, err == nil
 }
 
-// lintOrDecline is Lint with the reason it declines.
-func lintOrDecline(res *parser.Result, check string, env []string) (r *lint.LintResults, err error) {
+// lintOrDecline is LintCommands with the reason it declines.
+func lintOrDecline(res *parser.Result, cmds []any, check string, env []string) (r *lint.LintResults, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			r, err = nil, declined(fmt.Sprint("panic: ", p))
@@ -74,8 +87,11 @@ func lintOrDecline(res *parser.Result, check string, env []string) (r *lint.Lint
 	if res == nil || res.AST == nil {
 		return nil, declined("no AST")
 	}
+	if cmds != nil && len(cmds) != len(res.AST.Children) {
+		return nil, declined("commands")
+	}
 	r = &lint.LintResults{}
-	if err := run(r, res, check, env); err != nil {
+	if err := run(r, res, cmds, check, env); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -102,11 +118,12 @@ type linterState struct {
 	refOK      map[string]bool // reference.ParseNormalizedNamed succeeded, by name
 	lt         *linter.Linter
 	shlex      *shell.Lex
+	esc        rune // shlex's escape token
 	rawLex     *shell.Lex
 	globalArgs *llb.EnvList
 }
 
-func run(r *lint.LintResults, res *parser.Result, check string, env []string) error {
+func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env []string) error {
 	cfg, err := linter.ParseLintOptions(check)
 	if err != nil {
 		return declined("check directive")
@@ -123,7 +140,7 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 		}
 	}
 
-	stages, metaArgs, err := parseInstructions(res.AST, lt)
+	stages, metaArgs, err := parseInstructions(res.AST, cmds, lt)
 	if err != nil || len(stages) == 0 {
 		return declined("instructions")
 	}
@@ -137,7 +154,7 @@ func run(r *lint.LintResults, res *parser.Result, check string, env []string) er
 	targetName := stages[len(stages)-1].Name
 	globalArgs := defaultArgs(target, targetName)
 
-	ls := &linterState{lt: lt, shlex: shell.NewLex(res.EscapeToken), refOK: map[string]bool{}}
+	ls := &linterState{lt: lt, shlex: shell.NewLex(res.EscapeToken), esc: res.EscapeToken, refOK: map[string]bool{}}
 	ls.rawLex = shell.NewLex('\\')
 	ls.rawLex.SkipProcessQuotes = true
 
@@ -354,9 +371,18 @@ func (t *tracker) use(c instructions.Command, l *linter.Linter) {
 
 func (ls *linterState) dispatch(s *stage, cmd instructions.Command, sources []*stage, cmdTr, epTr, hcTr *tracker) error {
 	l := ls.lt.WithMergedConfigFromComments(cmd.Comments())
-	_, isArg := cmd.(*instructions.ArgCommand)
-	if ex, ok := cmd.(instructions.SupportsSingleWordExpansion); ok && !isArg {
+	_, skip := cmd.(*instructions.ArgCommand)
+	if rc, ok := cmd.(*instructions.RunCommand); ok && len(instructions.GetMounts(rc)) == 0 {
+		// RUN expands only its mounts: without any, Expand would call
+		// nothing, only reset the (maybe shared, see LintCommands) mount
+		// state
+		skip = true
+	}
+	if ex, ok := cmd.(instructions.SupportsSingleWordExpansion); ok && !skip {
 		err := ex.Expand(func(word string) (string, error) {
+			if plainWord(word, ls.esc) {
+				return word, nil
+			}
 			w, unmatched, err := ls.shlex.ProcessWord(word, s.env)
 			reportUnmatchedVariables(cmd, s.buildArgs, s.env, unmatched, l)
 			return w, err
@@ -367,6 +393,9 @@ func (ls *linterState) dispatch(s *stage, cmd instructions.Command, sources []*s
 	}
 	if ex, ok := cmd.(instructions.SupportsSingleWordExpansionRaw); ok {
 		err := ex.ExpandRaw(func(word string) (string, error) {
+			if plainWord(word, '\\') {
+				return word, nil
+			}
 			w, unmatched, err := ls.rawLex.ProcessWord(word, s.env)
 			reportUnmatchedVariables(cmd, s.buildArgs, s.env, unmatched, l)
 			return w, err
@@ -461,7 +490,7 @@ func (ls *linterState) arg(s *stage, c *instructions.ArgCommand, l *linter.Linte
 			if v, ok := ls.globalArgs.Get(a.Key); ok {
 				a.Value = &v
 			}
-		} else {
+		} else if !plainWord(*a.Value, ls.esc) {
 			v, unmatched, err := ls.shlex.ProcessWord(*a.Value, s.env)
 			reportUnmatchedVariables(c, s.buildArgs, s.env, unmatched, l)
 			if err != nil {
@@ -477,6 +506,21 @@ func (ls *linterState) arg(s *stage, c *instructions.ArgCommand, l *linter.Linte
 		s.buildArgs = append(s.buildArgs, a)
 	}
 	return nil
+}
+
+// plainWord reports whether BuildKit's shell lexer (with escape token esc)
+// returns word as it is without looking up any variable: no `$`, no quote, no
+// escape token, no `<` (a possible heredoc), and printable ASCII only
+// (text/scanner rewrites invalid UTF-8 and complains about NUL). Most words
+// of a Dockerfile are: lexing each of them was a third of dispatching.
+func plainWord(word string, esc rune) bool {
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if c < ' ' || c > '~' || c == '$' || c == '\'' || c == '"' || c == '<' || rune(c) == esc {
+			return false
+		}
+	}
+	return true
 }
 
 var nonEnvArgs = map[string]struct{}{
@@ -890,6 +934,53 @@ func parseKeyValue(kv string) (string, string) {
 	return k, v
 }
 
+// private returns a command of the caller's (see LintCommands) that dispatch
+// may use: itself where dispatch only reads it, else a copy of what Expand
+// changes in place. ok is false for the commands to parse again: those whose
+// parse runs checks, and a RUN with mounts (its mount state cannot be copied).
+func private(cmd any) (c instructions.Command, ok bool) {
+	switch c := cmd.(type) {
+	case nil, *instructions.Stage, *instructions.ArgCommand, *instructions.MaintainerCommand:
+		return nil, false
+	case *instructions.RunCommand:
+		// dispatch does not expand a RUN without mounts
+		return c, len(instructions.GetMounts(c)) == 0
+	case *instructions.EnvCommand:
+		cp := *c
+		cp.Env = slices.Clone(c.Env)
+		return &cp, true
+	case *instructions.LabelCommand:
+		cp := *c
+		cp.Labels = slices.Clone(c.Labels)
+		return &cp, true
+	case *instructions.AddCommand:
+		cp := *c
+		cp.SourcePaths, cp.SourceContents = slices.Clone(c.SourcePaths), slices.Clone(c.SourceContents)
+		return &cp, true
+	case *instructions.CopyCommand:
+		cp := *c
+		cp.SourcePaths, cp.SourceContents = slices.Clone(c.SourcePaths), slices.Clone(c.SourceContents)
+		return &cp, true
+	case *instructions.WorkdirCommand:
+		cp := *c
+		return &cp, true
+	case *instructions.UserCommand:
+		cp := *c
+		return &cp, true
+	case *instructions.StopSignalCommand:
+		cp := *c
+		return &cp, true
+	case *instructions.VolumeCommand:
+		cp := *c
+		cp.Volumes = slices.Clone(c.Volumes)
+		return &cp, true
+	case *instructions.CmdCommand, *instructions.EntrypointCommand, *instructions.HealthCheckCommand,
+		*instructions.ShellCommand, *instructions.ExposeCommand, *instructions.OnbuildCommand:
+		return c.(instructions.Command), true
+	}
+	return nil, false
+}
+
 // parallelParseMin is the number of instructions from which BuildKit's typed
 // parse of them (a third of Lint on a large file) is split over the cores.
 var parallelParseMin = 2000
@@ -898,23 +989,34 @@ var parallelParseMin = 2000
 // file parsed on every core: each worker has its own copy of the linter,
 // whose warnings and called rules are handed to lt afterwards, in the order
 // of the instructions, as instructions.Parse would have made them.
-func parseInstructions(ast *parser.Node, lt *linter.Linter) ([]instructions.Stage, []instructions.ArgCommand, error) {
+func parseInstructions(ast *parser.Node, reuse []any, lt *linter.Linter) ([]instructions.Stage, []instructions.ArgCommand, error) {
 	nodes := ast.Children
 	n := min(runtime.GOMAXPROCS(0), 2*len(nodes)/parallelParseMin)
-	if n < 2 {
+	if n < 2 && reuse == nil {
 		return instructions.Parse(ast, lt)
 	}
+	var toParse []int // the nodes to parse: all, or those reuse has no command for
+	cmds := make([]any, len(nodes))
+	for i := range nodes {
+		if reuse != nil {
+			if c, ok := private(reuse[i]); ok {
+				cmds[i] = c
+				continue
+			}
+		}
+		toParse = append(toParse, i)
+	}
+	n = max(1, min(n, 2*len(toParse)/parallelParseMin))
 	type warning struct {
 		rule, desc, url, msg string
 		loc                  []parser.Range
 	}
-	cmds := make([]any, len(nodes))
 	errs := make([]error, len(nodes))
 	called := make([][]string, n)
 	warned := make([][]warning, n)
 	var wg sync.WaitGroup
 	for w := range n {
-		lo, hi := len(nodes)*w/n, len(nodes)*(w+1)/n
+		lo, hi := len(toParse)*w/n, len(toParse)*(w+1)/n
 		wl := *lt
 		wl.CalledRules = &called[w]
 		wl.Warn = func(rule, desc, url, msg string, loc []parser.Range) {
@@ -922,11 +1024,11 @@ func parseInstructions(ast *parser.Node, lt *linter.Linter) ([]instructions.Stag
 		}
 		wg.Go(func() {
 			defer func() {
-				if recover() != nil {
-					errs[lo] = declined("instructions")
+				if recover() != nil && lo < hi {
+					errs[toParse[lo]] = declined("instructions")
 				}
 			}()
-			for i := lo; i < hi; i++ {
+			for _, i := range toParse[lo:hi] {
 				if cmds[i], errs[i] = instructions.ParseInstructionWithLinter(nodes[i], &wl); errs[i] != nil {
 					return
 				}

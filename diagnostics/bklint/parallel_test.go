@@ -52,9 +52,19 @@ func TestParallelInstructionParseMatches(t *testing.T) {
 					split++
 				}
 				s1, a1, f1, w1, c1 := run(res.AST, check, instructions.Parse)
-				s2, a2, f2, w2, c2 := run(res.AST, check, parseInstructions)
-				if f1 != f2 {
-					t.Fatalf("%s: instructions.Parse failed: %v, the split parse failed: %v", v.name, f1, f2)
+				s2, a2, f2, w2, c2 := run(res.AST, check, func(ast *parser.Node, lt *linter.Linter) ([]instructions.Stage, []instructions.ArgCommand, error) {
+					return parseInstructions(ast, nil, lt)
+				})
+				// and with the commands given, as msls's own parse has them
+				given := make([]any, len(res.AST.Children))
+				for i, node := range res.AST.Children {
+					given[i] = typedCommand(node)
+				}
+				s3, a3, f3, w3, c3 := run(res.AST, check, func(ast *parser.Node, lt *linter.Linter) ([]instructions.Stage, []instructions.ArgCommand, error) {
+					return parseInstructions(ast, given, lt)
+				})
+				if f1 != f2 || f1 != f3 {
+					t.Fatalf("%s: instructions.Parse failed: %v, the split parse failed: %v, with commands given: %v", v.name, f1, f2, f3)
 				}
 				if f1 {
 					continue
@@ -62,8 +72,14 @@ func TestParallelInstructionParseMatches(t *testing.T) {
 				if !reflect.DeepEqual(s1, s2) || !reflect.DeepEqual(a1, a2) {
 					t.Fatalf("%s: the split parse gives other stages or global ARGs", v.name)
 				}
+				if !reflect.DeepEqual(s1, s3) || !reflect.DeepEqual(a1, a3) {
+					t.Fatalf("%s: the parse with commands given gives other stages or global ARGs", v.name)
+				}
 				if !reflect.DeepEqual(w1, w2) || !reflect.DeepEqual(c1, c2) {
 					t.Fatalf("%s: the split parse warns otherwise\nwant %v %v\ngot  %v %v", v.name, w1, c1, w2, c2)
+				}
+				if !reflect.DeepEqual(w1, w3) || !reflect.DeepEqual(c1, c3) {
+					t.Fatalf("%s: the parse with commands given warns otherwise\nwant %v %v\ngot  %v %v", v.name, w1, c1, w3, c3)
 				}
 			}
 		}
