@@ -60,6 +60,9 @@ func (p *parseState) regionStart(i int) int {
 	if i > 0 {
 		return p.f.Instructions[i-1].EndLine + 1
 	}
+	if p.base > 0 { // a chunk's first instruction (see parseChunks)
+		return p.base
+	}
 	if n := len(p.f.Directives); n > 0 {
 		return p.f.Lines.Line(p.f.Directives[n-1].Span.Start) + 1
 	}
@@ -115,7 +118,13 @@ func (p *parseState) attachBuildKit(lo, hi int) {
 		byLine = p.bulkNodes(misses)
 	}
 	entries := make([]*bkEntry, len(misses))
-	parallel(len(misses), func(k int) { entries[k] = p.missEntry(misses[k], byLine) })
+	if p.serial {
+		for k, i := range misses {
+			entries[k] = p.missEntry(i, byLine)
+		}
+	} else {
+		parallel(len(misses), func(k int) { entries[k] = p.missEntry(misses[k], byLine) })
+	}
 	for k, i := range misses {
 		bkCache.put(keys[i-lo], entries[k])
 		p.apply(f.Instructions[i], entries[k], "")
@@ -225,7 +234,7 @@ func (p *parseState) bulkNodes(misses []int) map[int]*parser.Node {
 		}
 	}
 	n := min(workers(), (b-a)/bulkChunkMin)
-	if n > 1 {
+	if n > 1 && !p.serial {
 		bounds := make([]int, n+1)
 		for c := range bounds {
 			bounds[c] = a + (b-a)*c/n
@@ -285,10 +294,10 @@ func (p *parseState) bulkNodes(misses []int) map[int]*parser.Node {
 func (p *parseState) parseRange(a, b int) (*parser.Result, int) {
 	f := p.f
 	from, to := 0, f.Instructions[b-1].EndLine+1
-	if a > 0 {
+	if a > 0 || p.base > 0 {
 		from = p.regionStart(a)
 	}
-	if b == len(f.Instructions) {
+	if b == len(f.Instructions) && p.stop == 0 {
 		to = f.Lines.LineCount()
 	}
 	var buf bytes.Buffer

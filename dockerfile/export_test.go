@@ -15,6 +15,18 @@ func SetParallelKnobs(chunkMin, parMin, nWorkers int) (restore func()) {
 	return func() { bulkChunkMin, parallelMin, maxWorkers = c, p, w }
 }
 
+// SetChunkKnobs lowers the thresholds of the chunked cold parse (lines per
+// chunk, lines searched for a cut, chunks; 0 chunks means two per core, and a
+// huge linesMin turns it off); the returned func restores them.
+func SetChunkKnobs(linesMin, search, chunks int) (restore func()) {
+	l, s, c := chunkLinesMin, chunkSearch, maxChunks
+	chunkLinesMin, chunkSearch, maxChunks = linesMin, search, chunks
+	return func() { chunkLinesMin, chunkSearch, maxChunks = l, s, c }
+}
+
+// ChunkedParses counts the parses made in chunks.
+func ChunkedParses() int64 { return chunkedParses.Load() }
+
 // BulkPieces counts the parses whose nodes came from pieces parsed in
 // parallel.
 func BulkPieces() int64 { return bulkPieces.Load() }

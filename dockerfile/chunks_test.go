@@ -1,0 +1,69 @@
+package dockerfile_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/corpustest"
+)
+
+// TestChunkedParseMatchesSequential: a file scanned and parsed in chunks is
+// the File a scan of the whole file gives, everything it holds dumped
+// (instructions, BuildKit's nodes and commands, comments, errors, stages),
+// BuildKit's cache emptied before each parse. The thresholds are lowered so
+// that every corpus file of a few lines is cut into up to four chunks, and
+// the cases put cuts where a guess goes wrong: instruction-like lines in
+// heredoc bodies, continuations through comments and blank lines, an escape
+// directive.
+func TestChunkedParseMatchesSequential(t *testing.T) {
+	heredocs := "FROM a\nRUN <<EOF\nFROM b\nCOPY x y\necho hi\nWORKDIR /\nEOF\nRUN x\nCOPY <<A <<B /d\nWORKDIR /a\nA\nUSER b\nB\n"
+	continuations := "FROM a\nRUN a \\\n# c\nb \\\n\nc\nENV A=1 \\\n  B=2\n  # x\nCOPY . .\nRUN y `\nz\n"
+	srcs := map[string][]byte{
+		"heredocs":      []byte(strings.Repeat(heredocs, 20)),
+		"continuations": []byte(strings.Repeat(continuations, 20)),
+		"escape":        []byte("# escape=`\n" + strings.Repeat("FROM a\nRUN a `\n  b\nCOPY . .\n", 20)),
+		"check-above":   []byte(strings.Repeat("FROM a\n# check=skip=all\nRUN a\n# syntax=x\nRUN b\n\n", 20)),
+		"errors":        []byte(strings.Repeat("FROM\nRUN\nCOPY --from= a b\nBOGUS x\nWORKDIR /a\n", 20)),
+		"crlf":          []byte(strings.Repeat("FROM a\r\nRUN echo a \\\r\n b\r\nUSER u\r\n", 20)),
+	}
+	corpustest.AddAll(t, srcs)
+	corpustest.AddTestdata(t, srcs)
+	before := dockerfile.ChunkedParses()
+	for name, src := range srcs {
+		restore := dockerfile.SetChunkKnobs(1<<30, 0, 0)
+		dockerfile.DropBuildKitCache()
+		want := dockerfile.Parse(src)
+		restore()
+		restore = dockerfile.SetChunkKnobs(3, 50, 4)
+		dockerfile.DropBuildKitCache()
+		got := dockerfile.Parse(src)
+		restore()
+		// BuildKit's "did you mean" picks among equally close keywords in
+		// map order
+		g, w := didYouMean.ReplaceAllString(dockerfile.DumpFile(got), "(did you mean …)"), didYouMean.ReplaceAllString(dockerfile.DumpFile(want), "(did you mean …)")
+		if g != w {
+			t.Errorf("%s: the chunked parse differs\n got: %s\nwant: %s", name, diffLine(g, w), diffLine(w, g))
+			continue
+		}
+		if i := dockerfile.SameCommands(got, want); i >= 0 {
+			t.Errorf("%s: the chunked parse gives instruction %d another command", name, i)
+		}
+	}
+	chunked := dockerfile.ChunkedParses() - before
+	t.Logf("%d files, %d parsed in chunks", len(srcs), chunked)
+	if chunked < int64(len(srcs))/2 {
+		t.Errorf("only %d of %d files were parsed in chunks", chunked, len(srcs))
+	}
+}
+
+// diffLine returns the line of a where a and b first differ.
+func diffLine(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range al {
+		if i >= len(bl) || al[i] != bl[i] {
+			return al[i]
+		}
+	}
+	return "(a prefix of the other)"
+}
