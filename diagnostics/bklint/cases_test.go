@@ -54,6 +54,7 @@ var oracleCases = []struct {
 	{"check/skip-all", "# check=skip=all\nFROM alpine\nCMD echo\n", false},
 	{"check/error", "# check=error=true\nFROM alpine AS a\nCMD echo\n", false},
 	{"check/experimental", "# check=experimental=all\nFROM alpine\n# bad description\nFROM alpine AS b\n", false},
+	{"check/experimental-arg", "# check=experimental=InvalidDefinitionDescription\nARG G=1\n# G is global\nARG G2=1\nFROM alpine\n# other words\nARG FOO=1\n# FOO sets it\nARG FOO=2\n# several\nARG A=1 B=2\n\nARG NONE\n", false},
 	{"check/bad", "# check=error=maybe\nFROM alpine\n", true},
 	{"check/instruction-skip", "FROM alpine\n# check=skip=JSONArgsRecommended\nCMD echo\nCMD echo\n", false},
 	{"source-date-epoch", "ARG SOURCE_DATE_EPOCH=1\nFROM alpine\n", true},

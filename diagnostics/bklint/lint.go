@@ -71,7 +71,8 @@ func Lint(res *parser.Result, check string, env []string) (r *lint.LintResults, 
 // command as that child (its own parse of the same lines, whose comments set
 // the same checks). Lint never modifies them: what dispatch expands in place
 // it copies first, and what it cannot copy (a RUN with mounts) it parses
-// again, as it does FROM, ARG and MAINTAINER, whose parse runs checks.
+// again; the checks BuildKit's typed parse runs (on FROM, ARG and MAINTAINER)
+// it runs itself.
 func LintCommands(res *parser.Result, cmds []any, check string, env []string) (r *lint.LintResults, ok bool) {
 	r, err := lintOrDecline(res, cmds, check, env)
 	return r, err == nil
@@ -191,7 +192,7 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 	}
 	for _, st := range stages {
 		sl := lt.WithMergedConfigFromComments(st.Comments)
-		nameMatch, err := ls.shlex.ProcessWordWithMatches(st.BaseName, globalArgs)
+		nameMatch, err := ls.processWord(st.BaseName, globalArgs)
 		reportUnusedFromArgs(fromArgKeys, nameMatch.Unmatched, st.Location, sl)
 		if err != nil || nameMatch.Result == "" {
 			return declined("base name")
@@ -199,7 +200,7 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 		st.BaseName = nameMatch.Result
 		s := &stage{st: st, platform: target}
 		if v := st.Platform; v != "" {
-			pm, err := ls.shlex.ProcessWordWithMatches(v, globalArgs)
+			pm, err := ls.processWord(v, globalArgs)
 			reportUnusedFromArgs(fromArgKeys, pm.Unmatched, st.Location, sl)
 			reportRedundantTargetPlatform(st.Platform, pm, st.Location, globalArgs, sl)
 			reportConstPlatformDisallowed(st.Name, pm, st.Location, sl)
@@ -241,7 +242,7 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 				if c.From == "" {
 					break
 				}
-				m, err := ls.shlex.ProcessWordWithMatches(c.From, shell.EnvsFromSlice(nil))
+				m, err := ls.processWord(c.From, shell.EnvsFromSlice(nil))
 				if err != nil || m.Result != c.From {
 					return declined("COPY --from variable")
 				}
@@ -367,6 +368,15 @@ func (t *tracker) use(c instructions.Command, l *linter.Linter) {
 		l.Run(&linter.RuleMultipleInstructionsDisallowed, t.loc, msg)
 	}
 	t.loc, t.set = c.Location(), true
+}
+
+// processWord is shlex.ProcessWordWithMatches, without the lexer for a plain
+// word (see plainWord), which it returns as it is, matching no variable.
+func (ls *linterState) processWord(word string, env shell.EnvGetter) (shell.ProcessWordResult, error) {
+	if plainWord(word, ls.esc) {
+		return shell.ProcessWordResult{Result: word}, nil
+	}
+	return ls.shlex.ProcessWordWithMatches(word, env)
 }
 
 func (ls *linterState) dispatch(s *stage, cmd instructions.Command, sources []*stage, cmdTr, epTr, hcTr *tracker) error {
@@ -780,7 +790,7 @@ func (ls *linterState) validateBaseImagesWithDefaultArgs(stages []instructions.S
 	}
 	l := ls.lt
 	for _, st := range stages {
-		m, err := ls.shlex.ProcessWordWithMatches(st.BaseName, args)
+		m, err := ls.processWord(st.BaseName, args)
 		if err != nil {
 			return
 		}
@@ -934,13 +944,83 @@ func parseKeyValue(kv string) (string, string) {
 	return k, v
 }
 
+// reused returns what BuildKit's typed parse of node gives, taken from cmd,
+// the caller's command for that node (see LintCommands), and runs the checks
+// that parse runs (on FROM, ARG and MAINTAINER). ok is false when node must
+// be parsed instead.
+func reused(node *parser.Node, cmd any, l *linter.Linter) (any, bool) {
+	switch c := cmd.(type) {
+	case *instructions.Stage:
+		// instructions.Parse copies the Stage, and appends to its own
+		// copy's (empty) Commands
+		return c, fromChecks(node, c, l)
+	case *instructions.ArgCommand:
+		keys := make([]string, len(c.Args))
+		for i, a := range c.Args {
+			keys[i] = a.Key
+		}
+		definitionDescription("ARG", keys, node, l.WithMergedConfigFromComments(node.PrevComment))
+		return c, true // neither dispatch nor the global ARGs change it
+	case *instructions.MaintainerCommand:
+		l.WithMergedConfigFromComments(node.PrevComment).Run(&linter.RuleMaintainerDeprecated, node.Location(), linter.RuleMaintainerDeprecated.Format())
+		return c, true
+	}
+	return private(cmd)
+}
+
+// fromChecks runs the checks of BuildKit's typed parse of a FROM: the stage
+// name in lower case, AS in the case of FROM, and (experimental) a
+// description comment that names the stage. It reports false, having run
+// none, for a node it does not model.
+func fromChecks(node *parser.Node, st *instructions.Stage, lt *linter.Linter) bool {
+	var args []string
+	for n := node.Next; n != nil; n = n.Next {
+		if len(n.Children) > 0 {
+			return false
+		}
+		args = append(args, n.Value)
+	}
+	l := lt.WithMergedConfigFromComments(node.PrevComment)
+	if len(args) == 3 && args[2] != strings.ToLower(args[2]) {
+		l.Run(&linter.RuleStageNameCasing, node.Location(), linter.RuleStageNameCasing.Format(args[2]))
+	}
+	if len(args) >= 3 {
+		lower, upper := node.Value == strings.ToLower(node.Value), node.Value == strings.ToUpper(node.Value)
+		if lower && args[1] != strings.ToLower(args[1]) || !lower && upper && args[1] != strings.ToUpper(args[1]) {
+			l.Run(&linter.RuleFromAsCasing, node.Location(), linter.RuleFromAsCasing.Format(node.Value, args[1]))
+		}
+	}
+	if st.Name != "" {
+		definitionDescription("FROM", []string{st.Name}, node, l)
+	}
+	return true
+}
+
+// definitionDescription is BuildKit's experimental check that the comment
+// right above an ARG or a named FROM starts with the name it defines.
+func definitionDescription(instruction string, keys []string, node *parser.Node, l *linter.Linter) {
+	comments := node.PrevComment
+	if len(comments) == 0 || len(keys) == 0 {
+		return
+	}
+	first, _, _ := strings.Cut(comments[len(comments)-1], " ")
+	if slices.Contains(keys, first) {
+		return
+	}
+	example := keys[0]
+	if len(keys) > 1 {
+		example = "<arg_key>"
+	}
+	l.Run(&linter.RuleInvalidDefinitionDescription, node.Location(), linter.RuleInvalidDefinitionDescription.Format(instruction, example))
+}
+
 // private returns a command of the caller's (see LintCommands) that dispatch
 // may use: itself where dispatch only reads it, else a copy of what Expand
-// changes in place. ok is false for the commands to parse again: those whose
-// parse runs checks, and a RUN with mounts (its mount state cannot be copied).
+// changes in place. ok is false for a RUN with mounts (its mount state cannot
+// be copied), to parse again.
 func private(cmd any) (c instructions.Command, ok bool) {
 	switch c := cmd.(type) {
-	case nil, *instructions.Stage, *instructions.ArgCommand, *instructions.MaintainerCommand:
+	case nil:
 		return nil, false
 	case *instructions.RunCommand:
 		// dispatch does not expand a RUN without mounts
@@ -995,28 +1075,22 @@ func parseInstructions(ast *parser.Node, reuse []any, lt *linter.Linter) ([]inst
 	if n < 2 && reuse == nil {
 		return instructions.Parse(ast, lt)
 	}
-	var toParse []int // the nodes to parse: all, or those reuse has no command for
-	cmds := make([]any, len(nodes))
-	for i := range nodes {
-		if reuse != nil {
-			if c, ok := private(reuse[i]); ok {
-				cmds[i] = c
-				continue
-			}
-		}
-		toParse = append(toParse, i)
+	if reuse != nil {
+		// most commands are the caller's: cheap, and one worker is enough
+		// for a file much larger than parallelParseMin
+		n = max(1, min(runtime.GOMAXPROCS(0), len(nodes)/(4*parallelParseMin)+1))
 	}
-	n = max(1, min(n, 2*len(toParse)/parallelParseMin))
 	type warning struct {
 		rule, desc, url, msg string
 		loc                  []parser.Range
 	}
+	cmds := make([]any, len(nodes))
 	errs := make([]error, len(nodes))
 	called := make([][]string, n)
 	warned := make([][]warning, n)
 	var wg sync.WaitGroup
 	for w := range n {
-		lo, hi := len(toParse)*w/n, len(toParse)*(w+1)/n
+		lo, hi := len(nodes)*w/n, len(nodes)*(w+1)/n
 		wl := *lt
 		wl.CalledRules = &called[w]
 		wl.Warn = func(rule, desc, url, msg string, loc []parser.Range) {
@@ -1024,11 +1098,17 @@ func parseInstructions(ast *parser.Node, reuse []any, lt *linter.Linter) ([]inst
 		}
 		wg.Go(func() {
 			defer func() {
-				if recover() != nil && lo < hi {
-					errs[toParse[lo]] = declined("instructions")
+				if recover() != nil {
+					errs[lo] = declined("instructions")
 				}
 			}()
-			for _, i := range toParse[lo:hi] {
+			for i := lo; i < hi; i++ {
+				if reuse != nil {
+					if c, ok := reused(nodes[i], reuse[i], &wl); ok {
+						cmds[i] = c
+						continue
+					}
+				}
 				if cmds[i], errs[i] = instructions.ParseInstructionWithLinter(nodes[i], &wl); errs[i] != nil {
 					return
 				}
