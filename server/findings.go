@@ -24,6 +24,9 @@ func (s *Server) computeFindings(snap *Snapshot) []diagnostics.Finding {
 	if prev := snap.prevFile(); prev != nil {
 		// BuildKit's checks of the edited stage, beside the parse
 		go diagnostics.Prelint(prev, snap.Text)
+	} else if len(snap.Text) >= gcBurstMinBytes {
+		// a large document's first parse and check: see gcburst.go
+		defer pauseGC()()
 	}
 	f := snap.File()
 	o := <-opts
