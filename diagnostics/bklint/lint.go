@@ -298,43 +298,14 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 		s.imgEnv = append([]string(nil), env...)
 	}
 
-	// dispatchStages
+	// dispatchStages. Every stage a command reads from (COPY --from, RUN
+	// --mount from=) comes before it (checked above): dispatched in order,
+	// each is dispatched by the time it is read.
 	for _, s := range states {
-		if b := s.base; b != nil {
-			s.env = b.env
-			s.imgEnv = append([]string(nil), b.imgEnv...)
-			s.shellSet = b.shellSet
-			s.wd = b.wd
-			s.workdirSet = b.workdirSet
-			s.buildArgs = append(s.buildArgs, b.buildArgs...)
-			s.platform = b.platform
-		} else {
-			s.env = &llb.EnvList{}
-		}
 		s.dispatched = true
-		hasPath := false
-		for _, kv := range s.imgEnv {
-			if k, _ := parseKeyValue(kv); k == "PATH" {
-				hasPath = true
-				break
-			}
-		}
-		if !hasPath {
-			s.imgEnv = append(s.imgEnv, "PATH="+system.DefaultPathEnv("linux"))
-		}
-		for _, kv := range s.imgEnv {
-			k, v := parseKeyValue(kv)
-			s.env = s.env.AddOrReplace(k, v)
-		}
-		if s.unreg {
-			continue
-		}
-		var cmdTr, epTr, hcTr tracker
-		for i, c := range s.st.Commands {
-			if err := ls.dispatch(s, c, s.sources[i], &cmdTr, &epTr, &hcTr); err != nil {
-				return err
-			}
-		}
+	}
+	if err := ls.dispatchStages(states); err != nil {
+		return err
 	}
 
 	if err := lt.Error(); err != nil {
@@ -344,6 +315,146 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 			return declined("lint error")
 		}
 		r.Error = be
+	}
+	return nil
+}
+
+// parallelDispatchMin is the number of commands from which stages are
+// dispatched on every core.
+var parallelDispatchMin = 2000
+
+// dispatchStages dispatches every stage's commands, in order, or on a large
+// file in parallel: a stage built on another (FROM <stage>) starts from what
+// that one ends with, so each tree of such stages goes to one worker, which
+// dispatches it in order; the warnings and called rules of each stage are
+// kept and handed to the linter afterwards, stage by stage, as dispatching
+// in order would have made them.
+func (ls *linterState) dispatchStages(states []*stage) error {
+	total := 0
+	for _, s := range states {
+		total += len(s.st.Commands)
+	}
+	n := min(runtime.GOMAXPROCS(0), 2*total/parallelDispatchMin)
+	if n < 2 {
+		for _, s := range states {
+			if err := ls.dispatchStage(s, ls.lt); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	root := make([]int, len(states))
+	weight := make([]int, len(states))
+	var roots []int
+	for i, s := range states {
+		if s.base != nil {
+			root[i] = root[s.base.index]
+		} else {
+			root[i] = i
+			roots = append(roots, i)
+		}
+		weight[root[i]] += len(s.st.Commands) + 1
+	}
+	// the heaviest trees first, each to the least loaded worker
+	slices.SortStableFunc(roots, func(a, b int) int { return weight[b] - weight[a] })
+	owner := make([]int, len(states))
+	load := make([]int, n)
+	for _, r := range roots {
+		w := 0
+		for k := range load {
+			if load[k] < load[w] {
+				w = k
+			}
+		}
+		owner[r] = w
+		load[w] += weight[r]
+	}
+	type warning struct {
+		rule, desc, url, msg string
+		loc                  []parser.Range
+	}
+	called := make([][]string, len(states))
+	warned := make([][]warning, len(states))
+	errs := make([]error, len(states))
+	var wg sync.WaitGroup
+	for w := range n {
+		// a shell.Lex reuses its state from word to word: one per worker
+		wls := *ls
+		wls.shlex, wls.rawLex, wls.refOK = shell.NewLex(ls.esc), shell.NewLex('\\'), map[string]bool{}
+		wls.rawLex.SkipProcessQuotes = true
+		wg.Go(func() {
+			i := 0
+			defer func() {
+				if p := recover(); p != nil {
+					errs[i] = declined(fmt.Sprint("panic: ", p))
+				}
+			}()
+			for ; i < len(states); i++ {
+				if owner[root[i]] != w {
+					continue
+				}
+				l, k := *ls.lt, i
+				l.CalledRules = &called[k]
+				l.Warn = func(rule, desc, url, msg string, loc []parser.Range) {
+					warned[k] = append(warned[k], warning{rule, desc, url, msg, loc})
+				}
+				if errs[i] = wls.dispatchStage(states[i], &l); errs[i] != nil {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i := range states {
+		if errs[i] != nil {
+			return errs[i]
+		}
+	}
+	for i := range states {
+		*ls.lt.CalledRules = append(*ls.lt.CalledRules, called[i]...)
+		for _, x := range warned[i] {
+			ls.lt.Warn(x.rule, x.desc, x.url, x.msg, x.loc)
+		}
+	}
+	return nil
+}
+
+// dispatchStage sets up a stage from its base (or base image) and dispatches
+// its commands, the checks running through lt.
+func (ls *linterState) dispatchStage(s *stage, lt *linter.Linter) error {
+	if b := s.base; b != nil {
+		s.env = b.env
+		s.imgEnv = append([]string(nil), b.imgEnv...)
+		s.shellSet = b.shellSet
+		s.wd = b.wd
+		s.workdirSet = b.workdirSet
+		s.buildArgs = append(s.buildArgs, b.buildArgs...)
+		s.platform = b.platform
+	} else {
+		s.env = &llb.EnvList{}
+	}
+	hasPath := false
+	for _, kv := range s.imgEnv {
+		if k, _ := parseKeyValue(kv); k == "PATH" {
+			hasPath = true
+			break
+		}
+	}
+	if !hasPath {
+		s.imgEnv = append(s.imgEnv, "PATH="+system.DefaultPathEnv("linux"))
+	}
+	for _, kv := range s.imgEnv {
+		k, v := parseKeyValue(kv)
+		s.env = s.env.AddOrReplace(k, v)
+	}
+	if s.unreg {
+		return nil
+	}
+	var cmdTr, epTr, hcTr tracker
+	for i, c := range s.st.Commands {
+		if err := ls.dispatch(lt, s, c, s.sources[i], &cmdTr, &epTr, &hcTr); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -379,8 +490,8 @@ func (ls *linterState) processWord(word string, env shell.EnvGetter) (shell.Proc
 	return ls.shlex.ProcessWordWithMatches(word, env)
 }
 
-func (ls *linterState) dispatch(s *stage, cmd instructions.Command, sources []*stage, cmdTr, epTr, hcTr *tracker) error {
-	l := ls.lt.WithMergedConfigFromComments(cmd.Comments())
+func (ls *linterState) dispatch(lt *linter.Linter, s *stage, cmd instructions.Command, sources []*stage, cmdTr, epTr, hcTr *tracker) error {
+	l := lt.WithMergedConfigFromComments(cmd.Comments())
 	_, skip := cmd.(*instructions.ArgCommand)
 	if rc, ok := cmd.(*instructions.RunCommand); ok && len(instructions.GetMounts(rc)) == 0 {
 		// RUN expands only its mounts: without any, Expand would call

@@ -89,3 +89,55 @@ func TestParallelInstructionParseMatches(t *testing.T) {
 	}
 	t.Logf("%d inputs, %d parsed split", n, split)
 }
+
+// TestParallelDispatchMatches: stages dispatched on several workers give
+// what dispatching them in order gives (the same warnings, the same error,
+// the same declines), the threshold lowered so that every input of a few
+// commands takes the parallel path.
+func TestParallelDispatchMatches(t *testing.T) {
+	corpus, testdata := testInputs(t)
+	for _, c := range oracleCases {
+		testdata["case:"+c.name] = []byte(c.text)
+	}
+	var ins []input
+	for k, m := range []map[string][]byte{corpus, testdata} {
+		for name, text := range m {
+			ins = append(ins, input{name, text})
+			if k == 1 {
+				ins = append(ins, variants(name, text)...)
+			}
+		}
+	}
+	defer func(m int) { parallelDispatchMin = m }(parallelDispatchMin)
+	compared := 0
+	for _, in := range ins {
+		res, err := parser.Parse(bytes.NewReader(in.text))
+		if err != nil {
+			continue
+		}
+		check, _, _, _ := parser.ParseDirective("check", in.text)
+		env := EnvFor(in.text)
+		parallelDispatchMin = 1 << 30
+		want, werr := lintOrDecline(res, nil, check, env)
+		parallelDispatchMin = 2
+		got, gerr := lintOrDecline(res, nil, check, env)
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("%s: in order: %v; in parallel: %v", in.name, werr, gerr)
+		}
+		if werr != nil {
+			continue
+		}
+		// (one instruction's warnings come in map order either way)
+		if g, w := warningKeys(got), warningKeys(want); !reflect.DeepEqual(g, w) {
+			t.Fatalf("%s: the warnings differ\n got: %v\nwant: %v", in.name, g, w)
+		}
+		if (got.Error == nil) != (want.Error == nil) || got.Error != nil && errorKey(got.Error.Message) != errorKey(want.Error.Message) {
+			t.Fatalf("%s: error %v, want %v", in.name, got.Error, want.Error)
+		}
+		compared++
+	}
+	t.Logf("%d inputs compared", compared)
+	if compared < len(ins)/2 {
+		t.Errorf("only %d of %d inputs compared", compared, len(ins))
+	}
+}
