@@ -553,8 +553,13 @@ func parseCommand(node *parser.Node) (cmd any, err error) {
 	}()
 	// A silent linter, not nil: BuildKit merges `# check=` comments above the
 	// instruction into the linter and dereferences a nil one.
-	return instructions.ParseInstructionWithLinter(node, linter.New(&linter.Config{}))
+	return instructions.ParseInstructionWithLinter(node, silentLinter)
 }
+
+// silentLinter reports nothing: with no Warn, Linter.Run returns before
+// touching anything, and merging comments into it makes a copy, so one
+// serves every parse at once.
+var silentLinter = linter.New(&linter.Config{})
 
 var lineRE = regexp.MustCompile(`^dockerfile parse error on line \d+: `)
 

@@ -190,9 +190,10 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 			byName[strings.ToLower(s.st.Name)] = s
 		}
 	}
+	words := map[string]processed{} // FROMs repeat base names and platforms
 	for _, st := range stages {
 		sl := lt.WithMergedConfigFromComments(st.Comments)
-		nameMatch, err := ls.processWord(st.BaseName, globalArgs)
+		nameMatch, err := ls.processWordMemo(words, st.BaseName, globalArgs)
 		reportUnusedFromArgs(fromArgKeys, nameMatch.Unmatched, st.Location, sl)
 		if err != nil || nameMatch.Result == "" {
 			return declined("base name")
@@ -200,7 +201,7 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 		st.BaseName = nameMatch.Result
 		s := &stage{st: st, platform: target}
 		if v := st.Platform; v != "" {
-			pm, err := ls.processWord(v, globalArgs)
+			pm, err := ls.processWordMemo(words, v, globalArgs)
 			reportUnusedFromArgs(fromArgKeys, pm.Unmatched, st.Location, sl)
 			reportRedundantTargetPlatform(st.Platform, pm, st.Location, globalArgs, sl)
 			reportConstPlatformDisallowed(st.Name, pm, st.Location, sl)
@@ -488,6 +489,23 @@ func (ls *linterState) processWord(word string, env shell.EnvGetter) (shell.Proc
 		return shell.ProcessWordResult{Result: word}, nil
 	}
 	return ls.shlex.ProcessWordWithMatches(word, env)
+}
+
+// processed is what processWord returned for a word.
+type processed struct {
+	res shell.ProcessWordResult
+	err error
+}
+
+// processWordMemo is processWord under one environment, each word processed
+// once: the results it shares are only read.
+func (ls *linterState) processWordMemo(memo map[string]processed, word string, env shell.EnvGetter) (shell.ProcessWordResult, error) {
+	p, ok := memo[word]
+	if !ok {
+		p.res, p.err = ls.processWord(word, env)
+		memo[word] = p
+	}
+	return p.res, p.err
 }
 
 func (ls *linterState) dispatch(lt *linter.Linter, s *stage, cmd instructions.Command, sources []*stage, cmdTr, epTr, hcTr *tracker) error {
@@ -900,8 +918,9 @@ func (ls *linterState) validateBaseImagesWithDefaultArgs(stages []instructions.S
 		return
 	}
 	l := ls.lt
+	words := map[string]processed{}
 	for _, st := range stages {
-		m, err := ls.processWord(st.BaseName, args)
+		m, err := ls.processWordMemo(words, st.BaseName, args)
 		if err != nil {
 			return
 		}
@@ -931,9 +950,9 @@ func validateCommandCasing(stages []instructions.Stage, l *linter.Linter) {
 	lower, upper := 0, 0
 	count := func(name string) {
 		switch {
-		case name == strings.ToLower(name):
+		case isLower(name):
 			lower++
-		case name == strings.ToUpper(name):
+		case isUpper(name):
 			upper++
 		}
 	}
@@ -946,9 +965,9 @@ func validateCommandCasing(stages []instructions.Stage, l *linter.Linter) {
 	majorityLower := lower > upper
 	check := func(name string, loc []parser.Range) {
 		want := ""
-		if majorityLower && strings.ToLower(name) != name {
+		if majorityLower && !isLower(name) {
 			want = "lowercase"
-		} else if !majorityLower && strings.ToUpper(name) != name {
+		} else if !majorityLower && !isUpper(name) {
 			want = "uppercase"
 		}
 		if want != "" {
@@ -961,6 +980,30 @@ func validateCommandCasing(stages []instructions.Stage, l *linter.Linter) {
 			check(c.Name(), c.Location())
 		}
 	}
+}
+
+// isLower is name == strings.ToLower(name), without a copy for ASCII.
+func isLower(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c >= 0x80 {
+			return name == strings.ToLower(name)
+		} else if 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// isUpper is name == strings.ToUpper(name), without a copy for ASCII.
+func isUpper(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c >= 0x80 {
+			return name == strings.ToUpper(name)
+		} else if 'a' <= c && c <= 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 func reportUnmatchedVariables(cmd instructions.Command, buildArgs []instructions.KeyValuePairOptional, env shell.EnvGetter, unmatched map[string]struct{}, l *linter.Linter) {
