@@ -192,7 +192,7 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 	}
 	words := map[string]processed{} // FROMs repeat base names and platforms
 	for _, st := range stages {
-		sl := lt.WithMergedConfigFromComments(st.Comments)
+		sl := withComments(lt, st.Comments)
 		nameMatch, err := ls.processWordMemo(words, st.BaseName, globalArgs)
 		reportUnusedFromArgs(fromArgKeys, nameMatch.Unmatched, st.Location, sl)
 		if err != nil || nameMatch.Result == "" {
@@ -509,7 +509,7 @@ func (ls *linterState) processWordMemo(memo map[string]processed, word string, e
 }
 
 func (ls *linterState) dispatch(lt *linter.Linter, s *stage, cmd instructions.Command, sources []*stage, cmdTr, epTr, hcTr *tracker) error {
-	l := lt.WithMergedConfigFromComments(cmd.Comments())
+	l := withComments(lt, cmd.Comments())
 	_, skip := cmd.(*instructions.ArgCommand)
 	if rc, ok := cmd.(*instructions.RunCommand); ok && len(instructions.GetMounts(rc)) == 0 {
 		// RUN expands only its mounts: without any, Expand would call
@@ -1077,8 +1077,52 @@ var (
 	publicKey = regexp.MustCompile(`(?i)(?:_|^)(?:public|file|version)(?:_|$)`)
 )
 
+// withComments is l.WithMergedConfigFromComments(comments), which parses
+// every comment as a possible `check=` directive: comments that cannot be one
+// (most) leave l as it is.
+func withComments(l *linter.Linter, comments []string) *linter.Linter {
+	for _, c := range comments {
+		if containsFold(c, "check") {
+			return l.WithMergedConfigFromComments(comments)
+		}
+	}
+	return l
+}
+
+// containsFold reports whether s contains the lower-case ASCII word w in any
+// case.
+func containsFold(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(w)], w) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretKeys memoises validateNoSecretKey's two regular expressions by key
+// (the same names come back in every stage); it is emptied when full.
+var secretKeys = struct {
+	sync.Mutex
+	m map[string]bool
+}{m: map[string]bool{}}
+
+const secretKeysMax = 4096
+
 func validateNoSecretKey(instruction, key string, loc []parser.Range, l *linter.Linter) {
-	if secretKey.MatchString(key) && !publicKey.MatchString(key) {
+	secretKeys.Lock()
+	secret, ok := secretKeys.m[key]
+	secretKeys.Unlock()
+	if !ok {
+		secret = secretKey.MatchString(key) && !publicKey.MatchString(key)
+		secretKeys.Lock()
+		if len(secretKeys.m) >= secretKeysMax {
+			clear(secretKeys.m)
+		}
+		secretKeys.m[key] = secret
+		secretKeys.Unlock()
+	}
+	if secret {
 		l.Run(&linter.RuleSecretsUsedInArgOrEnv, loc, linter.RuleSecretsUsedInArgOrEnv.Format(instruction, key))
 	}
 }
@@ -1113,10 +1157,10 @@ func reused(node *parser.Node, cmd any, l *linter.Linter) (any, bool) {
 		for i, a := range c.Args {
 			keys[i] = a.Key
 		}
-		definitionDescription("ARG", keys, node, l.WithMergedConfigFromComments(node.PrevComment))
+		definitionDescription("ARG", keys, node, withComments(l, node.PrevComment))
 		return c, true // neither dispatch nor the global ARGs change it
 	case *instructions.MaintainerCommand:
-		l.WithMergedConfigFromComments(node.PrevComment).Run(&linter.RuleMaintainerDeprecated, node.Location(), linter.RuleMaintainerDeprecated.Format())
+		withComments(l, node.PrevComment).Run(&linter.RuleMaintainerDeprecated, node.Location(), linter.RuleMaintainerDeprecated.Format())
 		return c, true
 	}
 	return private(cmd)
@@ -1134,7 +1178,7 @@ func fromChecks(node *parser.Node, st *instructions.Stage, lt *linter.Linter) bo
 		}
 		args = append(args, n.Value)
 	}
-	l := lt.WithMergedConfigFromComments(node.PrevComment)
+	l := withComments(lt, node.PrevComment)
 	if len(args) == 3 && args[2] != strings.ToLower(args[2]) {
 		l.Run(&linter.RuleStageNameCasing, node.Location(), linter.RuleStageNameCasing.Format(args[2]))
 	}
