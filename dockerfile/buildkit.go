@@ -198,9 +198,15 @@ func parallel(n int, fn func(k int)) {
 	}
 	var wg sync.WaitGroup
 	var next atomic.Int64
+	var panicked atomic.Pointer[any]
 	const batch = 16
 	for range w {
 		wg.Go(func() {
+			defer func() {
+				if p := recover(); p != nil {
+					panicked.CompareAndSwap(nil, &p)
+				}
+			}()
 			for {
 				k0 := int(next.Add(batch)) - batch
 				if k0 >= n {
@@ -213,6 +219,9 @@ func parallel(n int, fn func(k int)) {
 		})
 	}
 	wg.Wait()
+	if p := panicked.Load(); p != nil {
+		panic(*p) // on the caller's goroutine, where it is recovered
+	}
 }
 
 // bulkNodes runs BuildKit's parser over the compact text of the lines
@@ -243,7 +252,14 @@ func (p *parseState) bulkNodes(misses []int) map[int]*parser.Node {
 		shifts := make([]int, n)
 		var wg sync.WaitGroup
 		for c := range n {
-			wg.Go(func() { results[c], shifts[c] = p.parseRange(bounds[c], bounds[c+1]) })
+			wg.Go(func() {
+				defer func() {
+					if recover() != nil {
+						results[c] = nil // the parse in one piece below decides
+					}
+				}()
+				results[c], shifts[c] = p.parseRange(bounds[c], bounds[c+1])
+			})
 		}
 		wg.Wait()
 		ok := true

@@ -29,6 +29,10 @@ var (
 // chunkedParses counts the parses made in chunks (for tests).
 var chunkedParses atomic.Int64
 
+// chunkHook, when set (by tests), is called at the start of each chunk's
+// goroutine.
+var chunkHook func(chunk int)
+
 // parseChunks scans and attaches BuildKit's results to the whole file in
 // chunks and reports whether it did; when it did not, nothing of p.f has
 // changed.
@@ -56,6 +60,7 @@ func (p *parseState) parseChunks() bool {
 	}
 	chunks := make([]*parseState, len(cuts))
 	ends := make([]int, len(cuts))
+	var panicked atomic.Bool
 	var wg sync.WaitGroup
 	for c, from := range cuts {
 		cp := &parseState{f: &File{Text: f.Text, Lines: f.Lines, EscapeToken: '\\'}, esc: '\\', n: p.n, base: from, serial: true}
@@ -64,6 +69,16 @@ func (p *parseState) parseChunks() bool {
 		}
 		chunks[c] = cp
 		wg.Go(func() {
+			defer func() {
+				// the parse in one piece, on the caller's goroutine, meets
+				// the same input (and its callers recover)
+				if recover() != nil {
+					panicked.Store(true)
+				}
+			}()
+			if chunkHook != nil {
+				chunkHook(c)
+			}
 			cp.scan(from, from > 0)
 			ends[c] = cp.line
 			if cp.stop == 0 || ends[c] == cp.stop {
@@ -72,6 +87,9 @@ func (p *parseState) parseChunks() bool {
 		})
 	}
 	wg.Wait()
+	if panicked.Load() {
+		return false
+	}
 	for c, cp := range chunks[:len(chunks)-1] {
 		if ends[c] != cp.stop || cp.esc != '\\' || len(cp.f.Instructions) == 0 {
 			return false

@@ -57,6 +57,46 @@ func TestChunkedParseMatchesSequential(t *testing.T) {
 	}
 }
 
+// TestChunkPanicFallsBack: a panic in a chunk's goroutine does not take the
+// process down (nothing above that goroutine could recover it): the file is
+// parsed in one piece instead, on the caller's goroutine. And a panic in a
+// worker of the cold parse's pool reaches the caller, where the server
+// recovers it.
+func TestChunkPanicFallsBack(t *testing.T) {
+	src := []byte(strings.Repeat("FROM alpine AS a\nRUN echo hi\nCOPY . /src\n\n", 40))
+	defer dockerfile.SetChunkKnobs(3, 50, 4)()
+	dockerfile.DropBuildKitCache()
+	want := dockerfile.DumpFile(dockerfile.Parse(src))
+	dockerfile.SetChunkHook(func(c int) {
+		if c == 1 {
+			panic("chunk 1")
+		}
+	})
+	defer dockerfile.SetChunkHook(nil)
+	before := dockerfile.ChunkedParses()
+	dockerfile.DropBuildKitCache()
+	got := dockerfile.DumpFile(dockerfile.Parse(src))
+	if dockerfile.ChunkedParses() != before {
+		t.Fatal("a parse whose chunk panicked counts as chunked")
+	}
+	if got != want {
+		t.Fatalf("after a chunk panicked: %s\nwant: %s", diffLine(got, want), diffLine(want, got))
+	}
+
+	defer func() {
+		if p := recover(); p != "worker 70" {
+			t.Fatalf("recovered %v from the pool, want the worker's panic", p)
+		}
+	}()
+	defer dockerfile.SetParallelKnobs(3, 2, 2)()
+	dockerfile.Parallel(200, func(k int) {
+		if k == 70 {
+			panic("worker 70")
+		}
+	})
+	t.Fatal("the pool's panic did not reach the caller")
+}
+
 // diffLine returns the line of a where a and b first differ.
 func diffLine(a, b string) string {
 	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")

@@ -24,6 +24,13 @@ func SetChunkKnobs(linesMin, search, chunks int) (restore func()) {
 	return func() { chunkLinesMin, chunkSearch, maxChunks = l, s, c }
 }
 
+// SetChunkHook sets a func called at the start of each chunk's goroutine
+// (nil: none).
+func SetChunkHook(h func(chunk int)) { chunkHook = h }
+
+// Parallel is the worker pool of the cold parse.
+func Parallel(n int, fn func(k int)) { parallel(n, fn) }
+
 // ChunkedParses counts the parses made in chunks.
 func ChunkedParses() int64 { return chunkedParses.Load() }
 

@@ -19,17 +19,37 @@ func (s *Server) computeFindings(snap *Snapshot) []diagnostics.Finding {
 				opts <- nil
 			}
 		}()
+		if s.beforeRuleOptions != nil {
+			s.beforeRuleOptions()
+		}
 		opts <- s.ruleOptions(snap)
 	}()
+	burst := false
 	if prev := snap.prevFile(); prev != nil {
 		// BuildKit's checks of the edited stage, beside the parse
 		go diagnostics.Prelint(prev, snap.Text)
 	} else if len(snap.Text) >= gcBurstMinBytes {
 		// a large document's first parse and check: see gcburst.go
-		defer pauseGC()()
+		burst = true
 	}
+	resume := func() {}
+	if burst {
+		resume = pauseGC()
+	}
+	defer func() { resume() }()
 	f := snap.File()
-	o := <-opts
+	var o *diagnostics.Options
+	select {
+	case o = <-opts:
+	default:
+		// the configuration is still being looked up (a slow file
+		// system): the collector runs while the burst waits
+		resume()
+		o = <-opts
+		if burst {
+			resume = pauseGC()
+		}
+	}
 	if snap.parsed.first {
 		o = diagnostics.FirstSight(o)
 	}

@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"testing"
+	"time"
 
 	"go.lsp.dev/protocol"
 )
@@ -82,5 +83,48 @@ func TestFirstCheckOfLargeDocumentPausesGC(t *testing.T) {
 	}
 	if p, _ := gcSettings(); p == -1 {
 		t.Fatal("the collector is still off")
+	}
+}
+
+// TestGCRunsWhileTheConfigurationIsLookedUp: a burst that has parsed the
+// document and waits for a slow configuration lookup (a network file
+// system) lets the collector run meanwhile, and pauses it again for the
+// check.
+func TestGCRunsWhileTheConfigurationIsLookedUp(t *testing.T) {
+	s := New(Options{})
+	release := make(chan struct{})
+	s.beforeRuleOptions = func() { <-release }
+	state := func() (n, pauses int) {
+		gcBurst.mu.Lock()
+		defer gcBurst.mu.Unlock()
+		return gcBurst.n, gcBurst.pauses
+	}
+	_, before := state()
+	large := bytes.Repeat([]byte("FROM alpine AS build\nRUN echo hello\nCOPY . /src\n"), gcBurstMinBytes/40)
+	snap := s.newSnapshot("file:///slow/Dockerfile", 1, "dockerfile", large)
+	done := make(chan []byte)
+	go func() {
+		s.computeFindings(snap)
+		close(done)
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		n, pauses := state()
+		if pauses == before+1 && n == 0 {
+			break // parsed, waiting for the configuration, collector on
+		}
+		if time.Now().After(deadline) {
+			close(release)
+			t.Fatalf("the burst did not let the collector run while waiting (bursts under way %d, begun %d)", n, pauses-before)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if p, _ := gcSettings(); p == -1 {
+		t.Fatal("the collector is off while the burst waits for the configuration")
+	}
+	close(release)
+	<-done
+	if n, pauses := state(); n != 0 || pauses != before+2 {
+		t.Fatalf("after the check: bursts under way %d, begun %d; want 0 and 2", n, pauses-before)
 	}
 }
