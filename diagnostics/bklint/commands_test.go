@@ -19,19 +19,7 @@ import (
 // so a command it shares instead of copying would come back changed (ENV
 // values, COPY sources, WORKDIR paths with variables in the corpus).
 func TestLintCommandsMatchesLint(t *testing.T) {
-	corpus, testdata := testInputs(t)
-	for _, c := range oracleCases {
-		testdata["case:"+c.name] = []byte(c.text)
-	}
-	var ins []input
-	for k, m := range []map[string][]byte{corpus, testdata} {
-		for name, text := range m {
-			ins = append(ins, input{name, text})
-			if k == 1 {
-				ins = append(ins, variants(name, text)...)
-			}
-		}
-	}
+	ins := allInputs(t)
 	jobs := make(chan input)
 	results := make(chan outcome)
 	var wg sync.WaitGroup
@@ -111,6 +99,25 @@ func lintCommandsOutcome(in input) (o outcome) {
 		o.diff = "warnings differ\n got:\n  " + g + "\n want:\n  " + w
 	}
 	return o
+}
+
+// allInputs is every corpus file, every testdata file and its variants, and
+// the hand-made cases.
+func allInputs(t *testing.T) []input {
+	corpus, testdata := testInputs(t)
+	for _, c := range oracleCases {
+		testdata["case:"+c.name] = []byte(c.text)
+	}
+	var ins []input
+	for k, m := range []map[string][]byte{corpus, testdata} {
+		for name, text := range m {
+			ins = append(ins, input{name, text})
+			if k == 1 {
+				ins = append(ins, variants(name, text)...)
+			}
+		}
+	}
+	return ins
 }
 
 // typedCommand is the command msls's parse keeps for a node: BuildKit's typed

@@ -370,12 +370,7 @@ func (ls *linterState) dispatchStages(states []*stage) error {
 		owner[r] = w
 		load[w] += weight[r]
 	}
-	type warning struct {
-		rule, desc, url, msg string
-		loc                  []parser.Range
-	}
-	called := make([][]string, len(states))
-	warned := make([][]warning, len(states))
+	bufs := make([]*buffered, len(states))
 	errs := make([]error, len(states))
 	var wg sync.WaitGroup
 	for w := range n {
@@ -394,12 +389,8 @@ func (ls *linterState) dispatchStages(states []*stage) error {
 				if owner[root[i]] != w {
 					continue
 				}
-				l, k := *ls.lt, i
-				l.CalledRules = &called[k]
-				l.Warn = func(rule, desc, url, msg string, loc []parser.Range) {
-					warned[k] = append(warned[k], warning{rule, desc, url, msg, loc})
-				}
-				if errs[i] = wls.dispatchStage(states[i], &l); errs[i] != nil {
+				bufs[i] = newBuffered(ls.lt)
+				if errs[i] = wls.dispatchStage(states[i], &bufs[i].l); errs[i] != nil {
 					return
 				}
 			}
@@ -411,11 +402,8 @@ func (ls *linterState) dispatchStages(states []*stage) error {
 			return errs[i]
 		}
 	}
-	for i := range states {
-		*ls.lt.CalledRules = append(*ls.lt.CalledRules, called[i]...)
-		for _, x := range warned[i] {
-			ls.lt.Warn(x.rule, x.desc, x.url, x.msg, x.loc)
-		}
+	for _, b := range bufs {
+		b.replay(ls.lt)
 	}
 	return nil
 }
@@ -1259,6 +1247,41 @@ func private(cmd any) (c instructions.Command, ok bool) {
 	return nil, false
 }
 
+// buffered is a copy of a linter that keeps the rules it calls and the
+// warnings it makes, for a worker on its own goroutine; replay hands them to
+// the linter it copied, in the order the work would have made them in.
+type buffered struct {
+	l      linter.Linter
+	called []string
+	warned []warning
+}
+
+type warning struct {
+	rule, desc, url, msg string
+	loc                  []parser.Range
+}
+
+func newBuffered(lt *linter.Linter) *buffered {
+	b := &buffered{l: *lt}
+	b.l.CalledRules = &b.called
+	b.l.Warn = func(rule, desc, url, msg string, loc []parser.Range) {
+		b.warned = append(b.warned, warning{rule, desc, url, msg, loc})
+	}
+	return b
+}
+
+// replay gives lt the rules called and the warnings made, as if they had
+// happened on it; a nil b (work not done) gives nothing.
+func (b *buffered) replay(lt *linter.Linter) {
+	if b == nil {
+		return
+	}
+	*lt.CalledRules = append(*lt.CalledRules, b.called...)
+	for _, w := range b.warned {
+		lt.Warn(w.rule, w.desc, w.url, w.msg, w.loc)
+	}
+}
+
 // parallelParseMin is the number of instructions from which BuildKit's typed
 // parse of them (a third of Lint on a large file) is split over the cores.
 var parallelParseMin = 2000
@@ -1278,22 +1301,14 @@ func parseInstructions(ast *parser.Node, reuse []any, lt *linter.Linter) ([]inst
 		// for a file much larger than parallelParseMin
 		n = max(1, min(runtime.GOMAXPROCS(0), len(nodes)/(4*parallelParseMin)+1))
 	}
-	type warning struct {
-		rule, desc, url, msg string
-		loc                  []parser.Range
-	}
 	cmds := make([]any, len(nodes))
 	errs := make([]error, len(nodes))
-	called := make([][]string, n)
-	warned := make([][]warning, n)
+	bufs := make([]*buffered, n)
 	var wg sync.WaitGroup
 	for w := range n {
 		lo, hi := len(nodes)*w/n, len(nodes)*(w+1)/n
-		wl := *lt
-		wl.CalledRules = &called[w]
-		wl.Warn = func(rule, desc, url, msg string, loc []parser.Range) {
-			warned[w] = append(warned[w], warning{rule, desc, url, msg, loc})
-		}
+		bufs[w] = newBuffered(lt)
+		wl := &bufs[w].l
 		wg.Go(func() {
 			defer func() {
 				if recover() != nil {
@@ -1302,23 +1317,20 @@ func parseInstructions(ast *parser.Node, reuse []any, lt *linter.Linter) ([]inst
 			}()
 			for i := lo; i < hi; i++ {
 				if reuse != nil {
-					if c, ok := reused(nodes[i], reuse[i], &wl); ok {
+					if c, ok := reused(nodes[i], reuse[i], wl); ok {
 						cmds[i] = c
 						continue
 					}
 				}
-				if cmds[i], errs[i] = instructions.ParseInstructionWithLinter(nodes[i], &wl); errs[i] != nil {
+				if cmds[i], errs[i] = instructions.ParseInstructionWithLinter(nodes[i], wl); errs[i] != nil {
 					return
 				}
 			}
 		})
 	}
 	wg.Wait()
-	for w := range n {
-		*lt.CalledRules = append(*lt.CalledRules, called[w]...)
-		for _, x := range warned[w] {
-			lt.Warn(x.rule, x.desc, x.url, x.msg, x.loc)
-		}
+	for _, b := range bufs {
+		b.replay(lt)
 	}
 	// what instructions.Parse does with the commands
 	var stages []instructions.Stage

@@ -95,19 +95,7 @@ func TestParallelInstructionParseMatches(t *testing.T) {
 // the same declines), the threshold lowered so that every input of a few
 // commands takes the parallel path.
 func TestParallelDispatchMatches(t *testing.T) {
-	corpus, testdata := testInputs(t)
-	for _, c := range oracleCases {
-		testdata["case:"+c.name] = []byte(c.text)
-	}
-	var ins []input
-	for k, m := range []map[string][]byte{corpus, testdata} {
-		for name, text := range m {
-			ins = append(ins, input{name, text})
-			if k == 1 {
-				ins = append(ins, variants(name, text)...)
-			}
-		}
-	}
+	ins := allInputs(t)
 	defer func(m int) { parallelDispatchMin = m }(parallelDispatchMin)
 	compared := 0
 	for _, in := range ins {
