@@ -1141,11 +1141,13 @@ func reused(node *parser.Node, cmd any, l *linter.Linter) (any, bool) {
 		// copy's (empty) Commands
 		return c, fromChecks(node, c, l)
 	case *instructions.ArgCommand:
-		keys := make([]string, len(c.Args))
-		for i, a := range c.Args {
-			keys[i] = a.Key
+		if len(node.PrevComment) > 0 { // the check reads the comment above
+			keys := make([]string, len(c.Args))
+			for i, a := range c.Args {
+				keys[i] = a.Key
+			}
+			definitionDescription("ARG", keys, node, withComments(l, node.PrevComment))
 		}
-		definitionDescription("ARG", keys, node, withComments(l, node.PrevComment))
 		return c, true // neither dispatch nor the global ARGs change it
 	case *instructions.MaintainerCommand:
 		withComments(l, node.PrevComment).Run(&linter.RuleMaintainerDeprecated, node.Location(), linter.RuleMaintainerDeprecated.Format())
