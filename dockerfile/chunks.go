@@ -26,8 +26,9 @@ var (
 	maxChunks = 0
 )
 
-// chunkedParses counts the parses made in chunks (for tests).
-var chunkedParses atomic.Int64
+// chunkedParses counts the parses made in chunks, chunkMisses those given
+// up because a cut did not hold (for tests).
+var chunkedParses, chunkMisses atomic.Int64
 
 // chunkHook, when set (by tests), is called at the start of each chunk's
 // goroutine.
@@ -92,10 +93,12 @@ func (p *parseState) parseChunks() bool {
 	}
 	for c, cp := range chunks[:len(chunks)-1] {
 		if ends[c] != cp.stop || cp.esc != '\\' || len(cp.f.Instructions) == 0 {
+			chunkMisses.Add(1)
 			return false
 		}
 		last := cp.f.Instructions[len(cp.f.Instructions)-1]
 		if last.Node == nil || last.Node.EndLine != last.EndLine+1 || last.EndLine+1 != cp.stop {
+			chunkMisses.Add(1)
 			return false
 		}
 	}

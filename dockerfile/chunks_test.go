@@ -1,6 +1,7 @@
 package dockerfile_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -23,21 +24,30 @@ func TestChunkedParseMatchesSequential(t *testing.T) {
 		"heredocs":      []byte(strings.Repeat(heredocs, 20)),
 		"continuations": []byte(strings.Repeat(continuations, 20)),
 		"escape":        []byte("# escape=`\n" + strings.Repeat("FROM a\nRUN a `\n  b\nCOPY . .\n", 20)),
-		"check-above":   []byte(strings.Repeat("FROM a\n# check=skip=all\nRUN a\n# syntax=x\nRUN b\n\n", 20)),
+		"check-above":   []byte(strings.Repeat("FROM a\nWORKDIR /w\n# check=skip=all\nRUN a\n# syntax=x\nRUN b\n\n", 20)),
 		"errors":        []byte(strings.Repeat("FROM\nRUN\nCOPY --from= a b\nBOGUS x\nWORKDIR /a\n", 20)),
 		"crlf":          []byte(strings.Repeat("FROM a\r\nRUN echo a \\\r\n b\r\nUSER u\r\n", 20)),
+		// every line that looks like a cut is in the heredoc's body
+		"in-heredoc": []byte("FROM a\nRUN <<EOF\n" + strings.Repeat("echo x\nWORKDIR /\n", 40) + "EOF\n"),
 	}
+	crafted := len(srcs)
 	corpustest.AddAll(t, srcs)
 	corpustest.AddTestdata(t, srcs)
-	before := dockerfile.ChunkedParses()
+	chunked, long := map[string]bool{}, 0
+	misses := dockerfile.ChunkMisses()
 	for name, src := range srcs {
+		if bytes.Count(src, []byte("\n")) >= 40 {
+			long++
+		}
 		restore := dockerfile.SetChunkKnobs(1<<30, 0, 0)
 		dockerfile.DropBuildKitCache()
 		want := dockerfile.Parse(src)
 		restore()
 		restore = dockerfile.SetChunkKnobs(3, 50, 4)
 		dockerfile.DropBuildKitCache()
+		before := dockerfile.ChunkedParses()
 		got := dockerfile.Parse(src)
+		chunked[name] = dockerfile.ChunkedParses() > before
 		restore()
 		// BuildKit's "did you mean" picks among equally close keywords in
 		// map order
@@ -50,10 +60,25 @@ func TestChunkedParseMatchesSequential(t *testing.T) {
 			t.Errorf("%s: the chunked parse gives instruction %d another command", name, i)
 		}
 	}
-	chunked := dockerfile.ChunkedParses() - before
-	t.Logf("%d files, %d parsed in chunks", len(srcs), chunked)
-	if chunked < int64(len(srcs))/2 {
-		t.Errorf("only %d of %d files were parsed in chunks", chunked, len(srcs))
+	n := 0
+	for _, c := range chunked {
+		if c {
+			n++
+		}
+	}
+	t.Logf("%d files (%d of 40 lines or more), %d parsed in chunks", len(srcs), long, n)
+	// the cases cut where a guess goes wrong, yet cuts hold elsewhere in
+	// them; the escape directive is never cut
+	for name, want := range map[string]bool{"heredocs": true, "continuations": true, "check-above": true, "errors": true, "crlf": true, "escape": false, "in-heredoc": false} {
+		if chunked[name] != want {
+			t.Errorf("case %s parsed in chunks: %v, want %v", name, chunked[name], want)
+		}
+	}
+	if dockerfile.ChunkMisses() == misses {
+		t.Error("no cut was found not to hold: the check of the cuts went untested")
+	}
+	if n < long/2 || n < crafted-2 {
+		t.Errorf("only %d of %d files were parsed in chunks (%d of 40 lines or more)", n, len(srcs), long)
 	}
 }
 

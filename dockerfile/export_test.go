@@ -31,6 +31,9 @@ func SetChunkHook(h func(chunk int)) { chunkHook = h }
 // Parallel is the worker pool of the cold parse.
 func Parallel(n int, fn func(k int)) { parallel(n, fn) }
 
+// ChunkMisses counts the chunked parses given up because a cut did not hold.
+func ChunkMisses() int64 { return chunkMisses.Load() }
+
 // ChunkedParses counts the parses made in chunks.
 func ChunkedParses() int64 { return chunkedParses.Load() }
 
