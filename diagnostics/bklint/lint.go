@@ -971,23 +971,18 @@ func validateCommandCasing(stages []instructions.Stage, l *linter.Linter) {
 }
 
 // isLower is name == strings.ToLower(name), without a copy for ASCII.
-func isLower(name string) bool {
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; c >= 0x80 {
-			return name == strings.ToLower(name)
-		} else if 'A' <= c && c <= 'Z' {
-			return false
-		}
-	}
-	return true
-}
+func isLower(name string) bool { return caseIs(name, 'A', strings.ToLower) }
 
 // isUpper is name == strings.ToUpper(name), without a copy for ASCII.
-func isUpper(name string) bool {
+func isUpper(name string) bool { return caseIs(name, 'a', strings.ToUpper) }
+
+// caseIs reports whether name has no ASCII letter from first to first+25
+// (the other case), falling back to name == to(name) past ASCII.
+func caseIs(name string, first byte, to func(string) string) bool {
 	for i := 0; i < len(name); i++ {
 		if c := name[i]; c >= 0x80 {
-			return name == strings.ToUpper(name)
-		} else if 'a' <= c && c <= 'z' {
+			return name == to(name)
+		} else if first <= c && c <= first+25 {
 			return false
 		}
 	}
