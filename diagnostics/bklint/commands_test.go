@@ -3,9 +3,7 @@ package bklint
 import (
 	"bytes"
 	"reflect"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -20,24 +18,7 @@ import (
 // values, COPY sources, WORKDIR paths with variables in the corpus).
 func TestLintCommandsMatchesLint(t *testing.T) {
 	ins := allInputs(t)
-	jobs := make(chan input)
-	results := make(chan outcome)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for in := range jobs {
-				results <- lintCommandsOutcome(in)
-			}
-		})
-	}
-	go func() {
-		for _, in := range ins {
-			jobs <- in
-		}
-		close(jobs)
-		wg.Wait()
-		close(results)
-	}()
+	results := fanOut(ins, func(in input, emit func(outcome)) { emit(lintCommandsOutcome(in)) })
 	answered, expanded, failures := 0, 0, 0
 	for o := range results {
 		if o.diff != "" {

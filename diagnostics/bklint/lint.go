@@ -1209,34 +1209,31 @@ func private(cmd any) (c instructions.Command, ok bool) {
 		// dispatch does not expand a RUN without mounts
 		return c, len(instructions.GetMounts(c)) == 0
 	case *instructions.EnvCommand:
-		cp := *c
+		cp := shallow(c)
 		cp.Env = slices.Clone(c.Env)
-		return &cp, true
+		return cp, true
 	case *instructions.LabelCommand:
-		cp := *c
+		cp := shallow(c)
 		cp.Labels = slices.Clone(c.Labels)
-		return &cp, true
+		return cp, true
 	case *instructions.AddCommand:
-		cp := *c
-		cp.SourcePaths, cp.SourceContents = slices.Clone(c.SourcePaths), slices.Clone(c.SourceContents)
-		return &cp, true
+		cp := shallow(c)
+		cloneSources(&cp.SourcesAndDest)
+		return cp, true
 	case *instructions.CopyCommand:
-		cp := *c
-		cp.SourcePaths, cp.SourceContents = slices.Clone(c.SourcePaths), slices.Clone(c.SourceContents)
-		return &cp, true
+		cp := shallow(c)
+		cloneSources(&cp.SourcesAndDest)
+		return cp, true
 	case *instructions.WorkdirCommand:
-		cp := *c
-		return &cp, true
+		return shallow(c), true
 	case *instructions.UserCommand:
-		cp := *c
-		return &cp, true
+		return shallow(c), true
 	case *instructions.StopSignalCommand:
-		cp := *c
-		return &cp, true
+		return shallow(c), true
 	case *instructions.VolumeCommand:
-		cp := *c
+		cp := shallow(c)
 		cp.Volumes = slices.Clone(c.Volumes)
-		return &cp, true
+		return cp, true
 	case *instructions.CmdCommand, *instructions.EntrypointCommand, *instructions.HealthCheckCommand,
 		*instructions.ShellCommand, *instructions.ExposeCommand, *instructions.OnbuildCommand:
 		return c.(instructions.Command), true
@@ -1277,6 +1274,18 @@ func (b *buffered) replay(lt *linter.Linter) {
 	for _, w := range b.warned {
 		lt.Warn(w.rule, w.desc, w.url, w.msg, w.loc)
 	}
+}
+
+// shallow returns a copy of *c: its own fields, sharing what they point to.
+func shallow[T any](c *T) *T {
+	cp := *c
+	return &cp
+}
+
+// cloneSources gives s its own copies of the slices Expand and ExpandRaw
+// change in place.
+func cloneSources(s *instructions.SourcesAndDest) {
+	s.SourcePaths, s.SourceContents = slices.Clone(s.SourcePaths), slices.Clone(s.SourceContents)
 }
 
 // parallelParseMin is the number of instructions from which BuildKit's typed

@@ -106,6 +106,30 @@ func errorKey(msg string) string {
 	return head + ": " + strings.Join(rules, ", ")
 }
 
+// fanOut runs work on every input, on every core, and returns what it
+// emits; the channel is closed once all inputs are done.
+func fanOut[T any](ins []input, work func(in input, emit func(T))) <-chan T {
+	jobs := make(chan input)
+	results := make(chan T)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for in := range jobs {
+				work(in, func(x T) { results <- x })
+			}
+		})
+	}
+	go func() {
+		for _, in := range ins {
+			jobs <- in
+		}
+		close(jobs)
+		wg.Wait()
+		close(results)
+	}()
+	return results
+}
+
 type input struct {
 	name string
 	text []byte
@@ -218,31 +242,14 @@ func TestLintMatchesDockerfileLint(t *testing.T) {
 		diff                      string
 		declined, parsed, bkFails bool
 	}
-	jobs := make(chan input)
-	results := make(chan outcome)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for in := range jobs {
-				diff, declined, parsed, bkFails := compare(in.text)
-				results <- outcome{in.name, diff, declined, parsed, bkFails}
-				for _, v := range variants(in.name, in.text) {
-					diff, declined, parsed, bkFails := compare(v.text)
-					results <- outcome{v.name, diff, declined, parsed, bkFails}
-				}
-			}
-		}()
-	}
-	go func() {
-		for _, in := range ins {
-			jobs <- in
+	results := fanOut(ins, func(in input, emit func(outcome)) {
+		diff, declined, parsed, bkFails := compare(in.text)
+		emit(outcome{in.name, diff, declined, parsed, bkFails})
+		for _, v := range variants(in.name, in.text) {
+			diff, declined, parsed, bkFails := compare(v.text)
+			emit(outcome{v.name, diff, declined, parsed, bkFails})
 		}
-		close(jobs)
-		wg.Wait()
-		close(results)
-	}()
+	})
 
 	var corpusParsed, corpusOK, corpusBKOK, variantsRun, variantsOK, variantsBKOK, failures int
 	for o := range results {
