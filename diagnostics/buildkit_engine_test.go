@@ -11,17 +11,16 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 
-	"github.com/msls-dev/msls/bench/benchdata"
 	"github.com/msls-dev/msls/diagnostics/bklint"
 	"github.com/msls-dev/msls/dockerfile"
 )
 
 // TestEngineMatchesDockerfileLintOnLintInputs: every text msls hands to
-// BuildKit's checks (whole files, the stages' mini files with their stubs and
-// padding, the parallel groups, files with instructions in error) must give
-// the same warnings through bklint as through BuildKit's DockerfileLint,
-// wherever bklint answers. bklint's own test covers the corpus files as
-// written; this one covers the texts only msls makes.
+// BuildKit's checks (the lint input: compact RUNs, neutral comments, the
+// lines of instructions in error emptied, FROM stubs) must give the same
+// warnings through bklint as through BuildKit's DockerfileLint, wherever
+// bklint answers. bklint's own test covers the corpus files as written; this
+// one covers the texts only msls makes.
 func TestEngineMatchesDockerfileLintOnLintInputs(t *testing.T) {
 	type input struct {
 		text []byte
@@ -37,19 +36,10 @@ func TestEngineMatchesDockerfileLintOnLintInputs(t *testing.T) {
 		mu.Unlock()
 	}
 	defer func() { observeLint = nil }()
-	for _, text := range withErrors(stagedInputs(t)) {
+	for _, text := range withErrors(lintInputs(t)) {
 		f := dockerfile.Parse(text)
-		text = lintedText(f, text)
-		safeLint(func() *lint.LintResults { return lintStaged(f, text, lintEachStage) })
-		safeLint(func() *lint.LintResults {
-			p, ok := planStages(f, text)
-			if !ok {
-				return nil
-			}
-			found := make([][]stagedWarning, len(p.keys))
-			p.lintGroups(2, found)
-			return nil
-		})
+		text = lintInputOf(f)
+		safeLint(func() *lint.LintResults { return lintTextAlone(text) })
 	}
 	observeLint = nil
 	answered, bad := 0, 0
@@ -75,8 +65,8 @@ func TestEngineMatchesDockerfileLintOnLintInputs(t *testing.T) {
 			continue
 		}
 		check, _, _, _ := parser.ParseDirective("check", in.text)
-		got, ok := bklint.Lint(res, check, in.env)
-		if !ok {
+		got, err := bklint.Lint(res, check, in.env)
+		if err != nil {
 			continue
 		}
 		answered++
@@ -99,17 +89,18 @@ func TestEngineMatchesDockerfileLintOnLintInputs(t *testing.T) {
 	}
 }
 
-// TestParsedLintMatchesDockerfileLint: the whole-file pass over the nodes the
-// file already has (a file seen for the first time) must give what
+// TestParsedLintMatchesDockerfileLint: the fast path, bklint's pass over the
+// nodes and typed commands the file already has, must give what
 // DockerfileLint gives on the file's lint input, wherever it answers.
 func TestParsedLintMatchesDockerfileLint(t *testing.T) {
-	inputs := withErrors(stagedInputs(t))
+	inputs := withErrors(lintInputs(t))
 	answered, bad := 0, 0
 	for name, text := range inputs {
 		f := dockerfile.Parse(text)
-		text = f.LintInput()
-		got, ok := lintParsed(f, text)
-		if !ok {
+		hide, stub := lintBadLines(f)
+		text = lintText(f, hide, stub)
+		got, _ := lintNodes(f, text, bklint.EnvFor(text), hide, stub)
+		if got == nil {
 			continue
 		}
 		answered++
@@ -128,46 +119,6 @@ func TestParsedLintMatchesDockerfileLint(t *testing.T) {
 	t.Logf("answered %d of %d files (%.1f%%)", answered, len(inputs), 100*share)
 	if len(inputs) > 1000 && share < 0.9 {
 		t.Errorf("answered only %.1f%% of the files", 100*share)
-	}
-}
-
-// TestFirstSightMatchesStaged: the findings of a document's first check (one
-// pass over its nodes, Options.FirstSight) equal those of the staged path,
-// and the cache they fill afterwards serves the next check of the same text
-// without linting anything.
-func TestFirstSightMatchesStaged(t *testing.T) {
-	// the one-pass first check is for large files: the corpus files are
-	// made large by repeating them, so that it runs on each
-	n := 0
-	for name, text := range withErrors(stagedInputs(t)) {
-		if n++; (testing.Short() && n > 40) || n > 150 {
-			break
-		}
-		if len(text) == 0 {
-			continue
-		}
-		for dockerfile.NewLineIndex(text).LineCount() < parallelMinLines {
-			text = append(append(bytes.Clone(text), '\n'), text...)
-		}
-		f := dockerfile.Parse(text)
-		first := CheckWith(f, FirstSight(nil))
-		storing.Wait()
-		staged := CheckWith(f, nil)
-		if g, w := findingSet(first), findingSet(staged); g != w {
-			t.Errorf("%s: first-sight findings differ\nfirst:  %s\nstaged: %s", name, g, w)
-		}
-	}
-	text := benchdata.MustAll(t)[2].Text // 10,000 lines
-	f := dockerfile.Parse(text)
-	clear(bkCache.m)
-	lintStaged(f, f.LintInput(), lintFirst)
-	storing.Wait()
-	linted := 0
-	observeLint = func([]byte, []string) { linted++ }
-	defer func() { observeLint = nil }()
-	lintStaged(f, f.LintInput(), lintAuto)
-	if linted != 0 {
-		t.Errorf("after a first-sight check, the same text was linted %d times again", linted)
 	}
 }
 

@@ -40,12 +40,6 @@ type parseState struct {
 	// line after it; true ends the scan (ParseFrom took the rest of the file
 	// from an earlier File).
 	sync func(line int) bool
-	// A chunk of a cold parse (see parseChunks) scans from line base (an
-	// instruction's first line) and stops at the first line from stop on
-	// that is not part of an instruction begun before it; serial keeps its
-	// BuildKit parse on its own goroutine.
-	base, stop int
-	serial     bool
 }
 
 // Parse builds the model of a Dockerfile. It never fails: problems become
@@ -54,10 +48,8 @@ type parseState struct {
 func Parse(text []byte) *File {
 	f := &File{Text: text, Lines: NewLineIndex(text), EscapeToken: '\\'}
 	p := &parseState{f: f, esc: '\\', n: f.Lines.LineCount()}
-	if !p.parseChunks() {
-		p.scan(0, false)
-		p.attachBuildKit(0, len(f.Instructions))
-	}
+	p.scan(0, false)
+	p.attachBuildKit(0, len(f.Instructions))
 	p.buildStages()
 	p.sortErrors()
 	return f
@@ -112,9 +104,6 @@ func (p *parseState) scan(from int, directivesDone bool) {
 	var seen map[string]bool
 	var pending []Comment
 	for p.line = from; p.line < p.n; p.line++ {
-		if p.stop > 0 && p.line >= p.stop {
-			return
-		}
 		start, end := p.lineContent(p.line)
 		i := skipSpace(t, start, end)
 		if !directivesDone {

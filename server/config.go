@@ -38,15 +38,7 @@ type fileConfig struct {
 	err  error
 }
 
-var ruleConfigs sync.Map // *Server -> *ruleConfig
-
-func (s *Server) ruleConfig() *ruleConfig {
-	if rc, ok := ruleConfigs.Load(s); ok {
-		return rc.(*ruleConfig)
-	}
-	rc, _ := ruleConfigs.LoadOrStore(s, &ruleConfig{files: map[string]fileConfig{}, shown: map[string]bool{}})
-	return rc.(*ruleConfig)
-}
+func (s *Server) ruleConfig() *ruleConfig { return s.rules }
 
 func init() {
 	registerNotification("workspace/didChangeConfiguration", didChangeConfiguration)

@@ -15,6 +15,8 @@ import (
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
+
+	"github.com/msls-dev/msls/engine"
 )
 
 // Options configure a Server.
@@ -37,6 +39,10 @@ type Server struct {
 	opts Options
 	log  *zap.Logger
 	out  *frameWriter
+	// engine holds the session's caches (see package engine); rules, its
+	// rule configuration (config.go).
+	engine *engine.Engine
+	rules  *ruleConfig
 
 	base   context.Context
 	cancel context.CancelFunc
@@ -111,6 +117,8 @@ func New(opts Options) *Server {
 	s := &Server{
 		opts:      opts,
 		log:       log,
+		engine:    engine.New(log),
+		rules:     &ruleConfig{files: map[string]fileConfig{}, shown: map[string]bool{}},
 		inflight:  map[string]*inflightRequest{},
 		calls:     map[string]chan *message{},
 		diag:      map[protocol.DocumentURI]*diagWorker{},

@@ -2,13 +2,30 @@ package main
 
 import (
 	"flag"
+	"os"
 	"path/filepath"
 	"sync"
 
 	"github.com/msls-dev/msls/config"
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/engine"
 )
+
+// checkEngine is the state of one `msls check` run (see package engine):
+// each file is seen once, so its cache entries are dropped once it is
+// checked; a recovered panic is logged to stderr with its stack.
+func checkEngine() (check func(path string, f *dockerfile.File, opts *diagnostics.Options) []diagnostics.Finding) {
+	log, _, err := newLogger("error", "", os.Stderr)
+	if err != nil {
+		log = nil
+	}
+	eng := engine.New(log)
+	return func(path string, f *dockerfile.File, opts *diagnostics.Options) []diagnostics.Finding {
+		defer eng.Close(path)
+		return eng.Check(path, f, opts)
+	}
+}
 
 // --config FILE applies one configuration to every file; without it each
 // file uses the .msls.yaml found from its directory upward (the server does
@@ -20,14 +37,15 @@ func init() {
 			fs.StringVar(&path, "config", "", "configuration file (default: .msls.yaml found from each Dockerfile's directory upward)")
 		},
 		Setup: func(run *checkRun) error {
+			check := checkEngine()
 			if path != "" {
 				c, err := config.Load(path)
 				if err != nil {
 					return usageError{err.Error()}
 				}
-				opts := diagnostics.FirstSight(c.Options())
-				run.Lint = func(_ string, f *dockerfile.File) ([]diagnostics.Finding, error) {
-					return diagnostics.CheckWith(f, opts), nil
+				opts := c.Options()
+				run.Lint = func(p string, f *dockerfile.File) ([]diagnostics.Finding, error) {
+					return check(p, f, opts), nil
 				}
 				return nil
 			}
@@ -64,7 +82,7 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				return diagnostics.CheckWith(f, diagnostics.FirstSight(opts)), nil
+				return check(p, f, opts), nil
 			}
 			return nil
 		},

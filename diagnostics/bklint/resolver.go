@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/moby/buildkit/client/llb/sourceresolver"
 	digest "github.com/opencontainers/go-digest"
@@ -91,32 +89,9 @@ type Resolver struct{ Env []string }
 
 // ResolveImageConfig implements llb.ImageMetaResolver.
 func (r Resolver) ResolveImageConfig(_ context.Context, ref string, opt sourceresolver.Opt) (string, digest.Digest, []byte, error) {
-	var key strings.Builder
-	for _, kv := range r.Env {
-		key.WriteString(kv)
-		key.WriteByte(0)
-	}
-	if opt.ImageOpt != nil && opt.ImageOpt.Platform != nil {
-		p := opt.ImageOpt.Platform
-		key.WriteString("\x01" + p.OS + "/" + p.Architecture + "/" + p.Variant)
-	}
-	if dt, ok := imageConfigs.Load(key.String()); ok {
-		return ref, "", dt.([]byte), nil
-	}
 	dt, err := r.config(opt)
-	if err == nil && imageConfigCount.Add(1) <= 1024 { // bounded: past that, marshal each time
-		imageConfigs.Store(key.String(), dt)
-	}
 	return ref, "", dt, err
 }
-
-// imageConfigs memoises the stand-in image configs by environment and
-// platform (BuildKit asks once per FROM; the answers are few). BuildKit only
-// reads the bytes.
-var (
-	imageConfigs     sync.Map
-	imageConfigCount atomic.Int32
-)
 
 func (r Resolver) config(opt sourceresolver.Opt) ([]byte, error) {
 	img := map[string]any{

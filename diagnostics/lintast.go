@@ -1,13 +1,14 @@
-package dockerfile
+package diagnostics
 
 import (
 	"bytes"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
+
+	"github.com/msls-dev/msls/dockerfile"
 )
 
 // BuildKit's build checks start by parsing the text they are given, which
@@ -22,13 +23,13 @@ import (
 // empty-continuation warnings. Wherever the replay meets something it does
 // not model, LintResult declines and the caller parses the text.
 
-// LintBadLines is what msls hides from BuildKit's build checks: bad reports
+// lintBadLines is what msls hides from BuildKit's build checks: bad reports
 // the lines of instructions with a parse error and of invalid parser
 // directives (emptied, so that one bad line does not hide the checks of the
 // rest), and stub gives a FROM in error the text `<keyword as written>
 // scratch` on its first line, so that its stage keeps its place. Give both to
-// LintTextStubbed or LintResult.
-func (f *File) LintBadLines() (bad func(line int) bool, stub map[int]string) {
+// lintText or lintResult.
+func lintBadLines(f *dockerfile.File) (bad func(line int) bool, stub map[int]string) {
 	for _, st := range f.Stages {
 		if st.From.Err != nil {
 			if stub == nil {
@@ -56,31 +57,27 @@ func (f *File) LintBadLines() (bad func(line int) bool, stub map[int]string) {
 	return func(line int) bool { return lines[line] }, stub
 }
 
-// LintResult is BuildKit's parser.Parse result for f.LintTextStubbed(bad, stub),
-// assembled from the instructions' own nodes instead of parsing that text.
-// ok is false when it cannot be assembled faithfully; the caller then parses the text.
+// lintResult is BuildKit's parser.Parse result for lintText(f, bad, stub),
+// assembled from the instructions' own nodes instead of parsing that text
+// (a parse of the lint text costs as much as the first parse of the file),
+// with, for each child of the result's AST, the typed command BuildKit made
+// of the instruction's own node when that command is the one the child
+// gives (the same lines, comments that set the same checks), else nil: what
+// bklint.LintCommands takes so as not to parse them again. ok is false when
+// it cannot be assembled faithfully; the caller then parses the text.
 //
 // The nodes are the File's where BuildKit's parse of the lint text gives the
 // same node, else shallow copies (PrevComment, and the compacted text of a
-// shell-form RUN); like the File's, they must not be modified.
-func (f *File) LintResult(bad func(line int) bool, stub map[int]string) (res *parser.Result, ok bool) {
-	res, _, ok = f.LintResultCommands(bad, stub)
-	return res, ok
-}
-
-// LintResultCommands is LintResult with, for each child of the result's
-// AST, the typed command BuildKit made of the instruction's own node when
-// that command is the one the child gives (the same lines, comments that
-// set the same checks), else nil: what bklint.LintCommands takes so as not
-// to parse them again. Like the nodes, the commands must not be modified.
-func (f *File) LintResultCommands(bad func(line int) bool, stub map[int]string) (res *parser.Result, cmds []any, ok bool) {
+// shell-form RUN); like the File's, they and the commands must not be
+// modified.
+func lintResult(f *dockerfile.File, bad func(line int) bool, stub map[int]string) (res *parser.Result, cmds []any, ok bool) {
 	if len(f.Instructions) == 0 {
 		return nil, nil, false
 	}
 	if bad == nil {
 		bad = func(int) bool { return false }
 	}
-	a := lintAssembler{f: f, bad: bad, stub: stub, neutral: f.lintNeutral(), esc: parser.DefaultEscapeToken,
+	a := lintAssembler{f: f, bad: bad, stub: stub, neutral: lintNeutral(f), esc: parser.DefaultEscapeToken,
 		n: f.Lines.LineCount(), warnings: []parser.Warning{}}
 	a.scanned = a.n
 	if last := a.n - 1; last > 0 && (bad(last) && stub[last] == "" || !bad(last) && f.Lines.LineStart(last) == len(f.Text)) {
@@ -97,7 +94,7 @@ func (f *File) LintResultCommands(bad func(line int) bool, stub map[int]string) 
 		}
 		switch dropped := a.droppedLines(in); {
 		case dropped == in.EndLine-in.StartLine+1:
-			if compactable(f, in) && a.stubbed(in) {
+			if f.Compacted(in) && a.stubbed(in) {
 				return nil, nil, false // buildKitText empties a compacted RUN's lines, stub or not
 			}
 			for ; line <= in.EndLine; line++ {
@@ -130,7 +127,7 @@ func (f *File) LintResultCommands(bad func(line int) bool, stub map[int]string) 
 
 // lintAssembler is the state of BuildKit's scanner that LintResult replays.
 type lintAssembler struct {
-	f       *File
+	f       *dockerfile.File
 	bad     func(int) bool
 	stub    map[int]string
 	neutral map[int]bool
@@ -145,10 +142,9 @@ type lintAssembler struct {
 	children []*parser.Node
 	cmds     []any // per child: the instruction's typed command, when it is the child's
 	warnings []parser.Warning
-	buf      bytes.Buffer
 }
 
-func (a *lintAssembler) droppedLines(in *Instruction) int {
+func (a *lintAssembler) droppedLines(in *dockerfile.Instruction) int {
 	k := 0
 	for l := in.StartLine; l <= in.EndLine; l++ {
 		if a.bad(l) {
@@ -158,7 +154,7 @@ func (a *lintAssembler) droppedLines(in *Instruction) int {
 	return k
 }
 
-func (a *lintAssembler) stubbed(in *Instruction) bool {
+func (a *lintAssembler) stubbed(in *dockerfile.Instruction) bool {
 	for l := in.StartLine; l <= in.EndLine; l++ {
 		if a.stub[l] != "" {
 			return true
@@ -177,9 +173,7 @@ func (a *lintAssembler) gap(line int) bool {
 	if line >= a.scanned {
 		return true
 	}
-	a.buf.Reset()
-	a.f.writeLintLine(&a.buf, line, a.bad, a.neutral, a.stub)
-	t := a.buf.Bytes()
+	t := lintLine(a.f, line, a.bad, a.neutral, a.stub)
 	if line == 0 {
 		t = bytes.TrimPrefix(t, bom)
 	}
@@ -215,45 +209,23 @@ func (a *lintAssembler) gap(line int) bool {
 	return a.stubNode(line, a.stub[line])
 }
 
-// stubNodes caches BuildKit's node for each stub text (`FROM scratch` in the
-// casings people type), parsed alone.
-var (
-	stubMu    sync.Mutex
-	stubNodes = map[string]*parser.Node{}
-)
-
-const stubNodesMax = 256
-
 func (a *lintAssembler) stubNode(line int, text string) bool {
 	// The stub is parsed alone, with the default escape token and no
 	// following lines: only a plain one-line instruction parses the same.
 	if strings.ContainsAny(text, "\\`\r\n") || strings.Contains(text, "<<") || strings.HasPrefix(text, string(bom)) {
 		return false
 	}
-	stubMu.Lock()
-	node, seen := stubNodes[text]
-	stubMu.Unlock()
-	if !seen {
-		res, err := parser.Parse(strings.NewReader(text))
-		if err == nil && len(res.AST.Children) == 1 && len(res.Warnings) == 0 {
-			if c := res.AST.Children[0]; c.StartLine == 1 && c.EndLine == 1 && len(c.Heredocs) == 0 {
-				node = c
-			}
-		}
-		stubMu.Lock()
-		if len(stubNodes) >= stubNodesMax {
-			clear(stubNodes)
-		}
-		stubNodes[text] = node
-		stubMu.Unlock()
-	}
-	if node == nil {
+	res, err := parser.Parse(strings.NewReader(text))
+	if err != nil || len(res.AST.Children) != 1 || len(res.Warnings) != 0 {
 		return false
 	}
-	c := *node
+	c := res.AST.Children[0]
+	if c.StartLine != 1 || c.EndLine != 1 || len(c.Heredocs) > 0 {
+		return false
+	}
 	c.StartLine, c.EndLine = line+1, line+1
 	c.PrevComment = a.comments
-	a.add(&c, nil)
+	a.add(c, nil)
 	return true
 }
 
@@ -267,19 +239,17 @@ func (a *lintAssembler) add(n *parser.Node, cmd any) {
 // keep adds a kept instruction's node, replaying BuildKit's scan of its
 // logical line for the empty-continuation warning and, for a compacted RUN,
 // the logical line itself.
-func (a *lintAssembler) keep(in *Instruction) (next int, ok bool) {
+func (a *lintAssembler) keep(in *dockerfile.Instruction) (next int, ok bool) {
 	f := a.f
 	node := in.Node
 	if node == nil || node.StartLine != in.StartLine+1 || node.EndLine != in.EndLine+1 || a.esc != f.EscapeToken {
 		return 0, false
 	}
 	esc := byte(a.esc)
-	compact := compactable(f, in)
+	compact := f.Compacted(in)
 	var lines [][]byte
 	if compact {
-		var b bytes.Buffer
-		f.writeCompact(&b, in, esc, nil)
-		lines = bytes.SplitN(b.Bytes(), []byte{'\n'}, in.EndLine-in.StartLine+1)
+		lines = bytes.SplitN(f.CompactInstruction(in), []byte{'\n'}, in.EndLine-in.StartLine+1)
 		if len(lines) != in.EndLine-in.StartLine+1 {
 			return 0, false
 		}
@@ -289,9 +259,7 @@ func (a *lintAssembler) keep(in *Instruction) (next int, ok bool) {
 	text := func(l int) []byte {
 		switch {
 		case l > in.EndLine: // past the last instruction (see below)
-			a.buf.Reset()
-			f.writeLintLine(&a.buf, l, a.bad, a.neutral, a.stub)
-			return a.buf.Bytes()
+			return lintLine(f, l, a.bad, a.neutral, a.stub)
 		case compact:
 			return lines[l-in.StartLine]
 		}
@@ -386,7 +354,7 @@ func (a *lintAssembler) keep(in *Instruction) (next int, ok bool) {
 // compactRun gives the copy of a compacted RUN's node what BuildKit makes of
 // the compact text: the File's node has the real command text put back (see
 // restoreRun).
-func (a *lintAssembler) compactRun(c *parser.Node, in *Instruction, logical []byte) bool {
+func (a *lintAssembler) compactRun(c *parser.Node, in *dockerfile.Instruction, logical []byte) bool {
 	f := a.f
 	head := in.KeywordSpan.End
 	if k := len(in.Flags); k > 0 {
@@ -400,7 +368,7 @@ func (a *lintAssembler) compactRun(c *parser.Node, in *Instruction, logical []by
 	// BuildKit's flag scanner stops right before the placeholder only when
 	// no flag quotes or escapes anything.
 	if bytes.ContainsAny(f.Text[in.KeywordSpan.End:head], "'\"\\`") || c.Next == nil ||
-		!bytes.HasPrefix(logical, prefix) || !bytes.HasPrefix(logical[len(prefix):], []byte(" "+placeholder)) {
+		!bytes.HasPrefix(logical, prefix) || !bytes.HasPrefix(logical[len(prefix):], []byte(" "+dockerfile.CompactPlaceholder)) {
 		return false
 	}
 	c.Original = string(logical)

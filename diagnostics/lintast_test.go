@@ -1,4 +1,4 @@
-package dockerfile_test
+package diagnostics
 
 import (
 	"bytes"
@@ -88,9 +88,9 @@ func strs(s []string) string {
 // It returns whether LintResult answered and, if it did, a description of
 // the first difference ("" when none).
 func lintCheck(f *dockerfile.File) (ok bool, diff string) {
-	bad, stub := f.LintBadLines()
-	text := f.LintTextStubbed(bad, stub)
-	got, ok := f.LintResult(bad, stub)
+	bad, stub := lintBadLines(f)
+	text := lintText(f, bad, stub)
+	got, ok := lintResultOnly(f, bad, stub)
 	if !ok {
 		if _, err := parser.Parse(bytes.NewReader(text)); err == nil {
 			return false, "parses"
@@ -313,10 +313,10 @@ func TestLintResultMatchesParse(t *testing.T) {
 
 // sameLintResult compares the LintResults of two Files of the same text.
 func sameLintResult(a, b *dockerfile.File) string {
-	badA, stubA := a.LintBadLines()
-	badB, stubB := b.LintBadLines()
-	ra, okA := a.LintResult(badA, stubA)
-	rb, okB := b.LintResult(badB, stubB)
+	badA, stubA := lintBadLines(a)
+	badB, stubB := lintBadLines(b)
+	ra, okA := lintResultOnly(a, badA, stubA)
+	rb, okB := lintResultOnly(b, badB, stubB)
 	if okA != okB {
 		return fmt.Sprintf("ok %v vs %v", okA, okB)
 	}
@@ -345,7 +345,7 @@ func TestLintResultAfterRandomEdits(t *testing.T) {
 		text := srcs[name]
 		prev := dockerfile.Parse(text)
 		for e := range 20 {
-			text = randomEdit(r, text)
+			text = corpustest.RandomEdit(r, text)
 			got := dockerfile.ParseFrom(prev, text)
 			tally.record(t, fmt.Sprintf("%s edit %d", name, e), got)
 			if d := sameLintResult(got, dockerfile.Parse(text)); d != "" {
@@ -404,7 +404,8 @@ func TestLintResultCases(t *testing.T) {
 // BuildKit's parse gives the same node.
 func TestLintResultSharesNodes(t *testing.T) {
 	f := dockerfile.Parse([]byte("FROM a\nCOPY a b\nCMD [\"x\"]\n"))
-	res, ok := f.LintResult(f.LintBadLines())
+	bad, stub := lintBadLines(f)
+	res, ok := lintResultOnly(f, bad, stub)
 	if !ok {
 		t.Fatal("declined")
 	}
@@ -421,23 +422,38 @@ func TestLintResultSharesNodes(t *testing.T) {
 func BenchmarkLintResult(b *testing.B) {
 	for _, s := range benchdata.MustAll(b) {
 		f := dockerfile.Parse(s.Text)
-		bad, stub := f.LintBadLines()
-		if _, ok := f.LintResult(bad, stub); !ok {
+		bad, stub := lintBadLines(f)
+		if _, ok := lintResultOnly(f, bad, stub); !ok {
 			b.Fatalf("%s: LintResult declined", s.Name)
 		}
 		b.Run(s.Name+"/assembled", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				f.LintResult(bad, stub)
+				lintResultOnly(f, bad, stub)
 			}
 		})
 		b.Run(s.Name+"/parse", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := parser.Parse(bytes.NewReader(f.LintTextStubbed(bad, stub))); err != nil {
+				if _, err := parser.Parse(bytes.NewReader(lintText(f, bad, stub))); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 	}
+}
+
+// fixtureSources are the Dockerfiles under testdata/ (the bench files and
+// every Dockerfile member of a txtar archive).
+func fixtureSources(t *testing.T) map[string][]byte {
+	t.Helper()
+	srcs := map[string][]byte{}
+	corpustest.AddTestdata(t, srcs)
+	return srcs
+}
+
+// lintResultOnly is lintResult without the typed commands.
+func lintResultOnly(f *dockerfile.File, bad func(int) bool, stub map[int]string) (*parser.Result, bool) {
+	res, _, ok := lintResult(f, bad, stub)
+	return res, ok
 }
