@@ -28,7 +28,6 @@ func fixtureSources(t *testing.T) map[string][]byte {
 	return srcs
 }
 
-
 var didYouMean = regexp.MustCompile(`\(did you mean [^?]*\?\)`)
 
 // checkSame fails unless got models text exactly as want does.
