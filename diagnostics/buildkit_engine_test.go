@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -134,3 +135,26 @@ func findingSet(fs []Finding) string {
 // candidates at the same distance it picks in map order, so which one is
 // named varies from run to run (that one is named does not).
 var didYouMean = regexp.MustCompile(`\(did you mean [^)]*\)`)
+
+// TestPlatformVarsUndefinedAsBuildKit: $TARGETARCH, $BUILDARCH and
+// $TARGETPLATFORM used in a stage without `ARG` are reported as BuildKit's
+// DockerfileLint reports them with a base image that sets no such variable
+// (no image does), through msls's fast path too.
+func TestPlatformVarsUndefinedAsBuildKit(t *testing.T) {
+	text := []byte("FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nENV GOARCH=$TARGETARCH\nWORKDIR /src/$BUILDARCH\nFROM alpine\nCOPY --from=build /a /b-$TARGETPLATFORM\n")
+	want := warningSet(dockerfileLint(text, nil))
+	for _, name := range []string{"TARGETARCH", "BUILDARCH", "TARGETPLATFORM"} {
+		if !strings.Contains(strings.Join(want, "\n"), "UndefinedVar Usage of undefined variable '$"+name+"'") {
+			t.Fatalf("DockerfileLint does not report $%s: %q", name, want)
+		}
+	}
+	f := dockerfile.Parse(text)
+	var got []string
+	for _, fd := range BuildKitFindings(f) {
+		got = append(got, fmt.Sprintf("%d %s %s", f.Lines.Line(fd.Span.Start)+1, fd.Code, fd.Message))
+	}
+	sort.Strings(got)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("msls reports\n%s\nDockerfileLint reports\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

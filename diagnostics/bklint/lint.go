@@ -485,9 +485,9 @@ func (ls *linterState) dispatch(lt *linter.Linter, s *stage, cmd instructions.Co
 		}
 		s.wd = wd
 	case *instructions.AddCommand:
-		return checkCopy(true, c.SourcesAndDest, c.Chown, c.Chmod, c.Link, c.Checksum)
+		return checkCopy(true, c.SourcesAndDest, c.Chown, c.Chmod, c.Link, c.Checksum, c.KeepGitDir != nil)
 	case *instructions.CopyCommand:
-		return checkCopy(false, c.SourcesAndDest, c.Chown, c.Chmod, c.Link, "")
+		return checkCopy(false, c.SourcesAndDest, c.Chown, c.Chmod, c.Link, "", false)
 	case *instructions.LabelCommand:
 		for _, v := range c.Labels {
 			if v.NoDelim {
@@ -635,9 +635,11 @@ func (s *stage) run(c *instructions.RunCommand, sources []*stage) error {
 	return nil
 }
 
-// checkCopy reproduces the ways BuildKit's dispatchCopy fails on Linux;
-// sources that are Git references are not modelled.
-func checkCopy(isAdd bool, p instructions.SourcesAndDest, chown, chmod string, link bool, checksum string) error {
+// checkCopy reproduces the ways BuildKit's dispatchCopy fails on Linux. An
+// ADD of a Git reference is modelled when BuildKit's dispatch cannot fail on
+// it (a valid reference, no --checksum or --keep-git-dir to reconcile with
+// the reference's own): no check reads it. keepGitDir: the ADD has a --keep-git-dir flag.
+func checkCopy(isAdd bool, p instructions.SourcesAndDest, chown, chmod string, link bool, checksum string, keepGitDir bool) error {
 	if chown != "" && link {
 		co, ok := llb.WithUser(chown).(llb.ChownOpt)
 		if !ok || (co.User != nil && co.User.Name != "") || (co.Group != nil && co.Group.Name != "") {
@@ -669,8 +671,14 @@ func checkCopy(isAdd bool, p instructions.SourcesAndDest, chown, chmod string, l
 			continue
 		}
 		ref, isGit, err := dfgitutil.ParseGitRef(src)
-		if isGit || (err == nil && ref != nil && !ref.IndistinguishableFromLocal) {
-			return declined("Git source")
+		if err != nil && isGit {
+			return declined("Git source") // BuildKit fails
+		}
+		if err == nil && ref != nil && !ref.IndistinguishableFromLocal {
+			if !isAdd || checksum != "" || (keepGitDir && ref.KeepGitDir != nil) {
+				return declined("Git source")
+			}
+			continue
 		}
 		if isHTTP(src) && !isAdd {
 			return declined("COPY URL")

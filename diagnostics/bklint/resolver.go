@@ -13,7 +13,11 @@ import (
 // ImageEnv is the environment the stand-in base image declares. BuildKit's
 // UndefinedVar consults the base image's config; without a registry msls
 // cannot read it, so the variables official images commonly set are declared
-// here to keep `ENV PATH=$PATH:...` and friends from being reported.
+// here to keep `ENV PATH=$PATH:...` and friends from being reported. The
+// platform variables (TARGETARCH, BUILDPLATFORM, ...) are not among them: no
+// image sets them, BuildKit declares them for FROM lines only, and a stage
+// that uses one without `ARG TARGETARCH` gets it empty (a real bug, which
+// BuildKit's UndefinedVar reports).
 var ImageEnv = []string{
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "HOSTNAME=", "LANG=C.UTF-8", "LC_ALL=",
 	"GOPATH=/go", "GOLANG_VERSION=", "GOTOOLCHAIN=", "GOROOT=", "GOOS=", "GOARCH=",
@@ -27,7 +31,7 @@ var ImageEnv = []string{
 	"NGINX_VERSION=", "NJS_VERSION=", "PKG_RELEASE=", "HTTPD_PREFIX=", "HTTPD_VERSION=",
 	"LD_LIBRARY_PATH=", "DEBIAN_FRONTEND=", "TZ=", "USER=", "SHELL=", "TERM=", "PWD=",
 	"CONDA_DIR=", "NVM_DIR=", "ANDROID_HOME=", "ANDROID_SDK_ROOT=", "ELIXIR_VERSION=", "OTP_VERSION=", "ERLANG_VERSION=", "MIX_ENV=", "HEX_HOME=",
-	"DOCKER_VERSION=", "KUBECTL_VERSION=", "TARGETPLATFORM=", "TARGETOS=", "TARGETARCH=", "TARGETVARIANT=", "BUILDPLATFORM=", "BUILDOS=", "BUILDARCH=", "BUILDVARIANT=",
+	"DOCKER_VERSION=", "KUBECTL_VERSION=",
 }
 
 // EnvFor keeps the ImageEnv entries whose name the text mentions as $NAME or
