@@ -52,10 +52,6 @@ func init() {
 	}
 }
 
-func isNameByte(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
 // BuildKitFindings runs BuildKit's build checks in-process (no daemon, no
 // registry) and maps their line-only locations onto the model's spans.
 // Instructions msls could not parse are blanked out first (keeping line
@@ -166,10 +162,6 @@ var lintEngine = true
 // observeLint, when set (by tests), sees every text and environment given to
 // BuildKit's checks.
 var observeLint func(text []byte, env []string)
-
-func lintTextAlone(text []byte) *lint.LintResults {
-	return lintWithEnv(text, bklint.EnvFor(text), nil)
-}
 
 // lintWithEnv runs BuildKit's checks on text with the stand-in images
 // declaring env: through bklint when it models the text, else (and whenever

@@ -10,6 +10,7 @@ import (
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 
 	"github.com/msls-dev/msls/bench/benchdata"
+	"github.com/msls-dev/msls/diagnostics/bklint"
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/internal/corpustest"
 )
@@ -141,4 +142,9 @@ func withErrors(in map[string][]byte) map[string][]byte {
 func lintInputOf(f *dockerfile.File) []byte {
 	bad, stub := lintBadLines(f)
 	return lintText(f, bad, stub)
+}
+
+// lintTextAlone lints a text as BuildKitFindings lints a lint input.
+func lintTextAlone(text []byte) *lint.LintResults {
+	return lintWithEnv(text, bklint.EnvFor(text), nil)
 }

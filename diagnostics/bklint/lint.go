@@ -769,17 +769,6 @@ func portNumber(s string) (int, bool) {
 	return int(n), true
 }
 
-// BuiltinArg reports whether BuildKit declares the ARG name itself (the
-// platform and target ARGs every FROM can use).
-func BuiltinArg(name string) bool {
-	switch name {
-	case "BUILDPLATFORM", "BUILDOS", "BUILDOSVERSION", "BUILDARCH", "BUILDVARIANT",
-		"TARGETPLATFORM", "TARGETOS", "TARGETOSVERSION", "TARGETARCH", "TARGETVARIANT", "TARGETSTAGE":
-		return true
-	}
-	return false
-}
-
 func defaultArgs(tp ocispecs.Platform, target string) *llb.EnvList {
 	if target == "" {
 		target = "default"
