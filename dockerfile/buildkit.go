@@ -86,6 +86,7 @@ func (p *parseState) missEntry(i int, byLine map[int]*parser.Node) *bkEntry {
 		e.node = node
 		cmd, err := parseCommand(node)
 		if err != nil {
+			p.notePanic(in, err)
 			e.err = cleanErr(err)
 		} else {
 			e.cmd = cmd
@@ -175,6 +176,7 @@ func (p *parseState) apply(in *Instruction, e *bkEntry) {
 		if e.err == "" {
 			cmd, err := parseCommand(&node)
 			if err != nil {
+				p.notePanic(in, err)
 				moved.err = cleanErr(err)
 			} else {
 				moved.cmd = cmd

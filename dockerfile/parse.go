@@ -3,9 +3,11 @@ package dockerfile
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -537,12 +539,31 @@ func restoreRun(node *parser.Node, in *Instruction) {
 func parseCommand(node *parser.Node) (cmd any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("BuildKit could not parse the instruction: %v", r)
+			err = &panicError{value: r, stack: debug.Stack()}
 		}
 	}()
 	// A silent linter, not nil: BuildKit merges `# check=` comments above the
 	// instruction into the linter and dereferences a nil one.
 	return instructions.ParseInstructionWithLinter(node, silentLinter)
+}
+
+// panicError is a panic of BuildKit's typed parse: the instruction gets a
+// parse error, and the File keeps the panic for its caller to log (Panics).
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string {
+	return fmt.Sprintf("BuildKit could not parse the instruction: %v", e.value)
+}
+
+// notePanic records in the File a panic that err carries.
+func (p *parseState) notePanic(in *Instruction, err error) {
+	var pe *panicError
+	if errors.As(err, &pe) {
+		p.f.Panics = append(p.f.Panics, Panic{Line: in.StartLine, Value: pe.value, Stack: pe.stack})
+	}
 }
 
 // silentLinter reports nothing: with no Warn, Linter.Run returns before

@@ -48,6 +48,10 @@ func (e *Engine) Check(doc string, f *dockerfile.File, opts *diagnostics.Options
 		e.log.Error("panic recovered: findings left out", zap.String("in", where), zap.String("doc", doc),
 			zap.Any("panic", v), zap.ByteString("stack", stack))
 	}
+	for _, p := range f.Panics {
+		e.log.Error("panic recovered in BuildKit's parser: the instruction is reported as a parse error",
+			zap.String("doc", doc), zap.Int("line", p.Line+1), zap.Any("panic", p.Value), zap.ByteString("stack", p.Stack))
+	}
 	return diagnostics.CheckWith(f, &o)
 }
 
