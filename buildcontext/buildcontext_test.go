@@ -100,6 +100,8 @@ func TestLookup(t *testing.T) {
 		{"node_modules/x/index.js", false, nil, nil, false, false}, // not listed: unknown
 		{"node_modules/*", false, nil, nil, false, false},
 		{"main.go/x", false, nil, nil, true, false},
+		{"src/missing.py", false, nil, nil, true, false},
+		{"./src/./sub/gone.py", true, nil, nil, true, false},
 		{"$SRC/main.go", false, nil, nil, false, false},
 		{"empty", false, []string{"empty"}, nil, true, false},
 	}

@@ -81,8 +81,10 @@ func (c *Context) lookupExact(r *Result) {
 			r.Known = true // below a file: cannot exist
 		case e.Ignored:
 			r.Known = true // whatever is there is not sent
-		default:
+		case e.Opaque || e.Link:
 			r.Known = false // an unlisted folder or a link
+		default:
+			r.Known = c.Complete // a listed folder without it
 		}
 		return
 	}
