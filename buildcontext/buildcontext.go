@@ -18,11 +18,13 @@ package buildcontext
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
@@ -70,6 +72,30 @@ type Options struct {
 	Context string
 	// MaxEntries overrides the package's bound (tests); 0 keeps MaxEntries.
 	MaxEntries int
+	// Cache, when set, shares listings between Dockerfiles with the same
+	// context folder and ignore patterns (many Dockerfiles in one folder).
+	Cache *Cache
+}
+
+// Cache shares listings; the zero value is ready. Drop it (or Clear it)
+// when files change.
+type Cache struct {
+	mu sync.Mutex
+	m  map[string]*listing
+}
+
+// Clear forgets every listing.
+func (k *Cache) Clear() {
+	k.mu.Lock()
+	k.m = nil
+	k.mu.Unlock()
+}
+
+// listing is what a walk found; shared, never modified after the walk.
+type listing struct {
+	entries  []Entry // sorted by Path
+	index    map[string]int
+	complete bool
 }
 
 // Context is one opened build context.
@@ -82,8 +108,7 @@ type Context struct {
 	// Patterns are the ignore file's patterns as BuildKit reads them.
 	Patterns []string
 	matcher  *patternmatcher.PatternMatcher
-	entries  []Entry // sorted by Path
-	index    map[string]int
+	*listing
 	// Complete is false when the walk stopped at the bound.
 	Complete bool
 }
@@ -111,7 +136,7 @@ func Open(o Options) (*Context, error) {
 	if !st.IsDir() {
 		return nil, &fs.PathError{Op: "open", Path: dir, Err: errors.New("not a directory")}
 	}
-	c := &Context{root: o.Root, Dir: dir, index: map[string]int{}, Complete: true}
+	c := &Context{root: o.Root, Dir: dir}
 
 	// BuildKit (frontend/dockerui) reads `<Dockerfile>.dockerignore` beside
 	// the Dockerfile first and falls back to the context's `.dockerignore`.
@@ -141,7 +166,25 @@ func Open(o Options) (*Context, error) {
 	if limit <= 0 {
 		limit = MaxEntries
 	}
-	c.walk(limit)
+	key := fmt.Sprintf("%s\x00%s\x00%d\x00%s", dir, c.IgnoreFile, limit, strings.Join(c.Patterns, "\n"))
+	if o.Cache != nil {
+		o.Cache.mu.Lock()
+		c.listing = o.Cache.m[key]
+		o.Cache.mu.Unlock()
+	}
+	if c.listing == nil {
+		c.listing = &listing{index: map[string]int{}, complete: true}
+		c.walk(limit)
+		if o.Cache != nil {
+			o.Cache.mu.Lock()
+			if o.Cache.m == nil {
+				o.Cache.m = map[string]*listing{}
+			}
+			o.Cache.m[key] = c.listing
+			o.Cache.mu.Unlock()
+		}
+	}
+	c.Complete = c.listing.complete
 	return c, nil
 }
 
@@ -162,7 +205,7 @@ func (c *Context) walk(limit int) {
 			return nil
 		}
 		if len(c.entries) >= limit {
-			c.Complete = false
+			c.complete = false
 			return fs.SkipAll
 		}
 		rel := strings.TrimPrefix(strings.TrimPrefix(p, start), "/")

@@ -46,6 +46,7 @@ type buildState struct {
 	roots    map[string]*safefs.Root
 	ctxs     map[ctxKey]*ctxEntry
 	dirs     map[string]*dirEntry
+	lists    buildcontext.Cache
 	refresh  *time.Timer
 }
 
@@ -184,7 +185,7 @@ func (s *Server) contextFor(uri protocol.DocumentURI, d dirEntry, c *config.Conf
 		bs.mu.Unlock()
 		root = r
 	}
-	bc, err := buildcontext.Open(buildcontext.Options{Root: root, Dockerfile: df, Context: ctxDir})
+	bc, err := buildcontext.Open(buildcontext.Options{Root: root, Dockerfile: df, Context: ctxDir, Cache: &bs.lists})
 	if err != nil {
 		s.log.Debug("build context unknown", zap.String("dockerfile", df), zap.Error(err))
 		bc = nil
@@ -218,6 +219,7 @@ func (s *Server) documentContext(uri protocol.DocumentURI) *buildcontext.Context
 
 // resetLocked drops every cached answer; callers hold bs.mu.
 func (bs *buildState) resetLocked() {
+	bs.lists.Clear()
 	clear(bs.ctxs)
 	clear(bs.dirs)
 	for k, r := range bs.roots {
@@ -269,6 +271,7 @@ func didChangeWatchedFiles(_ context.Context, s *Server, raw json.RawMessage) er
 	bs.mu.Lock()
 	defer bs.mu.Unlock()
 	bs.gen++
+	bs.lists.Clear()
 	clear(bs.ctxs)
 	clear(bs.dirs)
 	if bs.refresh == nil {

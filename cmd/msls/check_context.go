@@ -23,6 +23,7 @@ type checkContexts struct {
 	mu    sync.Mutex
 	roots map[string]*safefs.Root
 	ctxs  map[[3]string]*buildcontext.Context
+	lists buildcontext.Cache
 }
 
 func newCheckContexts() *checkContexts {
@@ -84,7 +85,7 @@ func (cc *checkContexts) open(p string, c *config.Config) *buildcontext.Context 
 		}
 		cc.roots[rootDir] = root
 	}
-	bc, err := buildcontext.Open(buildcontext.Options{Root: root, Dockerfile: df, Context: ctxDir})
+	bc, err := buildcontext.Open(buildcontext.Options{Root: root, Dockerfile: df, Context: ctxDir, Cache: &cc.lists})
 	if err != nil {
 		bc = nil
 	}
