@@ -326,3 +326,16 @@ func HasWildcards(s string) bool {
 	}
 	return false
 }
+
+// IgnoreFileAbs is the absolute path of the ignore file in force ("" for none).
+func (c *Context) IgnoreFileAbs() string {
+	if c.IgnoreFile == "" {
+		return ""
+	}
+	return filepath.Join(c.root.Dir(), filepath.FromSlash(c.IgnoreFile))
+}
+
+// ReadIgnoreFile reads the ignore file in force (through the root).
+func (c *Context) ReadIgnoreFile() ([]byte, error) {
+	return c.root.ReadFile(c.IgnoreFile, safefs.MaxConfig)
+}
