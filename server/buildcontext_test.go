@@ -1,0 +1,165 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.lsp.dev/protocol"
+)
+
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func hasCode(p publishParams, code string) bool {
+	for _, d := range p.Diagnostics {
+		if fmt.Sprint(d.Code) == code {
+			return true
+		}
+	}
+	return false
+}
+
+// With file watchers the build context and .msls.yaml are cached: a file
+// created on disk is not seen on the next keystroke (nothing is re-read per
+// edit) but is after the client's didChangeWatchedFiles, which re-checks
+// the open documents.
+func TestBuildContextWatchedFiles(t *testing.T) {
+	ws := t.TempDir()
+	writeFiles(t, ws, map[string]string{"Dockerfile": "", "src/main.go": ""})
+	uri := "file://" + filepath.ToSlash(filepath.Join(ws, "Dockerfile"))
+	c := startPipe(t, `{"capabilities":{"workspace":{"didChangeWatchedFiles":{"dynamicRegistration":true}}},"rootUri":"file://`+filepath.ToSlash(ws)+`"}`)
+	reg := c.wait("client/registerCapability", func(m message) bool { return m.Method == "client/registerCapability" })
+	var rp protocol.RegistrationParams
+	if err := json.Unmarshal(reg.Params, &rp); err != nil || len(rp.Registrations) != 1 || rp.Registrations[0].Method != "workspace/didChangeWatchedFiles" {
+		t.Fatalf("registration: %s", reg.Params)
+	}
+	if !strings.Contains(string(reg.Params), `.dockerignore`) || !strings.Contains(string(reg.Params), `.msls.yaml`) {
+		t.Errorf("watchers miss ignore or config files: %s", reg.Params)
+	}
+	c.sendRaw(fmt.Sprintf(`{"jsonrpc":"2.0","id":%s,"result":null}`, reg.ID))
+	bs := c.srv.buildState()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		bs.mu.Lock()
+		w := bs.watching
+		bs.mu.Unlock()
+		if w {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("watchers never took effect")
+		}
+	}
+
+	text := "FROM golang:1.23\nCOPY go.mod ./\nCOPY src ./src\n"
+	c.open(uri, text, 1)
+	if p := c.publishFor(uri, 1); !hasCode(p, "CopySourceNotFound") {
+		t.Fatalf("go.mod is missing: %+v", p.Diagnostics)
+	}
+	writeFiles(t, ws, map[string]string{"go.mod": "module x\n", ".msls.yaml": "rules:\n  RootFinalStage: off\n"})
+	c.sendRaw(fmt.Sprintf(`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":%q,"version":2},"contentChanges":[{"text":%q}]}}`, uri, text+"USER nobody\n"))
+	if p := c.publishFor(uri, 2); !hasCode(p, "CopySourceNotFound") {
+		t.Errorf("the context was re-read on a keystroke without a file event")
+	}
+	c.sendRaw(`{"jsonrpc":"2.0","method":"workspace/didChangeWatchedFiles","params":{"changes":[{"uri":"file://` + filepath.ToSlash(filepath.Join(ws, "go.mod")) + `","type":1}]}}`)
+	if p := c.publishFor(uri, 2); hasCode(p, "CopySourceNotFound") {
+		t.Errorf("go.mod created, the event did not refresh the context: %+v", p.Diagnostics)
+	}
+}
+
+// Editor features on COPY sources: links, definition, hover, completion
+// (ignored files left out) and the quick fix that writes .dockerignore.
+func TestBuildContextEditorFeatures(t *testing.T) {
+	ws := t.TempDir()
+	writeFiles(t, ws, map[string]string{
+		"app/Dockerfile":              "",
+		"app/package.json":            "{}",
+		"app/package-lock.json":       "{}",
+		"app/secret.env":              "",
+		"app/src/index.js":            "",
+		"app/src/util.js":             "",
+		"app/node_modules/x/index.js": "",
+	})
+	uri := "file://" + filepath.ToSlash(filepath.Join(ws, "app", "Dockerfile"))
+	text := "FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nCOPY src/*.js /x/\nCOPY s\n"
+	c := startNavRoot(t, `{"workspace":{"workspaceEdit":{"documentChanges":true,"resourceOperations":["create"]}}}`, "file://"+filepath.ToSlash(ws))
+	c.openURI(uri, text)
+	doc := map[string]string{"uri": uri}
+
+	var links []protocol.DocumentLink
+	if e := c.call("textDocument/documentLink", map[string]any{"textDocument": doc}, &links); e != nil {
+		t.Fatal(e)
+	}
+	if len(links) != 2 || !strings.HasSuffix(string(links[0].Target), "/app/package.json") || !strings.HasSuffix(string(links[1].Target), "/app/package-lock.json") {
+		t.Fatalf("links: %+v", links)
+	}
+
+	var locs []protocol.Location
+	if e := c.call("textDocument/definition", map[string]any{"textDocument": doc, "position": at(t, text, "package-lock.json", 0, 2)}, &locs); e != nil {
+		t.Fatal(e)
+	}
+	if len(locs) != 1 || !strings.HasSuffix(string(locs[0].URI), "/app/package-lock.json") {
+		t.Errorf("definition: %+v", locs)
+	}
+
+	var h protocol.Hover
+	if e := c.call("textDocument/hover", map[string]any{"textDocument": doc, "position": at(t, text, "src/*.js", 0, 3)}, &h); e != nil {
+		t.Fatal(e)
+	}
+	if !strings.Contains(h.Contents.Value, "Matches 2 files") || !strings.Contains(h.Contents.Value, "`src/index.js`") {
+		t.Errorf("hover: %q", h.Contents.Value)
+	}
+
+	// .dockerignore excludes secret.env: completion leaves it out
+	writeFiles(t, ws, map[string]string{"app/.dockerignore": "*.env\n"})
+	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": "file://" + filepath.ToSlash(filepath.Join(ws, "app", ".dockerignore")), "type": 1}}})
+	var list protocol.CompletionList
+	if e := c.call("textDocument/completion", map[string]any{"textDocument": doc, "position": at(t, text, "COPY s\n", 0, 6)}, &list); e != nil {
+		t.Fatal(e)
+	}
+	var labels []string
+	for _, it := range list.Items {
+		if it.Detail == "build context" {
+			labels = append(labels, it.Label)
+		}
+	}
+	if strings.Join(labels, " ") != "src/" {
+		t.Errorf("completion of `COPY s`: %v", labels)
+	}
+
+	// MissingDockerignore's fix appends node_modules to the ignore file in force
+	var acts []json.RawMessage
+	params := map[string]any{"textDocument": doc, "range": protocol.Range{Start: protocol.Position{Line: 4}, End: protocol.Position{Line: 4, Character: 3}}, "context": map[string]any{"diagnostics": []any{}}}
+	var found bool
+	for deadline := time.Now().Add(10 * time.Second); !found && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		acts = nil
+		if e := c.call("textDocument/codeAction", params, &acts); e != nil {
+			t.Fatal(e)
+		}
+		for _, a := range acts {
+			if strings.Contains(string(a), "Add node_modules to .dockerignore") {
+				found = true
+				if !strings.Contains(string(a), `"newText":"node_modules\n"`) || !strings.Contains(string(a), "/app/.dockerignore") {
+					t.Errorf("fix: %s", a)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no .dockerignore fix among %d actions", len(acts))
+	}
+}
