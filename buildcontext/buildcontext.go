@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
@@ -111,6 +112,8 @@ type Context struct {
 	*listing
 	// Complete is false when the walk stopped at the bound.
 	Complete bool
+	memo     sync.Map // lookupKey -> Result
+	memoN    atomic.Int64
 }
 
 // Open reads the ignore file and lists the context. A context folder that

@@ -40,6 +40,31 @@ type Result struct {
 // a pattern is matched with BuildKit's include-pattern matcher (`**` allowed).
 // Sources holding variables cannot be resolved: Known is false.
 func (c *Context) Lookup(src string, parents bool) Result {
+	if c == nil {
+		return Result{Source: CleanSource(src), Wildcard: HasWildcards(src)}
+	}
+	// the rules ask on every keystroke: answers are kept with the context
+	// (bounded: a context lives until its files change)
+	key := lookupKey{src, parents}
+	if r, ok := c.memo.Load(key); ok {
+		return r.(Result)
+	}
+	r := c.lookup(src, parents)
+	if c.memoN.Add(1) <= maxMemo {
+		c.memo.Store(key, r)
+	}
+	return r
+}
+
+// maxMemo bounds the remembered answers per context.
+const maxMemo = 4096
+
+type lookupKey struct {
+	src     string
+	parents bool
+}
+
+func (c *Context) lookup(src string, parents bool) Result {
 	r := Result{Source: CleanSource(src), Wildcard: HasWildcards(src)}
 	if c == nil || strings.Contains(src, "$") {
 		return r

@@ -284,3 +284,9 @@ func didChangeWatchedFiles(_ context.Context, s *Server, raw json.RawMessage) er
 	}
 	return nil
 }
+
+func (bs *buildState) isWatching() bool {
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	return bs.watching
+}

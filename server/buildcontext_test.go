@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +14,7 @@ import (
 	"go.lsp.dev/protocol"
 )
 
-func writeFiles(t *testing.T, dir string, files map[string]string) {
+func writeFiles(t testing.TB, dir string, files map[string]string) {
 	t.Helper()
 	for name, body := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -161,5 +163,76 @@ func TestBuildContextEditorFeatures(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no .dockerignore fix among %d actions", len(acts))
+	}
+}
+
+// BenchmarkDidChangeWithContext is the keystroke (didChange in, diagnostics
+// out) on the 198-line fixture in a workspace folder whose context holds
+// the files it copies plus 2,000 sources: "outside" is a document in no
+// folder (no context, no config lookup), "nowatch" a client without file
+// watchers (config looked up per check, listing reused up to contextTTL),
+// "watch" a client with watchers (everything cached).
+func BenchmarkDidChangeWithContext(b *testing.B) {
+	text, err := os.ReadFile("../testdata/bench/multistage-198.Dockerfile")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ws := b.TempDir()
+	files := map[string]string{"Dockerfile": string(text), ".msls.yaml": "rules:\n  SingleStageBuild: off\n",
+		"web/package.json": "{}", "web/package-lock.json": "{}", "api/go.mod": "module x\n", "api/go.sum": "",
+		"worker/pyproject.toml": "", "worker/poetry.lock": ""}
+	for i := 0; i < 2000; i++ {
+		files[fmt.Sprintf("api/pkg%02d/file%04d.go", i%40, i)] = ""
+	}
+	writeFiles(b, ws, files)
+	for _, mode := range []string{"outside", "nowatch", "watch"} {
+		b.Run(mode, func(b *testing.B) {
+			inR, inW := io.Pipe()
+			outR, outW := io.Pipe()
+			s := New(Options{})
+			go func() { s.Run(inR, outW); outW.Close() }()
+			p := &benchPipe{in: inW, out: bufio.NewReaderSize(outR, 1<<16)}
+			b.Cleanup(func() { inW.Close() })
+			caps := map[string]any{}
+			if mode == "watch" {
+				caps = map[string]any{"workspace": map[string]any{"didChangeWatchedFiles": map[string]any{"dynamicRegistration": true}}}
+			}
+			uri := "file://" + filepath.ToSlash(filepath.Join(ws, "Dockerfile"))
+			init := map[string]any{"capabilities": caps, "rootUri": "file://" + filepath.ToSlash(ws)}
+			if mode == "outside" {
+				delete(init, "rootUri")
+			}
+			p.request(b, "initialize", init)
+			p.notify(b, "initialized", map[string]any{})
+			if mode == "watch" {
+				for {
+					var m message
+					json.Unmarshal(p.read(b), &m)
+					if m.Method == "client/registerCapability" {
+						p.send(b, map[string]any{"jsonrpc": "2.0", "id": m.ID, "result": nil})
+						break
+					}
+				}
+				for !s.buildState().isWatching() {
+					time.Sleep(time.Millisecond)
+				}
+			}
+			doc := string(text) + "# typing: "
+			p.notify(b, "textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "dockerfile", "version": 1, "text": doc}})
+			p.waitPublish(b, uri, 1)
+			pos := benchTypingPosition([]byte(doc))
+			pos.Character = uint32(len("# typing: "))
+			version := 1
+			b.ReportAllocs()
+			for b.Loop() {
+				version++
+				p.notify(b, "textDocument/didChange", map[string]any{
+					"textDocument":   map[string]any{"uri": uri, "version": version},
+					"contentChanges": []any{map[string]any{"range": protocol.Range{Start: pos, End: pos}, "text": "x"}},
+				})
+				pos.Character++
+				p.waitPublish(b, uri, version)
+			}
+		})
 	}
 }
