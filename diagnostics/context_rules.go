@@ -150,9 +150,12 @@ func sourceNotFound(f *dockerfile.File, in *dockerfile.Instruction, s buildconte
 	dir := path.Dir(r.Source)
 	if kids, _ := c.Children(dir); len(kids) > 0 {
 		names := make([]string, 0, len(kids))
+		want := len(path.Base(r.Source))
 		for _, k := range kids {
-			if !k.Ignored {
-				names = append(names, path.Base(k.Path))
+			// suggest.Search accepts a distance under 3: skip names whose
+			// length alone rules them out (folders of hundreds of files)
+			if n := path.Base(k.Path); !k.Ignored && abs(len(n)-want) < 3 {
+				names = append(names, n)
 			}
 		}
 		if m, ok := suggest.Search(path.Base(r.Source), names, true); ok {
@@ -281,3 +284,9 @@ func isDependencyManifest(p string) bool {
 	return false
 }
 
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
