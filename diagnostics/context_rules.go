@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
@@ -196,8 +197,12 @@ func missingDockerignore(f *dockerfile.File, in *dockerfile.Instruction, c *buil
 	if c.IgnoreFile != "" {
 		verb = "exclude"
 	}
-	msg := fmt.Sprintf("%s %s sends %s into the build because %s %s %s: slower builds, a larger context and, for node_modules, packages built for the wrong platform",
-		in.Keyword, strings.Join(strings.Fields(f.Slice(in.ArgsSpan)), " "), strings.Join(whys, ", "), what, verb, pronoun(len(names)))
+	cost := "slower builds and a larger context"
+	if slices.Contains(names, "node_modules") {
+		cost += ", and node_modules built for the host's platform may break in the image"
+	}
+	msg := fmt.Sprintf("%s %s sends %s into the build because %s %s %s: %s",
+		in.Keyword, strings.Join(strings.Fields(f.Slice(in.ArgsSpan)), " "), strings.Join(whys, ", "), what, verb, pronoun(len(names)), cost)
 	return Finding{Code: MissingDockerignoreRule.Code, Severity: SeverityWarning, Message: msg, Span: firstLine(f, in)}, true
 }
 

@@ -236,3 +236,46 @@ func BenchmarkDidChangeWithContext(b *testing.B) {
 		})
 	}
 }
+
+// Without an ignore file the MissingDockerignore fix creates one (a
+// workspace edit with a create operation), only for clients that accept
+// resource operations.
+func TestMissingDockerignoreCreatesFile(t *testing.T) {
+	ws := t.TempDir()
+	writeFiles(t, ws, map[string]string{"Dockerfile": "", ".git/HEAD": "", ".venv/pyvenv.cfg": "", "app.py": ""})
+	uri := "file://" + filepath.ToSlash(filepath.Join(ws, "Dockerfile"))
+	text := "FROM python:3.12\nCOPY . /app\n"
+	params := map[string]any{"textDocument": map[string]string{"uri": uri}, "range": protocol.Range{Start: protocol.Position{Line: 1}, End: protocol.Position{Line: 1, Character: 2}}, "context": map[string]any{"diagnostics": []any{}}}
+	for _, tc := range []struct {
+		caps string
+		want bool
+	}{
+		{`{"workspace":{"workspaceEdit":{"documentChanges":true,"resourceOperations":["create","rename"]}}}`, true},
+		{`{}`, false},
+	} {
+		c := startNavRoot(t, tc.caps, "file://"+filepath.ToSlash(ws))
+		c.openURI(uri, text)
+		var got string
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			var acts []json.RawMessage
+			if e := c.call("textDocument/codeAction", params, &acts); e != nil {
+				t.Fatal(e)
+			}
+			got = ""
+			for _, a := range acts {
+				if strings.Contains(string(a), `"title":"Add `) {
+					got = string(a)
+				}
+			}
+			if got != "" || !tc.want && len(acts) > 0 {
+				break
+			}
+		}
+		if tc.want != (got != "") {
+			t.Fatalf("caps %s: fix offered=%v: %s", tc.caps, got != "", got)
+		}
+		if tc.want && (!strings.Contains(got, `"kind":"create"`) || !strings.Contains(got, `"newText":".git\n.venv\n"`) || !strings.Contains(got, "Add .git, .venv to .dockerignore")) {
+			t.Errorf("fix: %s", got)
+		}
+	}
+}
