@@ -12,7 +12,7 @@ import (
 )
 
 // tree writes files (a name ending in / is a folder) under a new temp dir.
-func tree(t *testing.T, files map[string]string) string {
+func tree(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for name, body := range files {
@@ -33,7 +33,7 @@ func tree(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-func open(t *testing.T, dir string, o Options) *Context {
+func open(t testing.TB, dir string, o Options) *Context {
 	t.Helper()
 	r, err := safefs.OpenRoot(dir)
 	if err != nil {
@@ -103,6 +103,8 @@ func TestLookup(t *testing.T) {
 		{"src/missing.py", false, nil, nil, true, false},
 		{"./src/./sub/gone.py", true, nil, nil, true, false},
 		{"$SRC/main.go", false, nil, nil, false, false},
+		{`.\\src\\a.py`, false, nil, nil, false, false}, // a Windows path: unknown
+		{"C:/app/main.go", false, nil, nil, false, false},
 		{"empty", false, []string{"empty"}, nil, true, false},
 	}
 	for _, k := range cases {
@@ -224,4 +226,37 @@ func TestLinksNotFollowed(t *testing.T) {
 	if c, err := Open(Options{Root: r, Dockerfile: "ctx/Dockerfile"}); err == nil {
 		t.Errorf("opened a context outside the root: %+v", c.Entries())
 	}
+}
+
+// FuzzLookup: any source, with or without --parents, on a small tree: no
+// panic, and what is matched is listed and not ignored.
+func FuzzLookup(f *testing.F) {
+	for _, s := range []string{"main.go", "src/*.py", "./src/./sub/c.py", "../x", "[", "src/**", "a\\*b", "/", "", "*/*/*"} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	dir := tree(f, map[string]string{".dockerignore": "*.md\n!keep.md\n", "main.go": "", "src/a.py": "", "src/sub/c.py": "", "keep.md": "", "drop.md": ""})
+	r, err := safefs.OpenRoot(dir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer r.Close()
+	c, err := Open(Options{Root: r, Dockerfile: "Dockerfile"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, src string, parents bool) {
+		res := c.Lookup(src, parents)
+		for _, e := range res.Matched {
+			if e.Ignored {
+				t.Errorf("%q matched ignored %s", src, e.Path)
+			}
+			if _, ok := c.Entry(e.Path); !ok && e.Path != "." {
+				t.Errorf("%q matched unlisted %s", src, e.Path)
+			}
+		}
+		if res.Source == "" || strings.HasPrefix(res.Source, "/") || res.Source == ".." || strings.HasPrefix(res.Source, "../") {
+			t.Errorf("%q cleaned to %q", src, res.Source)
+		}
+	})
 }

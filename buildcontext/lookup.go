@@ -66,7 +66,7 @@ type lookupKey struct {
 
 func (c *Context) lookup(src string, parents bool) Result {
 	r := Result{Source: CleanSource(src), Wildcard: HasWildcards(src)}
-	if c == nil || strings.Contains(src, "$") {
+	if c == nil || strings.Contains(src, "$") || windowsPath(src) {
 		return r
 	}
 	r.PatternIgnored = r.Source != "." && c.Ignored(r.Source)
@@ -237,4 +237,11 @@ func (c *Context) expand(e Entry) ([]string, bool) {
 		}
 	}
 	return files, known
+}
+
+// windowsPath: a backslash or a drive letter (`C:\app`, `.\src`) is a path
+// for Windows containers, which BuildKit normalises for that platform;
+// msls does not guess how, so such sources stay unknown.
+func windowsPath(src string) bool {
+	return strings.Contains(src, `\`) || len(src) >= 2 && src[1] == ':' && (src[0]|0x20 >= 'a' && src[0]|0x20 <= 'z')
 }
