@@ -163,7 +163,9 @@ func (s *Server) contextFor(uri protocol.DocumentURI, d dirEntry, c *config.Conf
 	bs := s.buildState()
 	now := time.Now()
 	bs.mu.Lock()
-	if e, ok := bs.ctxs[key]; ok && (bs.watching || now.Sub(e.at) < contextTTL) {
+	// a context that could not be opened is retried after contextTTL even
+	// with watchers (the failure may have been a folder change in between)
+	if e, ok := bs.ctxs[key]; ok && (bs.watching && e.c != nil || now.Sub(e.at) < contextTTL) {
 		e.used = now
 		bs.mu.Unlock()
 		return e.c
@@ -256,7 +258,9 @@ func (s *Server) registerContextWatchers() {
 	bs := s.buildState()
 	bs.mu.Lock()
 	bs.watching = true
-	bs.resetLocked()
+	bs.lists.Clear() // made before the watchers: maybe stale already
+	clear(bs.ctxs)
+	clear(bs.dirs)
 	bs.mu.Unlock()
 }
 
