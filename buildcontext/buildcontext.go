@@ -342,3 +342,16 @@ func (c *Context) IgnoreFileAbs() string {
 func (c *Context) ReadIgnoreFile() ([]byte, error) {
 	return c.root.ReadFile(c.IgnoreFile, safefs.MaxConfig)
 }
+
+// InUnlistedDir reports whether a slash-separated path passes through a
+// folder whose contents are never listed (node_modules, .git, ...): a file
+// appearing there changes no listing.
+func InUnlistedDir(p string) bool {
+	parts := strings.Split(p, "/")
+	for _, d := range parts[:len(parts)-1] {
+		if opaqueDirs[d] {
+			return true
+		}
+	}
+	return false
+}

@@ -271,6 +271,18 @@ func didChangeWatchedFiles(_ context.Context, s *Server, raw json.RawMessage) er
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return nil
 	}
+	// an install or a build writes thousands of files below node_modules,
+	// target/ or .git: none of them is listed, so none changes an answer
+	relevant := false
+	for _, ch := range p.Changes {
+		if ch != nil && !buildcontext.InUnlistedDir(filepath.ToSlash(uriPath(string(ch.URI)))) {
+			relevant = true
+			break
+		}
+	}
+	if !relevant {
+		return nil
+	}
 	bs := s.buildState()
 	bs.mu.Lock()
 	defer bs.mu.Unlock()

@@ -77,8 +77,14 @@ func TestBuildContextWatchedFiles(t *testing.T) {
 	if p := c.publishFor(uri, 2); !hasCode(p, "CopySourceNotFound") {
 		t.Errorf("the context was re-read on a keystroke without a file event")
 	}
+	// events below folders msls never lists change nothing
+	c.sendRaw(`{"jsonrpc":"2.0","method":"workspace/didChangeWatchedFiles","params":{"changes":[{"uri":"file://` + filepath.ToSlash(filepath.Join(ws, "node_modules", "x", "a.js")) + `","type":1}]}}`)
+	c.sendRaw(fmt.Sprintf(`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":%q,"version":3},"contentChanges":[{"text":%q}]}}`, uri, text+"USER nobody\n\n"))
+	if p := c.publishFor(uri, 3); !hasCode(p, "CopySourceNotFound") {
+		t.Errorf("an event below node_modules refreshed the context")
+	}
 	c.sendRaw(`{"jsonrpc":"2.0","method":"workspace/didChangeWatchedFiles","params":{"changes":[{"uri":"file://` + filepath.ToSlash(filepath.Join(ws, "go.mod")) + `","type":1}]}}`)
-	if p := c.publishFor(uri, 2); hasCode(p, "CopySourceNotFound") {
+	if p := c.publishFor(uri, 3); hasCode(p, "CopySourceNotFound") {
 		t.Errorf("go.mod created, the event did not refresh the context: %+v", p.Diagnostics)
 	}
 }
