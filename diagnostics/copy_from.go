@@ -15,8 +15,9 @@ var CopyFromUnknownStageRule = register(&Rule{
 	Code:     "CopyFromUnknownStage",
 	Severity: SeverityWarning,
 	Summary:  "COPY --from (or RUN --mount from=) names no earlier stage and is not an image reference",
-	Hadolint: []string{"DL3022"},
+	Aliases:  []string{"DL3022"},
 	Check:    checkCopyFromUnknown,
+	Fix:      FixAttached,
 })
 
 // CopyFromOwnStageRule flags `COPY --from` naming the stage it is in.
@@ -24,7 +25,7 @@ var CopyFromOwnStageRule = register(&Rule{
 	Code:     "CopyFromOwnStage",
 	Severity: SeverityError,
 	Summary:  "COPY --from names the stage it is in",
-	Hadolint: []string{"DL3023"},
+	Aliases:  []string{"DL3023"},
 	Check:    checkCopyFromOwn,
 })
 
