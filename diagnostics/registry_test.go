@@ -270,3 +270,14 @@ func TestAttachedFixesAreDeclared(t *testing.T) {
 		}
 	}
 }
+
+// "Did you mean" for --from: an earlier stage within two edits, in any case,
+// written as the stage is; never a later stage or one too far off.
+func TestClosestStage(t *testing.T) {
+	f := dockerfile.Parse([]byte("FROM alpine AS Builder\nFROM alpine AS deps\nFROM alpine AS runner\nCOPY --from=x / /\nFROM alpine AS later\n"))
+	for v, want := range map[string]string{"buidler": "Builder", "BUILDR": "Builder", "dpes": "deps", "dep": "deps", "lateR": "", "zzzzzz": "", "runer": ""} {
+		if got := closestStage(f, v, 2); got != want {
+			t.Errorf("closestStage(%q) = %q, want %q", v, got, want)
+		}
+	}
+}
