@@ -30,6 +30,8 @@ type jsonRule struct {
 	URL          string `json:"url"`
 }
 
+//go:generate go test -run TestVSCodeSettingsSchema -update .
+
 // runRules is `msls rules [--format text|json]`: the rule registry, the
 // names configuration and suppression comments accept.
 func runRules(args []string, _ io.Reader, stdout, stderr io.Writer) int {
