@@ -21,13 +21,55 @@ import (
 // per run.
 type checkContexts struct {
 	mu    sync.Mutex
+	wd    string // the current directory's real path ("" when unknown)
+	dirs  map[string]dirPlace
 	roots map[string]*safefs.Root
 	ctxs  map[[3]string]*buildcontext.Context
 	lists buildcontext.Cache
 }
 
+// dirPlace is where a Dockerfile's folder (as named) lies: the folder msls
+// may read and the Dockerfile folder's path inside it.
+type dirPlace struct {
+	root, rel string
+	ok        bool
+}
+
 func newCheckContexts() *checkContexts {
-	return &checkContexts{roots: map[string]*safefs.Root{}, ctxs: map[[3]string]*buildcontext.Context{}}
+	cc := &checkContexts{dirs: map[string]dirPlace{}, roots: map[string]*safefs.Root{}, ctxs: map[[3]string]*buildcontext.Context{}}
+	if wd, err := os.Getwd(); err == nil {
+		if wd, err := filepath.EvalSymlinks(wd); err == nil {
+			cc.wd = wd
+		}
+	}
+	return cc
+}
+
+// place resolves a folder once per run (symbolic links, the current directory).
+func (cc *checkContexts) place(dir string) dirPlace {
+	cc.mu.Lock()
+	pl, ok := cc.dirs[dir]
+	cc.mu.Unlock()
+	if ok {
+		return pl
+	}
+	abs, err := filepath.Abs(dir)
+	if err == nil {
+		abs, err = filepath.EvalSymlinks(abs)
+	}
+	if err == nil {
+		pl.root = abs
+		if cc.wd != "" && config.Within(abs, cc.wd) {
+			pl.root = cc.wd
+		}
+		if rel, err := filepath.Rel(pl.root, abs); err == nil {
+			pl.rel, pl.ok = filepath.ToSlash(rel), true
+		}
+	}
+	cc.mu.Lock()
+	cc.dirs[dir] = pl
+	cc.mu.Unlock()
+	return pl
 }
 
 // with returns o with the build context of the Dockerfile at p (o itself
@@ -49,25 +91,12 @@ func (cc *checkContexts) with(p string, c *config.Config, o *diagnostics.Options
 }
 
 func (cc *checkContexts) open(p string, c *config.Config) *buildcontext.Context {
-	abs, err := filepath.Abs(p)
-	if err != nil {
+	pl := cc.place(filepath.Dir(p))
+	if !pl.ok {
 		return nil
 	}
-	dir, err := filepath.EvalSymlinks(filepath.Dir(abs))
-	if err != nil {
-		return nil
-	}
-	rootDir := dir
-	if wd, err := os.Getwd(); err == nil {
-		if wd, err := filepath.EvalSymlinks(wd); err == nil && config.Within(dir, wd) {
-			rootDir = wd
-		}
-	}
-	rel, err := filepath.Rel(rootDir, dir)
-	if err != nil {
-		return nil
-	}
-	df := path.Join(filepath.ToSlash(rel), filepath.Base(abs))
+	rootDir := pl.root
+	df := path.Join(pl.rel, filepath.Base(p))
 	ctxDir := ""
 	if c != nil {
 		ctxDir = c.Context
@@ -80,6 +109,7 @@ func (cc *checkContexts) open(p string, c *config.Config) *buildcontext.Context 
 	}
 	root := cc.roots[rootDir]
 	if root == nil {
+		var err error
 		if root, err = safefs.OpenRoot(rootDir); err != nil {
 			return nil
 		}
