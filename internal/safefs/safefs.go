@@ -150,3 +150,36 @@ func readRegular(f *os.File, name string, limit int64) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// Sub opens a folder below the root as a Root of its own. It goes through
+// os.Root, so a link swapped in on the way cannot make it leave r.
+func (r *Root) Sub(name string) (*Root, error) {
+	rel, ok := r.Rel(name)
+	if !ok {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	sub, err := r.r.OpenRoot(rel)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(r.dir, rel)
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
+	return &Root{r: sub, dir: dir}, nil
+}
+
+// FileID is a file's identity (device and inode on Unix): two names with
+// the same FileID are the same file, whatever links lead to them.
+type FileID struct{ Dev, Ino uint64 }
+
+// ID is the identity of a file below the root (links followed inside the
+// root only); ok is false when the file is absent or the system has no
+// inode numbers.
+func (r *Root) ID(name string) (FileID, bool) {
+	st, err := r.Stat(name)
+	if err != nil {
+		return FileID{}, false
+	}
+	return fileID(st)
+}
