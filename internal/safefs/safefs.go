@@ -22,6 +22,10 @@ import (
 const (
 	MaxConfig   = 1 << 20 // .msls.yaml, .hadolint.yaml, .dockerignore
 	MaxManifest = 4 << 20 // package.json, lock files, go.mod, requirements
+	// MaxDockerfile bounds a Dockerfile read from disk (the command line):
+	// the largest real ones are tens of KB; 32 MiB is far past any of them
+	// and still parses in bounded memory.
+	MaxDockerfile = 32 << 20
 )
 
 // ErrNotRegular is returned for directories, devices, FIFOs and sockets.
