@@ -411,6 +411,17 @@ func planStages(f *dockerfile.File, text []byte) (*stagePlan, bool) {
 	}
 	p.headerKey = sha256.Sum256(append([]byte("header\x00"), p.chunk(0)...))
 	p.ps = plans.get(f, p.sum[0])
+	// Each stage's mini file holds its whole ancestry, so staging costs the
+	// sum of the ancestries: fine for the usual few stages, quadratic for
+	// long chains (30,000 `FROM s{i-1} AS s{i}`: hours). Past a few times
+	// the file's own size, one whole-file lint is the cheaper way.
+	total := 0
+	for _, d := range p.ps.deps {
+		total += len(d) + 1
+	}
+	if total > maxStagedWork(len(f.Stages)) {
+		return nil, false
+	}
 
 	p.stubs = make([][]int, len(f.Stages))
 	p.pad = make([]int, len(f.Stages))
@@ -455,6 +466,10 @@ func planStages(f *dockerfile.File, text []byte) (*stagePlan, bool) {
 	}
 	return p, true
 }
+
+// maxStagedWork bounds the stages' mini files together, in stages, for a
+// file of n stages.
+func maxStagedWork(n int) int { return 8*n + 256 }
 
 // sortedSet sorts s and drops repeats, in place.
 func sortedSet(s []int) []int {

@@ -83,3 +83,17 @@ func TestPipNoCacheDirInherited(t *testing.T) {
 		t.Errorf("PIP_NO_CACHE_DIR of an unrelated stage counted: %v", got)
 	}
 }
+
+// A long chain is linted as one file: staging it would lint every stage
+// with its whole ancestry (quadratic), while a file of a few stages is
+// still staged.
+func TestLongChainsAreNotStaged(t *testing.T) {
+	f := chainedStages(3000)
+	if _, ok := planStages(f, f.LintInput()); ok {
+		t.Error("a chain of 3,000 stages was staged")
+	}
+	f = chainedStages(6)
+	if _, ok := planStages(f, f.LintInput()); !ok {
+		t.Error("a chain of 6 stages was not staged")
+	}
+}
