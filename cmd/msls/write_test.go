@@ -270,3 +270,22 @@ func TestSpecialFilesRefused(t *testing.T) {
 		t.Errorf("FIFO .msls.yaml: exit %d, %q", code, msg)
 	}
 }
+
+// Issue 16 item 1 on the command line: `msls fix --split` hung on
+// requirements including a/requirements.txt and b/requirements.txt with
+// a -> . and b -> . beside them.
+func TestFixSplitIncludeLoop(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("links")
+	}
+	dir := t.TempDir()
+	df := filepath.Join(dir, "Dockerfile")
+	os.WriteFile(df, []byte("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD python app.py\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("-r a/requirements.txt\n-r b/requirements.txt\nflask\n"), 0o644)
+	os.Symlink(".", filepath.Join(dir, "a"))
+	os.Symlink(".", filepath.Join(dir, "b"))
+	out, code := runMslsGuarded(t, "fix", "--split", df)
+	if code > 1 || !strings.Contains(out, "+COPY a/requirements.txt a/requirements.txt") || strings.Contains(out, "a/a/") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
