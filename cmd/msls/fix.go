@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"time"
 
 	"github.com/msls-dev/msls/codeactions"
@@ -69,7 +68,7 @@ func runFix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			text, err = readStdin(stdin)
 		} else {
 			text, err = safefs.ReadFile(path, safefs.MaxDockerfile)
-			ctx = codeactions.NewDirContext(filepath.Dir(path))
+			ctx = fixContext(path)
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "msls fix: %v\n", err)

@@ -111,8 +111,8 @@ func TestFmtWriteFailingHalfWay(t *testing.T) {
 	}
 }
 
-// fixable is a Dockerfile `msls fix` changes (the casing of a keyword).
-const fixable = "FROM alpine:3.20 as build\nRUN true\nFROM alpine:3.20\nCOPY --from=build /etc/hostname /x\nUSER 1000\nCMD [\"sh\"]\n"
+// fixableText is a Dockerfile `msls fix` changes (the casing of a keyword).
+const fixableText = "FROM alpine:3.20 as build\nRUN true\nFROM alpine:3.20\nCOPY --from=build /etc/hostname /x\nUSER 1000\nCMD [\"sh\"]\n"
 
 // Issue 16 items 2 and 15: `fix --write` wrote a fixed PATH.msls-fix.tmp
 // through a planted link, replaced read-only files, turned a symlinked
@@ -124,7 +124,7 @@ func TestFixWriteFileSafety(t *testing.T) {
 	t.Run("planted temp link", func(t *testing.T) {
 		dir := t.TempDir()
 		df := filepath.Join(dir, "Dockerfile")
-		os.WriteFile(df, []byte(fixable), 0o644)
+		os.WriteFile(df, []byte(fixableText), 0o644)
 		victim := filepath.Join(t.TempDir(), "bashrc")
 		os.WriteFile(victim, []byte("precious\n"), 0o644)
 		os.Symlink(victim, df+".msls-fix.tmp")
@@ -150,12 +150,12 @@ func TestFixWriteFileSafety(t *testing.T) {
 	t.Run("read-only", func(t *testing.T) {
 		dir := t.TempDir()
 		df := filepath.Join(dir, "Dockerfile")
-		os.WriteFile(df, []byte(fixable), 0o444)
+		os.WriteFile(df, []byte(fixableText), 0o444)
 		msg, code := runMslsGuarded(t, "fix", "--write", df)
 		if code != 2 || !strings.Contains(msg, "read-only") {
 			t.Fatalf("exit %d: %s", code, msg)
 		}
-		if fileText(t, df) != fixable {
+		if fileText(t, df) != fixableText {
 			t.Fatal("read-only file replaced")
 		}
 	})
@@ -163,7 +163,7 @@ func TestFixWriteFileSafety(t *testing.T) {
 		dir := t.TempDir()
 		os.Mkdir(filepath.Join(dir, "docker"), 0o755)
 		real := filepath.Join(dir, "docker", "app.Dockerfile")
-		os.WriteFile(real, []byte(fixable), 0o644)
+		os.WriteFile(real, []byte(fixableText), 0o644)
 		link := filepath.Join(dir, "Dockerfile")
 		os.Symlink("docker/app.Dockerfile", link)
 		if msg, code := runMslsGuarded(t, "fix", "--write", link); code != 0 {
@@ -179,14 +179,14 @@ func TestFixWriteFileSafety(t *testing.T) {
 	t.Run("symlink outside", func(t *testing.T) {
 		dir := t.TempDir()
 		real := filepath.Join(t.TempDir(), "Dockerfile")
-		os.WriteFile(real, []byte(fixable), 0o644)
+		os.WriteFile(real, []byte(fixableText), 0o644)
 		link := filepath.Join(dir, "Dockerfile")
 		os.Symlink(real, link)
 		msg, code := runMslsGuarded(t, "fix", "--write", link)
 		if code != 2 || !strings.Contains(msg, "outside") {
 			t.Fatalf("exit %d: %s", code, msg)
 		}
-		if fileText(t, real) != fixable {
+		if fileText(t, real) != fixableText {
 			t.Fatal("target outside written")
 		}
 		if l, _ := os.Readlink(link); l != real {
@@ -196,7 +196,7 @@ func TestFixWriteFileSafety(t *testing.T) {
 	t.Run("hard link", func(t *testing.T) {
 		dir := t.TempDir()
 		df := filepath.Join(dir, "Dockerfile")
-		os.WriteFile(df, []byte(fixable), 0o644)
+		os.WriteFile(df, []byte(fixableText), 0o644)
 		other := filepath.Join(dir, "Dockerfile.copy")
 		if err := os.Link(df, other); err != nil {
 			t.Skip(err)
@@ -207,7 +207,7 @@ func TestFixWriteFileSafety(t *testing.T) {
 		}
 		a, _ := os.Stat(df)
 		b, _ := os.Stat(other)
-		if !os.SameFile(a, b) || fileText(t, df) != fixable {
+		if !os.SameFile(a, b) || fileText(t, df) != fixableText {
 			t.Fatal("the hard link was broken or the file changed")
 		}
 	})
@@ -217,7 +217,7 @@ func TestFixWriteFileSafety(t *testing.T) {
 		}
 		dir := t.TempDir()
 		df := filepath.Join(dir, "Dockerfile")
-		os.WriteFile(df, []byte(fixable), 0o644)
+		os.WriteFile(df, []byte(fixableText), 0o644)
 		os.Chmod(df, 0o604)
 		if err := os.Chown(df, 4321, 4322); err != nil {
 			t.Skip(err)
