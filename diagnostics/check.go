@@ -5,6 +5,7 @@ import (
 	"runtime/debug"
 	"sort"
 
+	"github.com/msls-dev/msls/buildcontext"
 	"github.com/msls-dev/msls/diagnostics/bklint"
 	"github.com/msls-dev/msls/dockerfile"
 )
@@ -33,6 +34,9 @@ type Options struct {
 	// BuildKit's checks (whose findings are then left out), with the
 	// goroutine's stack.
 	OnPanic func(where string, v any, stack []byte)
+	// Context is the Dockerfile's build context (nil: unknown); the rules of
+	// context_rules.go need it.
+	Context *buildcontext.Context
 }
 
 // declined reports to o.OnPanic a panic bklint recovered from (the caller
@@ -84,6 +88,7 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 			}
 		}
 	}
+	out = contextFindings(f, opts, out)
 	out = suppress(f, out, opts == nil || !opts.NoInlineSuppression)
 	for i := range out {
 		if r := registry[out[i].Code]; r != nil && out[i].URL == "" {

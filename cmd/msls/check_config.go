@@ -38,6 +38,7 @@ func init() {
 		},
 		Setup: func(run *checkRun) error {
 			check := checkEngine()
+			contexts := newCheckContexts()
 			if path != "" {
 				c, err := config.Load(path)
 				if err != nil {
@@ -45,13 +46,14 @@ func init() {
 				}
 				opts := c.Options()
 				run.Lint = func(p string, f *dockerfile.File) ([]diagnostics.Finding, error) {
-					return check(p, f, opts), nil
+					return check(p, f, contexts.with(p, c, opts)), nil
 				}
 				return nil
 			}
 			var mu sync.Mutex
 			byDir := map[string]*diagnostics.Options{}
 			byFile := map[string]*diagnostics.Options{}
+			cfgs := map[string]*config.Config{} // by directory, for `context:`
 			errs := map[string]error{}
 			run.Lint = func(p string, f *dockerfile.File) ([]diagnostics.Finding, error) {
 				dir := "."
@@ -73,16 +75,19 @@ func init() {
 						} else {
 							opts = c.Options()
 							byFile[cp] = opts
+							cfgs[cp] = c
 						}
+						cfgs[dir] = cfgs[cp]
 					}
 					byDir[dir] = opts
 				}
 				err := errs[dir]
+				cfg := cfgs[dir]
 				mu.Unlock()
 				if err != nil {
 					return nil, err
 				}
-				return check(p, f, opts), nil
+				return check(p, f, contexts.with(p, cfg, opts)), nil
 			}
 			return nil
 		},
