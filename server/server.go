@@ -145,6 +145,11 @@ func (s *Server) Run(in io.Reader, out io.Writer) int {
 				s.flushDiagnostics(fr.r.Buffered() == 0)
 				continue
 			}
+			if errors.Is(err, errFrameTooLarge) {
+				s.log.Error("closing the stream", zap.Error(err))
+				s.replyError(nullID, Errorf(CodeParseError, "%v; closing the stream", err))
+				return s.exitStatus()
+			}
 			if err != io.EOF {
 				s.log.Warn("input ended", zap.Error(err))
 			}
