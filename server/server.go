@@ -57,6 +57,9 @@ type Server struct {
 
 	inflightMu sync.Mutex
 	inflight   map[string]*inflightRequest
+	// slots bounds the requests being handled or waiting to write their
+	// reply (see handleRequest).
+	slots chan struct{}
 
 	callsMu sync.Mutex
 	calls   map[string]chan *message
@@ -94,6 +97,13 @@ type Server struct {
 	handled     sync.WaitGroup
 }
 
+// maxInflight is how many requests may be handled (or wait to write their
+// reply) at once. It is far above what an editor keeps in flight, and low
+// enough that the goroutines stay a few megabytes. A handler that waits on the
+// client (Server.Call) holds its slot while it waits: the read loop delivers
+// the answer as long as fewer than maxInflight requests do that at once.
+const maxInflight = 1024
+
 type inflightRequest struct {
 	cancel    context.CancelFunc
 	cancelled atomic.Bool
@@ -112,6 +122,7 @@ func New(opts Options) *Server {
 		opts:      opts,
 		log:       log,
 		inflight:  map[string]*inflightRequest{},
+		slots:     make(chan struct{}, maxInflight),
 		calls:     map[string]chan *message{},
 		diag:      map[protocol.DocumentURI]*diagWorker{},
 		published: map[protocol.DocumentURI]*Snapshot{},
@@ -260,6 +271,12 @@ func (s *Server) handleRequest(msg *message) {
 		s.replyError(msg.ID, Errorf(CodeMethodNotFound, "method not found: %s", msg.Method))
 		return
 	}
+	// Backpressure: each request runs in its own goroutine until its reply
+	// is written; when the client stops reading, replies stop being written
+	// and the slots fill up, and the read loop waits here instead of reading
+	// more requests and starting a goroutine for each (100,000 hovers from a
+	// client that never read took the server to ~1 GB).
+	s.slots <- struct{}{}
 	ctx, cancel := context.WithCancel(withView(s.base, *s.docs.Load()))
 	req := &inflightRequest{cancel: cancel}
 	key := idKey(msg.ID)
@@ -268,6 +285,7 @@ func (s *Server) handleRequest(msg *message) {
 	s.inflightMu.Unlock()
 	s.handled.Add(1)
 	go func() {
+		defer func() { <-s.slots }()
 		defer s.handled.Done()
 		defer cancel()
 		s.guard(msg, func() (any, error) {
