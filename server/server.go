@@ -217,12 +217,8 @@ func (s *Server) handleFrame(ctx context.Context, body []byte) (exit bool) {
 	return false
 }
 
-// decodeMessage is json.Unmarshal into a message, in one pass when it can
-// (see fastjson.go).
+// decodeMessage is json.Unmarshal into a message.
 func decodeMessage(body []byte) (message, error) {
-	if m, ok := fastMessage(body); ok {
-		return m, nil
-	}
 	var m message
 	err := json.Unmarshal(body, &m)
 	return m, err
