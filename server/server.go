@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 )
@@ -429,7 +429,11 @@ func (s *Server) send(body []byte) {
 
 // Notify sends a notification to the client.
 func (s *Server) Notify(method string, params any) error {
-	body, err := json.Marshal(notificationOut{JSONRPC: "2.0", Method: method, Params: params})
+	n, err := jsonrpc2.NewNotification(method, params)
+	if err != nil {
+		return err
+	}
+	body, err := json.Marshal(n)
 	if err != nil {
 		return err
 	}
@@ -444,8 +448,10 @@ func (s *Server) Call(ctx context.Context, method string, params, result any) er
 	if ctx.Value(loopKey{}) != nil {
 		return fmt.Errorf("server: Call(%s) on the read loop would deadlock; call it from a goroutine", method)
 	}
-	id := s.nextID.Add(1)
-	key := strconv.FormatInt(id, 10)
+	// Our own ids: small numbers, as jsonrpc2.ID holds them (an int32; the
+	// counter wraps long before a session could have that many calls open).
+	id := jsonrpc2.NewNumberID(int32(s.nextID.Add(1)))
+	key := fmt.Sprint(id)
 	ch := make(chan *message, 1)
 	s.callsMu.Lock()
 	s.calls[key] = ch
@@ -455,7 +461,12 @@ func (s *Server) Call(ctx context.Context, method string, params, result any) er
 		delete(s.calls, key)
 		s.callsMu.Unlock()
 	}
-	body, err := json.Marshal(requestOut{JSONRPC: "2.0", ID: id, Method: method, Params: params})
+	call, err := jsonrpc2.NewCall(id, method, params)
+	if err != nil {
+		forget()
+		return err
+	}
+	body, err := json.Marshal(call)
 	if err != nil {
 		forget()
 		return err

@@ -1,8 +1,30 @@
 package server
 
-// The wire layer is our own rather than go.lsp.dev/jsonrpc2's: jsonrpc2 tears
-// the connection down when a frame does not parse or a handler returns an
-// error, and an editor session must survive both.
+// The wire layer: what is msls's own, what is go.lsp.dev/jsonrpc2's, and why.
+//
+// jsonrpc2 (v0.10.0) is the JSON-RPC package of the protocol module msls uses,
+// and msls speaks its types where they fit: error codes are jsonrpc2.Code
+// (errors.go), and the messages the server starts (notifications, and its own
+// requests to the client, whose ids it picks) are jsonrpc2.Notification and
+// jsonrpc2.Call.
+//
+// The rest is msls's own, because jsonrpc2's connection does not survive what
+// an editor session must:
+//   - framing (frameReader): jsonrpc2's stream ends the connection on a frame
+//     that does not parse; here a bad frame costs only itself, header lines
+//     and frames are bounded (maxHeaderLine, maxFrameBytes), and a frame too
+//     large to skip closes the stream with a logged error (maxSkipBytes);
+//   - reading messages (message, decodeMessage in server.go): jsonrpc2's
+//     DecodeMessage cannot tell a parse error (-32700) from an invalid request
+//     (-32600), and its ID holds an int32 or a string, where a client may send
+//     any JSON number, or null;
+//   - replies (responseOut, errorOut) echo the client's id byte for byte, for
+//     the same reason;
+//   - dispatch (server.go): jsonrpc2 closes the connection when a handler
+//     returns an error; here the error becomes the reply, a panic is logged
+//     and answered, and at most maxInflight requests are handled at once, so
+//     a client that stops reading stops the server reading instead of
+//     growing it.
 
 import (
 	"bufio"
@@ -234,19 +256,6 @@ type errorOut struct {
 	JSONRPC string          `json:"jsonrpc"`
 	ID      json.RawMessage `json:"id"`
 	Error   *Error          `json:"error"`
-}
-
-type requestOut struct {
-	JSONRPC string `json:"jsonrpc"`
-	ID      int64  `json:"id"`
-	Method  string `json:"method"`
-	Params  any    `json:"params,omitempty"`
-}
-
-type notificationOut struct {
-	JSONRPC string `json:"jsonrpc"`
-	Method  string `json:"method"`
-	Params  any    `json:"params,omitempty"`
 }
 
 var nullID = json.RawMessage("null")
