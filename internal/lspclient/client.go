@@ -174,7 +174,7 @@ func (c *Client) setBad(err error) {
 func (c *Client) readLoop(r *bufio.Reader) {
 	defer close(c.done)
 	for {
-		body, err := c.readFrame(r)
+		body, err := readFrame(r, c.setBad)
 		if err != nil {
 			c.rerr = err
 			return
@@ -231,9 +231,12 @@ func (c *Client) answer(m Message) {
 	_ = c.Send(map[string]any{"jsonrpc": "2.0", "id": m.ID, "result": result})
 }
 
+// ReadFrame reads one frame's body (for a fake server in a test).
+func ReadFrame(r *bufio.Reader) ([]byte, error) { return readFrame(r, func(error) {}) }
+
 // readFrame reads one frame. Header lines other than Content-Length and
-// Content-Type are noted as bad output and skipped.
-func (c *Client) readFrame(r *bufio.Reader) ([]byte, error) {
+// Content-Type are reported to bad and skipped.
+func readFrame(r *bufio.Reader, bad func(error)) ([]byte, error) {
 	length := -1
 	for {
 		line, err := r.ReadString('\n')
@@ -260,7 +263,7 @@ func (c *Client) readFrame(r *bufio.Reader) ([]byte, error) {
 			length = n
 		case ok && strings.EqualFold(strings.TrimSpace(name), "Content-Type"):
 		default:
-			c.setBad(fmt.Errorf("unexpected output line %q", clip([]byte(line), 200)))
+			bad(fmt.Errorf("unexpected output line %q", clip([]byte(line), 200)))
 		}
 	}
 	body := make([]byte, length)
