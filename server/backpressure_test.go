@@ -18,7 +18,7 @@ import (
 // client reads again every request is answered.
 func TestBackpressureNonReadingClient(t *testing.T) {
 	n := 100_000
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		n = 10_000
 	}
 	inR, inW := io.Pipe()
