@@ -186,7 +186,9 @@ func (c *Client) readLoop(r *bufio.Reader) {
 		}
 		m.At = time.Now()
 		if m.Method != "" && m.ID != nil { // a request from the server
-			c.answer(m)
+			// answered off the read loop: a write blocked on a server that
+			// is itself blocked writing to us must not stop the reading
+			go c.answer(m)
 			c.push(m)
 			continue
 		}
