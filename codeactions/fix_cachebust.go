@@ -28,8 +28,8 @@ func fixCacheBust(f *dockerfile.File, fd diagnostics.Finding, ctx Context) []Act
 		return nil
 	}
 	cp, inst := hit.Copy, hit.Install
-	if inst.Sub != nil || len(inst.Heredocs) > 0 || inst.JSON || cp.Sub != nil {
-		return nil
+	if inst.Sub != nil || len(inst.Heredocs) > 0 || inst.JSON || cp.Sub != nil || cp.Stage != inst.Stage {
+		return nil // (a copy made in a parent stage is not moved across stages)
 	}
 	// Whatever lies between the copy and the install must not depend on the
 	// sources or on the directory the copy targets.

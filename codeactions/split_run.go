@@ -56,6 +56,8 @@ func (a *analysis) cmdRole(c ecosystem.Command) (role, *ecosystem.Install, bool)
 			return roleProject, &ins, true
 		case ecosystem.Build:
 			return roleBuild, &ins, true
+		case ecosystem.Resolve:
+			return roleTool, nil, true // `go mod tidy`: as before the shell model knew it
 		}
 		return 0, nil, false
 	}
