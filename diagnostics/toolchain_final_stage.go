@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/msls-dev/msls/buildmodel"
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/ecosystem"
 )
@@ -290,6 +291,49 @@ func runsApplication(stages []*dockerfile.Stage) bool {
 	return app(entry)
 }
 
+// toolchainPrograms are programs that a runtime image of their toolchain
+// lacks: an image whose CMD/ENTRYPOINT runs one needs the full image.
+var toolchainPrograms = map[string]bool{"cargo": true, "rustc": true, "rustup": true, "go": true, "mvn": true, "mvnw": true,
+	"./mvnw": true, "gradle": true, "gradlew": true, "./gradlew": true, "javac": true, "gcc": true, "g++": true, "cc": true,
+	"make": true, "air": true, "reflex": true}
+
+// runsToolchain reports whether the image's CMD/ENTRYPOINT (as the stage
+// chain leaves them) runs a toolchain program: `cargo watch -x run`,
+// `go run .`, `mvn spring-boot:run`, `dotnet watch run`.
+func runsToolchain(s buildmodel.State) bool {
+	for _, in := range []*dockerfile.Instruction{s.Entrypoint, s.Cmd} {
+		if in == nil {
+			continue
+		}
+		var cmds []ecosystem.Command
+		if in.JSON {
+			words := make([]ecosystem.Word, len(in.Args))
+			for i, a := range in.Args {
+				words[i] = ecosystem.Word{Text: a.Value}
+			}
+			cmds = []ecosystem.Command{{Words: words}}
+			if len(words) > 2 && ecosystem.IsShell(words[0].Text) && strings.HasPrefix(words[1].Text, "-") && strings.Contains(words[1].Text, "c") {
+				cmds = ecosystem.ParseScript(words[2].Text).Commands
+			}
+		} else {
+			cmds = ecosystem.ParseScript(in.ArgsText).Commands
+		}
+		for _, c := range cmds {
+			name := c.Name()
+			if toolchainPrograms[name] {
+				return true
+			}
+			if args := c.Args(); name == "dotnet" && len(args) > 0 {
+				switch args[0] {
+				case "run", "watch", "build", "test":
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 func checkToolchainInFinalStage(f *dockerfile.File) []Finding {
 	final := f.FinalStage()
 	if final == nil || final.From == nil || final.From.Err != nil {
@@ -302,6 +346,9 @@ func checkToolchainInFinalStage(f *dockerfile.File) []Finding {
 	}
 	if !runsApplication(stages) {
 		return nil // a toolchain, CI or dev image: the toolchain is the product
+	}
+	if runsToolchain(buildmodel.Build(f).Final().End) {
+		return nil // a dev image (`cargo watch`, `go run`): it needs the toolchain at run time
 	}
 	ref, ok := resolveBase(f, root)
 	if !ok {
