@@ -90,12 +90,12 @@ type State struct {
 	// (nil: the base image's default user).
 	User   string
 	UserAt *dockerfile.Instruction
-	// Shell is the last SHELL's words (nil: /bin/sh -c).
-	Shell []string
+	// ShellAt is the last SHELL (nil: /bin/sh -c).
+	ShellAt *dockerfile.Instruction
 	// Cmd and Entrypoint are the last CMD and ENTRYPOINT (nil: the image's).
 	Cmd, Entrypoint *dockerfile.Instruction
-	// Vars are the ARGs and ENVs declared along the chain, newest first.
-	Vars *List[dockerfile.Var]
+	// at is the source offset the state holds at (for variable lookups).
+	at int
 	// Copies are the COPY/ADD instructions along the chain, newest first.
 	Copies *List[*Copy]
 	// Installs are the dependency installs run along the chain, newest first.
@@ -115,25 +115,20 @@ func (s State) DepsDone(eco *ecosystem.Ecosystem) bool {
 // ShellPOSIX reports whether RUN's shell form runs in a POSIX-family shell
 // (the default /bin/sh -c, or a SHELL of sh/bash/...).
 func (s State) ShellPOSIX() bool {
-	return len(s.Shell) == 0 || ecosystem.IsShell(s.Shell[0])
+	return s.ShellAt == nil || len(s.ShellAt.Args) == 0 || ecosystem.IsShell(s.ShellAt.Args[0].Value)
 }
 
-// Lookup finds the newest ARG or ENV of the chain with the given name.
-func (s State) Lookup(name string) (dockerfile.Var, bool) {
-	for n := s.Vars; n != nil; n = n.Tail {
-		if n.Head.Name == name {
-			return n.Head, true
-		}
-	}
-	return dockerfile.Var{}, false
+// Lookup finds the ARG or ENV of the chain in scope at this state (the
+// newest declared before it; a stage's bare `ARG NAME` takes the global
+// default), as BuildKit resolves it.
+func (m *Model) Lookup(s State, name string) (dockerfile.Var, bool) {
+	return m.File.LookupVar(name, s.at)
 }
 
 // Step is one instruction of a stage and the state before it.
 type Step struct {
 	In     *dockerfile.Instruction
 	Before State
-	// Commands are a RUN's commands with their resolved directories.
-	Commands []Command
 	// Unknown is set for a RUN whose script msls could not read (a parse
 	// error, a SHELL that is not a POSIX shell): nothing may be concluded
 	// from a command's absence.
@@ -144,11 +139,28 @@ type Step struct {
 	Installs []*Install
 }
 
-// Command is a RUN command with the absolute directory it runs in.
-type Command struct {
-	ecosystem.Command
-	Dir      string
-	DirKnown bool
+// Commands are a RUN's commands (nil when unknown or not a RUN).
+func (st *Step) Commands() []ecosystem.Command {
+	if !st.In.Is("RUN") || !st.In.JSON && !st.Before.ShellPOSIX() {
+		return nil
+	}
+	return ecosystem.RunCommands(st.In)
+}
+
+// Dir is the absolute directory a command of the step runs in: the WORKDIR
+// before the step, then the script's `cd`s. ok is false when unknown.
+func (st *Step) Dir(c ecosystem.Command) (dir string, ok bool) {
+	return resolveDir(c, st.Before)
+}
+
+func resolveDir(c ecosystem.Command, s State) (string, bool) {
+	if s.WorkdirKnown {
+		return c.WorkDir(s.Workdir)
+	}
+	if path.IsAbs(c.Dir) && !c.DirUnknown {
+		return path.Clean(c.Dir), true
+	}
+	return "", false
 }
 
 // CopyKind says how much of the build context a COPY/ADD brings, judged by
@@ -219,8 +231,18 @@ func Build(f *dockerfile.File) *Model { return BuildWith(f, nil) }
 // sources match in the build context.
 func BuildWith(f *dockerfile.File, ctx Context) *Model {
 	m := &Model{File: f, Stages: make([]*Stage, len(f.Stages)), ctx: ctx}
+	n := 0
+	for _, ds := range f.Stages {
+		n += len(ds.Instructions)
+	}
+	// one allocation for every stage's steps and one for the stages
+	slab := make([]Step, n)
+	stages := make([]Stage, len(f.Stages))
 	for i, ds := range f.Stages {
-		st := &Stage{Stage: ds}
+		st := &stages[i]
+		st.Stage = ds
+		k := len(ds.Instructions)
+		st.Steps, slab = slab[:0:k], slab[k:]
 		if ds.Parent >= 0 && ds.Parent < i {
 			st.Parent = m.Stages[ds.Parent]
 			st.Root = st.Parent.Root
@@ -255,8 +277,6 @@ func (s *Stage) Chain(yield func(*Stage) bool) {
 
 func (m *Model) walk(st *Stage) {
 	s := st.Start
-	vars := st.Vars
-	vi := 0
 	cmdSet := false // BuildKit: ENTRYPOINT resets a CMD not set in the same stage
 	for _, in := range st.Instructions {
 		if in == st.From {
@@ -265,10 +285,11 @@ func (m *Model) walk(st *Stage) {
 		if in.Sub != nil {
 			continue // ONBUILD: runs in the builds that use this image
 		}
+		s.at = in.Span.Start
 		step := Step{In: in, Before: s}
 		switch {
 		case in.Is("WORKDIR") && len(in.Args) > 0:
-			w, ok := expand(unquote(in.Args[0].Value), s)
+			w, ok := m.expand(unquote(in.Args[0].Value), s)
 			switch {
 			case !ok:
 				s.WorkdirKnown = false
@@ -280,11 +301,7 @@ func (m *Model) walk(st *Stage) {
 		case in.Is("USER") && len(in.Args) > 0:
 			s.User, s.UserAt = unquote(in.Args[0].Value), in
 		case in.Is("SHELL") && in.JSON:
-			sh := make([]string, len(in.Args))
-			for i, a := range in.Args {
-				sh[i] = a.Value
-			}
-			s.Shell = sh
+			s.ShellAt = in
 		case in.Is("CMD"):
 			s.Cmd, cmdSet = in, true
 		case in.Is("ENTRYPOINT"):
@@ -301,14 +318,8 @@ func (m *Model) walk(st *Stage) {
 			m.run(st, in, &step, &s)
 		}
 		st.Steps = append(st.Steps, step)
-		for vi < len(vars) && vars[vi].NameSpan.Start <= in.Span.End {
-			s.Vars = s.Vars.Push(vars[vi])
-			vi++
-		}
 	}
-	for ; vi < len(vars); vi++ {
-		s.Vars = s.Vars.Push(vars[vi])
-	}
+	s.at = st.Span.End + 1
 	st.End = s
 }
 
@@ -317,33 +328,20 @@ func (m *Model) run(st *Stage, in *dockerfile.Instruction, step *Step, s *State)
 		step.Unknown = true // PowerShell, cmd: not ours to read
 		return
 	}
-	script := ecosystem.RunScript(in)
-	step.Unknown = script.Unknown
-	hdStart := -1
-	if len(in.Heredocs) > 0 {
-		hdStart = in.Heredocs[0].BodySpan.Start
+	step.Unknown = ecosystem.RunScript(in).Unknown
+	ris := ecosystem.RunInstalls(in) // memoised with the script
+	if len(ris) == 0 {
+		return
 	}
-	step.Commands = make([]Command, len(script.Commands))
-	for i, c := range script.Commands {
-		cmd := Command{Command: c}
-		if s.WorkdirKnown {
-			cmd.Dir, cmd.DirKnown = c.WorkDir(s.Workdir)
-		} else if path.IsAbs(c.Dir) && !c.DirUnknown {
-			cmd.Dir, cmd.DirKnown = path.Clean(c.Dir), true
-		}
-		step.Commands[i] = cmd
-		ins, ok := ecosystem.Classify(c)
-		if !ok || ins.Eco == nil {
-			continue
-		}
-		it := &Install{Install: ins, In: in, Stage: st,
-			Span: dockerfile.Span{Start: c.Start, End: c.End}, Dir: cmd.Dir, DirKnown: cmd.DirKnown,
-			InHeredoc: hdStart >= 0 && c.Start >= hdStart}
-		step.Installs = append(step.Installs, it)
+	step.Installs = make([]*Install, len(ris))
+	for i, ri := range ris {
+		it := &Install{Install: ri.Install, In: in, Stage: st, Span: ri.Span, InHeredoc: ri.InHeredoc}
+		it.Dir, it.DirKnown = resolveDir(ri.Cmd, *s)
+		step.Installs[i] = it
 		s.Installs = s.Installs.Push(it)
-		if ins.Kind == ecosystem.Deps {
-			if i := ecoIndex(ins.Eco); i >= 0 {
-				s.depsDone |= 1 << uint(i)
+		if ri.Kind == ecosystem.Deps {
+			if k := ecoIndex(ri.Eco); k >= 0 {
+				s.depsDone |= 1 << uint(k)
 			}
 		}
 	}
@@ -364,7 +362,7 @@ func (m *Model) copyOf(st *Stage, in *dockerfile.Instruction, s State) *Copy {
 	}
 	dest := unquote(in.Args[len(in.Args)-1].Value)
 	c.DestDir = strings.HasSuffix(dest, "/") || len(c.Sources) > 1
-	if d, ok := expand(dest, s); ok {
+	if d, ok := m.expand(dest, s); ok {
 		switch {
 		case path.IsAbs(d):
 			c.Dest = path.Clean(d)
@@ -437,7 +435,7 @@ func unquote(s string) string { return strings.Trim(s, `"'`) }
 
 // expand substitutes $NAME and ${NAME} with the chain's ARG/ENV values; ok is
 // false when a variable has no known value (or uses a modifier).
-func expand(s string, st State) (string, bool) {
+func (m *Model) expand(s string, st State) (string, bool) {
 	if !strings.Contains(s, "$") {
 		return s, true
 	}
@@ -459,7 +457,7 @@ func expand(s string, st State) (string, bool) {
 		if k == j || braced && (k >= len(s) || s[k] != '}') {
 			return "", false
 		}
-		v, ok := st.Lookup(s[j:k])
+		v, ok := m.Lookup(st, s[j:k])
 		if !ok || !v.HasValue || strings.Contains(v.Value, "$") {
 			return "", false
 		}

@@ -43,7 +43,7 @@ CMD ["node", "server.js"]
 	if e.Workdir != "/app/src" || !e.WorkdirKnown || e.User != "node" || e.Cmd == nil {
 		t.Errorf("end state: workdir %q %v user %q cmd %v", e.Workdir, e.WorkdirKnown, e.User, e.Cmd)
 	}
-	if v, ok := e.Lookup("APP"); !ok || v.Value != "/app" {
+	if v, ok := m.Lookup(e, "APP"); !ok || v.Value != "/app" {
 		t.Errorf("ENV APP not inherited: %+v %v", v, ok)
 	}
 	if !e.DepsDone(m.Stages[0].Steps[5].Installs[0].Eco) {
@@ -59,16 +59,16 @@ CMD ["node", "server.js"]
 	}
 	// the build RUN runs in /app/src/web
 	for _, s := range m.Stages[1].Steps {
-		for _, c := range s.Commands {
-			if c.Name() == "npm" && (c.Dir != "/app/src/web" || !c.DirKnown) {
-				t.Errorf("npm run build in %q %v", c.Dir, c.DirKnown)
+		for _, c := range s.Commands() {
+			if d, ok := s.Dir(c); c.Name() == "npm" && (d != "/app/src/web" || !ok) {
+				t.Errorf("npm run build in %q %v", d, ok)
 			}
 		}
 	}
 	// a PowerShell RUN is unknown, not empty
 	last := fin.Steps[1]
-	if !last.Unknown || len(last.Commands) != 0 {
-		t.Errorf("pwsh RUN: unknown=%v commands=%d", last.Unknown, len(last.Commands))
+	if !last.Unknown || len(last.Commands()) != 0 {
+		t.Errorf("pwsh RUN: unknown=%v commands=%d", last.Unknown, len(last.Commands()))
 	}
 }
 
@@ -142,7 +142,7 @@ func TestLongChain(t *testing.T) {
 	if fin.Depth != n-1 || fin.Root != m.Stages[0] || fin.End.Workdir != "/a" {
 		t.Fatalf("depth %d root %v workdir %q", fin.Depth, fin.Root.Name, fin.End.Workdir)
 	}
-	if v, ok := fin.End.Lookup("V1"); !ok || v.Value != "1" {
+	if v, ok := m.Lookup(fin.End, "V1"); !ok || v.Value != "1" {
 		t.Errorf("deep lookup failed")
 	}
 	// per stage a few hundred bytes: far from the n²/2 a copied ancestry costs

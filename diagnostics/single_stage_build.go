@@ -3,7 +3,6 @@ package diagnostics
 import (
 	"fmt"
 
-	"github.com/msls-dev/msls/buildmodel"
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/ecosystem"
 )
@@ -60,8 +59,10 @@ func checkSingleStage(f *dockerfile.File) []Finding {
 			// "and also runs it" only when the file says what runs: the
 			// base image's own CMD is unknown here.
 			runs := ""
-			if end := buildmodel.Build(f).Final().End; end.Cmd != nil || end.Entrypoint != nil {
-				runs = " and also runs it"
+			for _, x := range st.Instructions {
+				if x.Sub == nil && (x.Is("CMD") || x.Is("ENTRYPOINT")) {
+					runs = " and also runs it"
+				}
 			}
 			return []Finding{{
 				Message: fmt.Sprintf("This single stage builds the application (`%s`, line %d)%s, so the build toolchain, sources and caches ship in the image. Split it into deps → builder → runner stages and copy only the build output into a slim runtime image", c.String(), lineOf(f, c.Start), runs),

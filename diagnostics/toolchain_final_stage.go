@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/msls-dev/msls/buildmodel"
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/ecosystem"
 )
@@ -257,11 +256,9 @@ var notApplications = map[string]bool{"bash": true, "sh": true, "ash": true, "zs
 	"mvn": true, "gradle": true, "jshell": true, "java": true, "dotnet": true, "go": true, "cargo": true, "rustc": true,
 	"gcc": true, "sleep": true}
 
-// runsApplication reports whether the image has a CMD or ENTRYPOINT that
-// runs something other than a shell or a bare toolchain program. Images
-// without one (base, CI and dev-container images) are toolchains on purpose.
-func runsApplication(stages []*dockerfile.Stage) bool {
-	var cmd, entry *dockerfile.Instruction
+// cmdAndEntrypoint are the last CMD and ENTRYPOINT along a chain (nearest
+// stage first in stages).
+func cmdAndEntrypoint(stages []*dockerfile.Stage) (cmd, entry *dockerfile.Instruction) {
 	for i := len(stages) - 1; i >= 0; i-- { // root first, so later stages override
 		for _, in := range stages[i].Instructions {
 			switch {
@@ -272,6 +269,14 @@ func runsApplication(stages []*dockerfile.Stage) bool {
 			}
 		}
 	}
+	return cmd, entry
+}
+
+// runsApplication reports whether the image has a CMD or ENTRYPOINT that
+// runs something other than a shell or a bare toolchain program. Images
+// without one (base, CI and dev-container images) are toolchains on purpose.
+func runsApplication(stages []*dockerfile.Stage) bool {
+	cmd, entry := cmdAndEntrypoint(stages)
 	app := func(in *dockerfile.Instruction) bool {
 		if in == nil || len(in.Args) == 0 {
 			return false
@@ -300,8 +305,9 @@ var toolchainPrograms = map[string]bool{"cargo": true, "rustc": true, "rustup": 
 // runsToolchain reports whether the image's CMD/ENTRYPOINT (as the stage
 // chain leaves them) runs a toolchain program: `cargo watch -x run`,
 // `go run .`, `mvn spring-boot:run`, `dotnet watch run`.
-func runsToolchain(s buildmodel.State) bool {
-	for _, in := range []*dockerfile.Instruction{s.Entrypoint, s.Cmd} {
+func runsToolchain(stages []*dockerfile.Stage) bool {
+	cmd, entry := cmdAndEntrypoint(stages)
+	for _, in := range []*dockerfile.Instruction{entry, cmd} {
 		if in == nil {
 			continue
 		}
@@ -347,7 +353,7 @@ func checkToolchainInFinalStage(f *dockerfile.File) []Finding {
 	if !runsApplication(stages) {
 		return nil // a toolchain, CI or dev image: the toolchain is the product
 	}
-	if runsToolchain(buildmodel.Build(f).Final().End) {
+	if runsToolchain(stages) {
 		return nil // a dev image (`cargo watch`, `go run`): it needs the toolchain at run time
 	}
 	ref, ok := resolveBase(f, root)
