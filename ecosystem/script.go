@@ -221,16 +221,31 @@ type walker struct {
 	nested int
 }
 
-var parsers = sync.Pool{New: func() any {
-	return syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.KeepComments(false))
-}}
+// Scripts are read as bash (a superset of what /bin/sh accepts in
+// practice); one bash rejects is read again as POSIX sh, where `((` opens
+// two subshells rather than an arithmetic command.
+var (
+	bashParsers  = sync.Pool{New: func() any { return syntax.NewParser(syntax.Variant(syntax.LangBash)) }}
+	posixParsers = sync.Pool{New: func() any { return syntax.NewParser(syntax.Variant(syntax.LangPOSIX)) }}
+)
+
+func parseShell(src string) (*syntax.File, error) {
+	p := bashParsers.Get().(*syntax.Parser)
+	f, err := p.Parse(strings.NewReader(src), "")
+	bashParsers.Put(p)
+	if err == nil {
+		return f, nil
+	}
+	p = posixParsers.Get().(*syntax.Parser)
+	f, err = p.Parse(strings.NewReader(src), "")
+	posixParsers.Put(p)
+	return f, err
+}
 
 // parse parses src and appends its commands; dir is the state the script
 // starts in.
 func (w walker) parse(src string, m offMap, st dirState, nested int) {
-	p := parsers.Get().(*syntax.Parser)
-	f, err := p.Parse(strings.NewReader(src), "")
-	parsers.Put(p)
+	f, err := parseShell(src)
 	if err != nil {
 		w.out.Unknown = true
 		return

@@ -49,6 +49,7 @@ func TestRunScriptShapes(t *testing.T) {
 		{"bad sh -c string keeps the rest", "FROM x\nRUN npm ci && sh -c 'if then'\n", "npm ci", true},
 		{"continuations", "FROM x\nRUN apt-get update \\\n && apt-get install -y \\\n    curl\n", "apt-get update | apt-get install -y curl", false},
 		{"export is a command", "FROM x\nRUN export A=1 && npm ci\n", "export A=1 | npm ci", false},
+		{"(( as two subshells", "FROM x\nRUN ((cat /etc/os-release | grep alpine) && apk add musl-dev || true) && cargo fetch\n", "cat /etc/os-release | grep alpine | apk add musl-dev | true | cargo fetch", false},
 		{"command substitution", "FROM x\nRUN V=$(cat /v) npm ci\n", "cat /v | npm ci", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
