@@ -182,16 +182,24 @@ const (
 type Copy struct {
 	In    *dockerfile.Instruction
 	Stage *Stage
+	*CopySpec
+	// Dest is the absolute destination ("" when it depends on an unknown
+	// working directory or a variable).
+	Dest string
+}
+
+// CopySpec is what a COPY/ADD says by itself, whatever stage it is in
+// (memoised per instruction, shared: read only).
+type CopySpec struct {
 	// From is the --from value ("" for the build context).
 	From string
 	// Sources are the source paths as written (quotes removed); Clean holds
 	// them cleaned the way BuildKit resolves them in the context (leading
 	// "./" and ".." that climb above the root dropped; "." for the root).
 	Sources, Clean []string
-	// Dest is the absolute destination ("" when it depends on an unknown
-	// working directory or a variable); DestDir reports a trailing slash or
-	// several sources (the destination is a directory).
-	Dest    string
+	// RawDest is the destination as written; DestDir reports a trailing
+	// slash or several sources (the destination is a directory).
+	RawDest string
 	DestDir bool
 	Kind    CopyKind
 }
@@ -348,7 +356,31 @@ func (m *Model) run(st *Stage, in *dockerfile.Instruction, step *Step, s *State)
 }
 
 func (m *Model) copyOf(st *Stage, in *dockerfile.Instruction, s State) *Copy {
-	c := &Copy{In: in, Stage: st}
+	c := &Copy{In: in, Stage: st, CopySpec: SpecOf(in)}
+	if c.RawDest == "" {
+		return c
+	}
+	if d, ok := m.expand(c.RawDest, s); ok {
+		switch {
+		case path.IsAbs(d):
+			c.Dest = path.Clean(d)
+		case s.WorkdirKnown:
+			c.Dest = path.Join(s.Workdir, d)
+		}
+	}
+	return c
+}
+
+type copySpecKey struct{}
+
+// SpecOf is a COPY/ADD's own reading, computed once per instruction.
+func SpecOf(in *dockerfile.Instruction) *CopySpec {
+	// no offsets inside: a moved instruction keeps the same value
+	return in.DerivedMovable(copySpecKey{}, func() any { return specOf(in) }, func(v any, _ int) any { return v }).(*CopySpec)
+}
+
+func specOf(in *dockerfile.Instruction) *CopySpec {
+	c := &CopySpec{}
 	if fl, ok := in.Flag("from"); ok {
 		c.From = fl.Value
 	}
@@ -360,16 +392,8 @@ func (m *Model) copyOf(st *Stage, in *dockerfile.Instruction, s State) *Copy {
 		c.Sources = append(c.Sources, src)
 		c.Clean = append(c.Clean, CleanSource(src))
 	}
-	dest := unquote(in.Args[len(in.Args)-1].Value)
-	c.DestDir = strings.HasSuffix(dest, "/") || len(c.Sources) > 1
-	if d, ok := m.expand(dest, s); ok {
-		switch {
-		case path.IsAbs(d):
-			c.Dest = path.Clean(d)
-		case s.WorkdirKnown:
-			c.Dest = path.Join(s.Workdir, d)
-		}
-	}
+	c.RawDest = unquote(in.Args[len(in.Args)-1].Value)
+	c.DestDir = strings.HasSuffix(c.RawDest, "/") || len(c.Sources) > 1
 	if c.From == "" {
 		c.Kind = classify(c.Clean)
 	}

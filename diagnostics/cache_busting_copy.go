@@ -49,7 +49,13 @@ type CacheBustHit struct {
 // pair, in source order. It judges sources by their names; CacheBustWith
 // takes the build context's answers.
 func CacheBust(f *dockerfile.File) []CacheBustHit {
-	return CacheBustWith(buildmodel.Build(f))
+	// Most files install nothing: no need for the model then.
+	for _, in := range f.Instructions {
+		if len(ecosystem.RunInstalls(in)) > 0 {
+			return CacheBustWith(buildmodel.Build(f))
+		}
+	}
+	return nil
 }
 
 // maxCopiesLooked bounds how far back along a stage chain an install looks
