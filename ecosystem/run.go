@@ -126,16 +126,31 @@ func moveRunScript(v any, d int) any {
 func (c Command) moved(d int) Command {
 	c.Start += d
 	c.End += d
-	if c.Words != nil {
-		ws := make([]Word, len(c.Words))
-		for i, w := range c.Words {
-			w.Start += d
-			w.End += d
-			ws[i] = w
+	c.Words = movedWords(c.Words, d)
+	c.Prefix = movedWords(c.Prefix, d)
+	if c.Redirs != nil {
+		rs := make([]Redirect, len(c.Redirs))
+		for i, r := range c.Redirs {
+			r.Start += d
+			r.End += d
+			rs[i] = r
 		}
-		c.Words = ws
+		c.Redirs = rs
 	}
 	return c
+}
+
+func movedWords(ws []Word, d int) []Word {
+	if ws == nil {
+		return nil
+	}
+	out := make([]Word, len(ws))
+	for i, w := range ws {
+		w.Start += d
+		w.End += d
+		out[i] = w
+	}
+	return out
 }
 
 type runScriptKey struct{}

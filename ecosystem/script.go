@@ -31,6 +31,9 @@ type Redirect struct {
 	// standard input (a script only when the command is a shell; see
 	// Command.Nested), never commands of the enclosing script.
 	Heredoc bool
+	// Start and End span the redirection as written (without a heredoc's
+	// body).
+	Start, End int
 }
 
 // Command is one simple command of a shell script. Leading variable
@@ -44,6 +47,9 @@ type Command struct {
 	Start, End int
 	// Assigns are the NAME=value prefixes of the command, as written.
 	Assigns []string
+	// Prefix are the wrapper words removed before Words (`sudo -u app`,
+	// `env A=1`), so that a rule can still see them.
+	Prefix []Word
 	// Redirs are the command's redirections, in order.
 	Redirs []Redirect
 	// Dir is where the command runs as far as `cd` (and pushd) moved it:
@@ -386,12 +392,15 @@ func (w walker) redirects(rs []*syntax.Redirect) []Redirect {
 	out := make([]Redirect, 0, len(rs))
 	for _, r := range rs {
 		rd := Redirect{Op: r.Op.String(), Heredoc: r.Op == syntax.Hdoc || r.Op == syntax.DashHdoc}
+		end := r.OpPos
 		if r.N != nil {
 			rd.Fd = r.N.Value
 		}
 		if r.Word != nil {
 			rd.Target = wordText(w.src, r.Word)
+			end = r.Word.End()
 		}
+		rd.Start, rd.End = w.m(int(r.Pos().Offset()), int(end.Offset()))
 		out = append(out, rd)
 	}
 	return out
@@ -442,6 +451,7 @@ func (w walker) call(x *syntax.CallExpr, rs []*syntax.Redirect, st *dirState, c 
 		words[i] = w.word(a)
 	}
 	args := x.Args
+	all := words
 	// wrappers and their options (`sudo -u x`, `env -i A=b`, `nice -n 5`)
 	for len(words) > 0 && wrappers[words[0].Text] {
 		words, args = words[1:], args[1:]
@@ -455,6 +465,9 @@ func (w walker) call(x *syntax.CallExpr, rs []*syntax.Redirect, st *dirState, c 
 	}
 	if len(words) == 0 {
 		return
+	}
+	if n := len(all) - len(words); n > 0 {
+		cmd.Prefix = all[:n:n]
 	}
 	cmd.Words = words
 	name := cmd.Name()

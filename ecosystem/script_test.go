@@ -128,6 +128,23 @@ func TestRunScriptRedirects(t *testing.T) {
 	if len(r) != 2 || !r[0].Heredoc || r[0].Target != "EOF" || r[1].Op != ">>" {
 		t.Errorf("cat redirects %+v", r)
 	}
+	f, _ := runOf(t, "FROM x\nRUN echo hi > /tmp/f\n")
+	rr := RunCommands(f.Instructions[1])[0].Redirs[0]
+	if got := f.Slice(dockerfile.Span{Start: rr.Start, End: rr.End}); got != "> /tmp/f" {
+		t.Errorf("redirect spans %q", got)
+	}
+}
+
+func TestWrapperPrefixKept(t *testing.T) {
+	_, s := runOf(t, "FROM x\nRUN sudo -u app env A=1 npm ci\n")
+	c := s.Commands[0]
+	var pre []string
+	for _, w := range c.Prefix {
+		pre = append(pre, w.Text)
+	}
+	if c.String() != "npm ci" || strings.Join(pre, " ") != "sudo -u app env A=1" {
+		t.Errorf("words %q prefix %q", c.String(), pre)
+	}
 }
 
 // Every word's span points at its text in the Dockerfile, also across line
