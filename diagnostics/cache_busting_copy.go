@@ -100,8 +100,8 @@ func CacheBustWith(m *buildmodel.Model) []CacheBustHit {
 					continue
 				}
 				for _, c := range copies {
-					if c.Kind == buildmodel.CopyNarrow || !c.FromContext() {
-						continue
+					if c.Kind == buildmodel.CopyNarrow || !c.FromContext() || c.In.Err != nil {
+						continue // (a COPY BuildKit rejects is reported as such)
 					}
 					if c.Kind == buildmodel.CopyDir && !dirHoldsManifest(m, c, ri, manifests, copies) {
 						continue
