@@ -10,7 +10,7 @@ import (
 	"github.com/msls-dev/msls/ecosystem"
 )
 
-func init() { fixers["CacheBustingCopy"] = fixCacheBust }
+func init() { RegisterFixer(diagnostics.CacheBustingCopyRule, fixCacheBust) }
 
 // fixCacheBust copies the install's manifests before it and moves the
 // whole-context COPY after it. When the install's RUN goes on with steps

@@ -14,8 +14,9 @@
 //	buildkit: true                   # run BuildKit's build checks (default true)
 //	inlineSuppression: true          # honour `# msls ignore=` etc. (default true)
 //
-// Rule codes are checked against the diagnostics registry: an unknown code is
-// an error with a suggestion, so a typo never silently does nothing.
+// Rule names are checked against the diagnostics registry: an unknown name is
+// an error with a suggestion, so a typo never silently does nothing. A rule's
+// alias (hadolint's id, e.g. DL3002 for RootFinalStage) works as its name.
 package config
 
 import (
@@ -26,8 +27,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/msls-dev/msls/diagnostics"
+	"github.com/moby/buildkit/util/suggest"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/msls-dev/msls/diagnostics"
 )
 
 // FileNames are the configuration files looked for, in order, in each directory.
@@ -102,15 +105,24 @@ func FromValue(raw any, source string) (*Config, error) {
 				return nil, &Error{source, fmt.Sprintf("rules: expected a mapping of rule codes, found %s", kind(v))}
 			}
 			c.Rules = map[string]Rule{}
-			for _, code := range sortedKeys(rm) {
-				if diagnostics.RuleByCode(code) == nil {
-					return nil, &Error{source, unknownRule(code)}
+			// A rule's alias (a hadolint id) configures the rules it stands
+			// for; the rule's own name, applied last, wins over it.
+			keys := sortedKeys(rm)
+			sort.SliceStable(keys, func(i, j int) bool {
+				return diagnostics.IsAlias(keys[i]) && !diagnostics.IsAlias(keys[j])
+			})
+			for _, name := range keys {
+				rules := diagnostics.Lookup(name)
+				if len(rules) == 0 {
+					return nil, &Error{source, unknownRule(name)}
 				}
-				r, err := parseRule(rm[code])
+				r, err := parseRule(rm[name])
 				if err != nil {
-					return nil, &Error{source, fmt.Sprintf("rules.%s: %v", code, err)}
+					return nil, &Error{source, fmt.Sprintf("rules.%s: %v", name, err)}
 				}
-				c.Rules[code] = r
+				for _, rule := range rules {
+					c.Rules[rule.Code] = r
+				}
 			}
 		case "buildkit", "inlineSuppression":
 			b, ok := v.(bool)
@@ -196,37 +208,26 @@ func ParseSeverity(s string) (diagnostics.Severity, error) {
 	return 0, fmt.Errorf("unknown severity %q (want error, warning, info or hint)", s)
 }
 
-func unknownRule(code string) string {
-	best, bestD := "", 4
+// unknownRule says a rule name is unknown, suggesting the closest name or
+// alias (BuildKit's suggest.Search: within two edits, any case).
+func unknownRule(name string) string {
+	canonical := map[string]string{}
+	var options []string
 	for _, r := range diagnostics.Rules() {
-		if d := distance(strings.ToLower(code), strings.ToLower(r.Code)); d < bestD {
-			best, bestD = r.Code, d
-		}
-	}
-	if best != "" {
-		return fmt.Sprintf("unknown rule %q (did you mean %q?)", code, best)
-	}
-	return fmt.Sprintf("unknown rule %q (see `msls rules` or docs/rules/)", code)
-}
-
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
+		for _, n := range append([]string{r.Code}, r.Aliases...) {
+			if strings.EqualFold(n, name) {
+				// only the case differs (names are case-sensitive);
+				// suggest.Search takes an exact match for no typo at all
+				return fmt.Sprintf("unknown rule %q (did you mean %q?)", name, n)
 			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+			canonical[strings.ToLower(n)] = n
+			options = append(options, n)
 		}
-		prev = cur
 	}
-	return prev[len(b)]
+	if best, ok := suggest.Search(name, options, false); ok {
+		return fmt.Sprintf("unknown rule %q (did you mean %q?)", name, canonical[strings.ToLower(best)])
+	}
+	return fmt.Sprintf("unknown rule %q (run `msls rules` for the list)", name)
 }
 
 func kind(v any) string {

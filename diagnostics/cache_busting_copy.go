@@ -18,6 +18,7 @@ var CacheBustingCopyRule = register(&Rule{
 	Severity: SeverityWarning,
 	Summary:  "The whole build context is copied before the dependency install, so any source change re-runs the install",
 	Check:    checkCacheBustingCopy,
+	Fix:      FixOnRequest, // codeactions/fix_cachebust.go: the manifests come from the build context
 })
 
 // CacheBustHit is one broad COPY/ADD that comes before a dependency install

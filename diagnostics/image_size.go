@@ -13,7 +13,7 @@ var AptNoCleanupRule = register(&Rule{
 	Code:     "AptNoCleanup",
 	Severity: SeverityInformation,
 	Summary:  "apt-get install leaves /var/lib/apt/lists in the image layer",
-	Hadolint: []string{"DL3009"},
+	Aliases:  []string{"DL3009"},
 	Check:    checkAptNoCleanup,
 })
 
@@ -22,8 +22,9 @@ var PipCacheDirRule = register(&Rule{
 	Code:     "PipCacheDir",
 	Severity: SeverityInformation,
 	Summary:  "pip install keeps its download cache in the image layer (use --no-cache-dir or a cache mount)",
-	Hadolint: []string{"DL3042"},
+	Aliases:  []string{"DL3042"},
 	Check:    checkPipCacheDir,
+	Fix:      FixAttached,
 })
 
 func cacheMountOn(in *dockerfile.Instruction, frags ...string) bool {

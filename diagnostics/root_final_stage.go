@@ -12,8 +12,9 @@ var RootFinalStageRule = register(&Rule{
 	Code:     "RootFinalStage",
 	Severity: SeverityWarning,
 	Summary:  "The final stage runs as root: no USER, or USER root/0",
-	Hadolint: []string{"DL3002"},
+	Aliases:  []string{"DL3002"},
 	Check:    checkRootFinalStage,
+	Fix:      FixOnRequest, // codeactions/fix_root.go
 })
 
 // NonRootImage is one entry of the table of base images whose default user

@@ -18,6 +18,7 @@ var ToolchainInFinalStageRule = register(&Rule{
 	Severity: SeverityInformation,
 	Summary:  "The final stage is based on a full toolchain/SDK image; build in an earlier stage and ship a runtime image",
 	Check:    checkToolchainInFinalStage,
+	Fix:      FixAttached,
 })
 
 const toolchainInFinalStageCode = "ToolchainInFinalStage"

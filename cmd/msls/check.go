@@ -31,6 +31,9 @@ type fileReport struct {
 	// soon as its file is checked, so a large run keeps little alive.
 	Lines    *dockerfile.LineIndex
 	Findings []diagnostics.Finding
+	// Fixable[i] says whether `msls fix` fixes Findings[i]; filled only for
+	// the formats that report it (checkFormat.fixable).
+	Fixable []bool
 }
 
 // checkFormatter writes the reports of a run (sorted by path, findings in
@@ -136,6 +139,9 @@ func lintFiles(run *checkRun, files []string, stdin io.Reader) ([]fileReport, er
 		}
 		sort.SliceStable(findings, func(i, j int) bool { return findings[i].Span.Start < findings[j].Span.Start })
 		reports[i] = fileReport{Path: path, Lines: f.Lines, Findings: findings}
+		if needsFixable[run.Format] {
+			reports[i].Fixable = fixable(path, f, findings)
+		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(files))
 	next := make(chan int)
@@ -363,19 +369,24 @@ type jsonFinding struct {
 	Code      string `json:"code"`
 	Message   string `json:"message"`
 	URL       string `json:"url,omitempty"`
-	Fixable   bool   `json:"fixable,omitempty"`
+	// Aliases are the rule's other names that apply to this finding
+	// (hadolint's ids).
+	Aliases []string `json:"aliases,omitempty"`
+	// Fixable is true exactly when `msls fix` fixes the finding.
+	Fixable bool `json:"fixable,omitempty"`
 }
 
 func writeJSON(w io.Writer, reports []fileReport) error {
 	out := []jsonFinding{}
 	for _, r := range reports {
-		for _, fd := range r.Findings {
+		for i, fd := range r.Findings {
 			line, col := r.Lines.LineCol(fd.Span.Start)
 			endLine, endCol := r.Lines.LineCol(fd.Span.End)
 			out = append(out, jsonFinding{
 				Path: r.Path, Line: line, Column: col, EndLine: endLine, EndColumn: endCol,
 				Severity: fd.Severity.String(), Code: fd.Code, Message: fd.Message, URL: fd.URL,
-				Fixable: len(fd.Fixes) > 0,
+				Aliases: diagnostics.FindingAliases(fd),
+				Fixable: i < len(r.Fixable) && r.Fixable[i],
 			})
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/msls-dev/msls/codeactions"
 	"github.com/msls-dev/msls/diagnostics"
@@ -64,7 +63,7 @@ func runFix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			text, err = io.ReadAll(stdin)
 		} else {
 			text, err = os.ReadFile(path)
-			ctx = codeactions.NewDirContext(filepath.Dir(path))
+			ctx = fixContext(path)
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "msls fix: %v\n", err)
