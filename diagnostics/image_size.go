@@ -68,7 +68,8 @@ func checkAptNoCleanup(f *dockerfile.File) []Finding {
 				}
 			}
 		}
-		if install == nil || cleaned || cacheMountOn(in, "/var/lib/apt", "/var/cache/apt") {
+		// an unreadable part of the script may hold the cleanup
+		if install == nil || cleaned || ecosystem.RunScript(in).Unknown || cacheMountOn(in, "/var/lib/apt", "/var/cache/apt") {
 			continue
 		}
 		out = append(out, Finding{

@@ -69,6 +69,10 @@ type findingsMemo struct {
 // version of the document parsed before it, if any).
 func (sn *Snapshot) File() *dockerfile.File {
 	sn.parsed.once.Do(func() {
+		if len(sn.Text) > maxParsedBytes { // see sizelimit.go
+			sn.parsed.file = unparsed(sn.Text)
+			return
+		}
 		if sn.base == nil {
 			sn.parsed.file = dockerfile.Parse(sn.Text)
 			return
