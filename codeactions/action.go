@@ -38,6 +38,9 @@ type Action struct {
 	Preferred bool
 	// Safe actions are applied by source.fixAll and `msls fix` unasked.
 	Safe bool
+	// Disabled, when set, is why the action cannot be applied (LSP
+	// CodeAction.disabled.reason); such an action has no edits.
+	Disabled string
 }
 
 // Request says what the client asks for.
@@ -52,6 +55,10 @@ type Request struct {
 	Context Context
 	// Only restricts the kinds (LSP CodeActionContext.only); empty = all.
 	Only []Kind
+	// DisabledSupport says the client shows disabled actions (LSP
+	// codeAction.disabledSupport): a refused split is then listed with
+	// its reason instead of left out.
+	DisabledSupport bool
 }
 
 // wants reports whether kind k passes the Only filter: a requested kind
@@ -102,7 +109,7 @@ func Actions(req Request) []Action {
 		out = append(out, ignores...)
 	}
 	if req.wants(KindRefactorRewrite) {
-		if a, ok := SplitAction(f, req.Context, req.Range); ok {
+		if a, ok := SplitAction(f, req.Context, req.Range); ok && (a.Disabled == "" || req.DisabledSupport) {
 			out = append(out, a)
 		}
 	}

@@ -281,6 +281,7 @@ func (a *analysis) splitPython() (string, bool) {
 	if !a.rewriteRunners(runner) {
 		return "", false
 	}
+	runner.sinkStart()
 	return joinStages(deps, builder, runner), true
 }
 
