@@ -39,6 +39,10 @@ func TestSplitRefusal(t *testing.T) {
 		{"go without go.mod", goApp, MapContext{"main.go": ""}, "no go.mod in the build context"},
 		{"go install", strings.Replace(goApp, "go build -o /bin/app .", "go install ./cmd/app", 1), MapContext{"go.mod": "module x\n"}, "`go install`"},
 		{"go with cgo", strings.Replace(goApp, "go build", "CGO_ENABLED=1 go build", 1), MapContext{"go.mod": "module x\n"}, "CGO_ENABLED=1"},
+		{"contract: build output elsewhere", "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\nCMD [\"node\", \"dist/server.js\"]\n",
+			MapContext{"package.json": `{"scripts":{"build":"tsc"},"dependencies":{"express":"4"}}`, "package-lock.json": "{}", "tsconfig.json": `{"compilerOptions":{"outDir":"build"}}`},
+			"the split would break the build (CopyFromNotProduced"},
+		{"dev server", strings.Replace(naiveNodeSplit, `["node", "dist/server.js"]`, `["npm", "start"]`, 1), MapContext{"package.json": `{"scripts":{"build":"tsc","start":"nodemon dist/server.js"}}`}, "development server, `nodemon`"},
 		{"python without install", "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"app.py\"]\n", nil, "no dependency install"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -84,5 +88,27 @@ func TestSplitRefusalAgreesWithSplit(t *testing.T) {
 	}
 	if refused == 0 {
 		t.Fatal("no refusal among the inputs: the check checked nothing")
+	}
+}
+
+// TestSplitActionDisabled: a refused split is listed, with the reason, only
+// to clients that show disabled actions, and never for files that are not
+// split candidates at all.
+func TestSplitActionDisabled(t *testing.T) {
+	ctx := MapContext{"package.json": `{"scripts":{"start":"react-scripts start"},"devDependencies":{"react-scripts":"5"}}`}
+	f := dockerfile.Parse([]byte("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"npm\", \"start\"]\n"))
+	a, ok := SplitAction(f, ctx, dockerfile.Span{})
+	if !ok || a.Disabled == "" || len(a.Edits) != 0 || !strings.Contains(a.Disabled, "development server") {
+		t.Fatalf("SplitAction = %+v, %v; want a disabled action with the reason", a, ok)
+	}
+	for _, support := range []bool{false, true} {
+		acts := Actions(Request{File: f, Context: ctx, DisabledSupport: support, Only: []Kind{KindRefactorRewrite}})
+		if got := len(acts) == 1 && acts[0].Disabled != ""; got != support {
+			t.Errorf("DisabledSupport=%v: actions %+v", support, acts)
+		}
+	}
+	other := dockerfile.Parse([]byte("FROM ubuntu:24.04\nRUN make\n"))
+	if _, ok := SplitAction(other, nil, dockerfile.Span{}); ok {
+		t.Error("a file that is no split candidate got a (disabled) split action")
 	}
 }

@@ -52,6 +52,14 @@ func (s *state) produced(p string) (ok, judged bool) {
 			case pr.path == p, strings.HasPrefix(pr.path, p+"/"):
 				return true, true
 			case strings.HasPrefix(p, pr.path+"/") || pr.path == "/":
+				if pr.tree && pr.context != nil {
+					rel := strings.TrimPrefix(strings.TrimPrefix(p, pr.path), "/")
+					if first, _, _ := strings.Cut(rel, "/"); pr.context.Exists(first) {
+						return true, true
+					}
+					anchored = anchored || !underSystem(pr.path)
+					continue
+				}
 				if pr.tree {
 					return true, true
 				}

@@ -71,6 +71,9 @@ type product struct {
 	// definite is set for what surely exists afterwards (WORKDIR, COPY,
 	// mkdir), as opposed to what an unknown command may have written.
 	definite bool
+	// context is set for a copy of the whole build context: with the
+	// context known, only what exists there was copied.
+	context Files
 }
 
 // state is a stage's model after its steps.
@@ -249,6 +252,14 @@ func (m *model) env(s *state, in *dockerfile.Instruction) {
 	}
 }
 
+func isWholeContext(src string) bool {
+	switch strings.Trim(src, `"'`) {
+	case ".", "./", "*", "./*":
+		return true
+	}
+	return false
+}
+
 // isDotFile recognises the extension-less dotfiles copied as files (.npmrc).
 func isDotFile(base string) bool {
 	return strings.HasPrefix(base, ".") && !strings.Contains(base[1:], "/") && base != "." && base != ".."
@@ -313,6 +324,10 @@ func (m *model) copyStep(s *state, in *dockerfile.Instruction) {
 	// directory destination, a file-like source (a name with an extension)
 	// lands under its own name; anything else may be a directory whose
 	// contents spread into the destination
+	if _, from := in.Flag("from"); !from && m.files != nil && len(srcs) == 1 && isWholeContext(srcs[0].Value) {
+		s.products = append(s.products, product{path: d, tree: true, definite: true, context: m.files})
+		return
+	}
 	s.addDefinite(d, !dirDest)
 	if dirDest {
 		for _, a := range srcs {
