@@ -235,6 +235,7 @@ type analysis struct {
 	crlf bool
 
 	why string // the first refusal recorded (refuse)
+	cur *dockerfile.Instruction // the instruction being classified
 
 	image   imageRef
 	lang    string // node, go, python
@@ -359,6 +360,7 @@ func (a *analysis) classify(in *dockerfile.Instruction) bool {
 	case "COPY", "ADD":
 		return a.classifyCopy(in)
 	case "RUN":
+		a.cur = in
 		return a.classifyRun(in)
 	case "CMD", "ENTRYPOINT", "EXPOSE", "LABEL", "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "MAINTAINER", "ONBUILD":
 		a.add(in, roleRuntime)

@@ -254,6 +254,11 @@ func (a *analysis) splitNode() (string, bool) {
 	if !a.setsEnv("NODE_ENV") {
 		runner.add("ENV NODE_ENV=production")
 	}
+	if next && standalone && hasBuild && !a.setsEnv("HOSTNAME") {
+		// The standalone server.js listens on $HOSTNAME, which a container
+		// sets to its own name; `next start` listened on every address.
+		runner.add(`ENV HOSTNAME=0.0.0.0`)
+	}
 	wd := a.workdir
 	var artifacts []string
 	mirror := !hasBuild

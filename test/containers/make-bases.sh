@@ -10,7 +10,8 @@
 #   docker.io/library/debian:{bookworm-slim,bookworm,12-slim,12,latest,stable-slim}
 #   docker.io/library/node:{20,20-slim,20-bookworm,20-bookworm-slim,lts,lts-slim}
 #   docker.io/library/python:{3.12,3.12-slim,3.12-bookworm,3.12-slim-bookworm,3,3-slim}
-#       (these are Debian's Python 3.11 under the 3.12 names: good enough for pip/venv/poetry apps)
+#       (these are Debian's Python 3.11 under the 3.12 names: good enough for pip/venv/poetry apps;
+#        pip is pointed at http://127.0.0.1:8765/simple/, the index split-suite.sh serves)
 #   docker.io/library/golang:{1.22,1.22-bookworm,1.26,1.26-bookworm}   (the official Go toolchains)
 #   gcr.io/distroless/static-debian12:{latest,nonroot} (+ gcr.io/distroless/static:*)
 # They are stand-ins: same names, same users (node=1000, nonroot=65532), same programs on PATH as
@@ -155,7 +156,10 @@ ARG NODE_VER
 RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node
 COPY --from=unpack /out/ /usr/local/
 RUN node --version && npm --version && yarn --version && corepack --version
-ENV NODE_VERSION=$NODE_VER
+# This network's npm registry serves package metadata without signatures, and corepack refuses
+# such downloads ("No compatible signature found"): skip its check here. The official image does
+# not set this; it is a quirk of the sandbox, not of Node.
+ENV NODE_VERSION=$NODE_VER COREPACK_INTEGRITY_KEYS=0
 CMD ["node"]
 CF
   build -q --build-arg NODE_VER="$NODE_VER" -t docker.io/library/node:20-slim "$d" >/dev/null
@@ -179,7 +183,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 python3
  && rm -rf /var/lib/apt/lists/* /usr/lib/python3*/EXTERNALLY-MANAGED \
  && ln -s /usr/bin/python3 /usr/local/bin/python && ln -s /usr/bin/pip3 /usr/local/bin/pip \
  && python --version && pip --version
-ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
+# PyPI is not reachable here: pip asks the local index that split-suite.sh serves on 127.0.0.1
+# (builds run with --network=host). The official image has neither setting.
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_INDEX_URL=http://127.0.0.1:8765/simple/ PIP_TRUSTED_HOST=127.0.0.1
 CMD ["python3"]
 CF
   build -q -t docker.io/library/python:3.12-slim "$d" >/dev/null

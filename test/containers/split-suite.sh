@@ -27,12 +27,13 @@ mkdir -p "$work"
 (cd "$repo" && go build -o "$CACHE/msls" ./cmd/msls) || exit 1
 
 # ---- a local Python package index: wheels of testdata/containers/_pypkgs, served on 127.0.0.1
+# plus Debian's setuptools and wheel wheels, which `pip install .` fetches for its isolated build
 # (PyPI is not reachable; the stand-in python image points pip at this index).
 pyindex=$CACHE/pyindex
 if [ -d "$repo/testdata/containers/_pypkgs" ]; then
   rm -rf "$pyindex"; mkdir -p "$pyindex/wheels" "$pyindex/simple"
   podman run --rm --pull=never --network=host -v "$repo/testdata/containers/_pypkgs:/src:ro" -v "$pyindex/wheels:/out" \
-    docker.io/library/python:3.12-slim sh -c 'for p in /src/*/; do cp -r "$p" /tmp/b && pip wheel -q --no-deps --no-build-isolation --no-index /tmp/b -w /out && rm -rf /tmp/b; done' \
+    docker.io/library/python:3.12-slim sh -c 'for p in /src/*/; do cp -r "$p" /tmp/b && pip wheel -q --no-deps --no-build-isolation --no-index /tmp/b -w /out && rm -rf /tmp/b; done; cp /usr/share/python-wheels/setuptools-*.whl /usr/share/python-wheels/wheel-*.whl /out/' \
     >"$CACHE/pywheels.log" 2>&1 || { echo "building the local wheels failed"; tail -5 "$CACHE/pywheels.log"; }
   for whl in "$pyindex"/wheels/*.whl; do
     [ -e "$whl" ] || continue
@@ -96,7 +97,8 @@ for p in "${projects[@]}"; do
   d=$work/$p; rm -rf "$d"; cp -r "$src" "$d"; rm -f "$d/probe"
   cp "$d/Dockerfile" "$d/Dockerfile.orig"
   why=$("$CACHE/msls" fix --split --write --fail-level none "$d/Dockerfile" 2>&1 >/dev/null | sed -n 's/.*split not offered: //p')
-  if ! cmp -s "$d/Dockerfile" "$d/Dockerfile.orig"; then mv "$d/Dockerfile" "$d/Dockerfile.split"; offered=yes; else offered=no; fi
+  # `msls fix` also applies the safe quick fixes, so a changed file alone does not mean a split
+  if [ -z "$why" ] && grep -q ' AS runner' "$d/Dockerfile"; then mv "$d/Dockerfile" "$d/Dockerfile.split"; offered=yes; else offered=no; fi
   cp "$d/Dockerfile.orig" "$d/Dockerfile"
   if [ "$expect" = refuse ]; then
     if [ $offered = no ] && [ -n "$why" ] && [[ "$why" == *"$refuse"* ]]; then
