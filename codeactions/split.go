@@ -234,7 +234,7 @@ type analysis struct {
 	ctx  Context
 	crlf bool
 
-	why string // the first refusal recorded (refuse)
+	why string                  // the first refusal recorded (refuse)
 	cur *dockerfile.Instruction // the instruction being classified
 
 	image   imageRef
