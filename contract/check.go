@@ -298,11 +298,11 @@ func (m *model) missingMessage(s *state, fam ImageFamily, prog string) string {
 	case strings.Contains(prog, "/"):
 		return fmt.Sprintf("the start command runs %s, which no step of the final stage copies or creates", prog)
 	case prog == "pnpm" || prog == "yarn" && fam.Name != "node":
-		return fmt.Sprintf("the start command runs %s, which %s does not ship: `RUN corepack enable` first (or start with node)", prog, fam.Name)
+		return fmt.Sprintf("the start command runs %s, which the %s image does not ship: `RUN corepack enable` first (or start with node)", prog, fam.Name)
 	case len(fam.Programs) == 0:
 		return fmt.Sprintf("the start command runs %s, which %s does not have (it ships no programs) and no step copies in", prog, fam.Name)
 	}
-	return fmt.Sprintf("the start command runs %s, which %s does not ship and no step installs", prog, fam.Name)
+	return fmt.Sprintf("the start command runs %s, which the %s image does not ship and no step installs", prog, fam.Name)
 }
 
 // binPackages maps the programs start scripts run to the package that
@@ -367,7 +367,7 @@ func (m *model) checkStartScript(s *state, fam ImageFamily, e *entry, span docke
 		case "npm", "yarn", "pnpm":
 			if !m.has(s, fam, prog) {
 				return []Problem{{Kind: StartProgramMissing, Span: span,
-					Message: fmt.Sprintf("the %q script runs %s, which %s does not ship: `RUN corepack enable` in the final stage", script, prog, fam.Name)}}
+					Message: fmt.Sprintf("the %q script runs %s, which the %s image does not ship: `RUN corepack enable` in the final stage", script, prog, fam.Name)}}
 			}
 			if len(args) > 0 {
 				next := args[0]

@@ -18,7 +18,7 @@ func TestCorpusSweep(t *testing.T) {
 	if !ok {
 		t.Skip("no corpus")
 	}
-	n, multi, hits := 0, 0, 0
+	n, multi, hits, copies, judged, starts := 0, 0, 0, 0, 0, 0
 	filepath.Walk(filepath.Join(dir, "files"), func(p string, info os.FileInfo, err error) error {
 		if err != nil || info.IsDir() || !strings.Contains(strings.ToLower(info.Name()), "dockerfile") {
 			return nil
@@ -32,6 +32,29 @@ func TestCorpusSweep(t *testing.T) {
 		if len(f.Stages) > 1 {
 			multi++
 		}
+		// how much the checks actually judge (not merely stay silent on)
+		m := build(f, nil)
+		for i, st := range f.Stages {
+			for _, in := range st.Instructions {
+				fl, ok := in.Flag("from")
+				if !ok || !in.Is("COPY") || len(in.Args) < 2 {
+					continue
+				}
+				src := m.sourceState(m.states[i], fl.Value)
+				if src == nil {
+					continue
+				}
+				for _, a := range in.Args[:len(in.Args)-1] {
+					copies++
+					if _, j := src.produced("/" + strings.TrimPrefix(a.Value, "/")); j {
+						judged++
+					}
+				}
+			}
+		}
+		if _, known := m.states[len(m.states)-1].family(); known && len(f.Stages) > 1 {
+			starts++
+		}
 		for _, pr := range Check(f, nil) {
 			hits++
 			l, _ := f.Lines.LineCol(pr.Span.Start)
@@ -40,5 +63,5 @@ func TestCorpusSweep(t *testing.T) {
 		}
 		return nil
 	})
-	t.Logf("%d files (%d multi-stage), %d hits", n, multi, hits)
+	t.Logf("%d files (%d multi-stage), %d hits; %d COPY --from sources from stages, %d of them judged; %d multi-stage final stages on a known image", n, multi, hits, copies, judged, starts)
 }

@@ -179,7 +179,7 @@ make_python() {
   local d=$CACHE/ctx/python; mkdir -p "$d"
   cat > "$d/Containerfile" <<'CF'
 FROM docker.io/library/debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-pip python3-venv ca-certificates \
+RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-pip python3-venv python3-wheel-whl ca-certificates \
  && rm -rf /var/lib/apt/lists/* /usr/lib/python3*/EXTERNALLY-MANAGED \
  && ln -s /usr/bin/python3 /usr/local/bin/python && ln -s /usr/bin/pip3 /usr/local/bin/pip \
  && python --version && pip --version
