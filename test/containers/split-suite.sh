@@ -34,9 +34,10 @@ mkdir -p "$work"
 # (PyPI is not reachable; the stand-in python image points pip at this index).
 pyindex=$CACHE/pyindex
 if [ -d "$repo/testdata/containers/_pypkgs" ]; then
+  # SOURCE_DATE_EPOCH makes the wheels byte-for-byte reproducible: poetry.lock pins their hashes
   rm -rf "$pyindex"; mkdir -p "$pyindex/wheels" "$pyindex/simple"
   podman run --rm --pull=never --network=host -v "$repo/testdata/containers/_pypkgs:/src:ro" -v "$pyindex/wheels:/out" \
-    docker.io/library/python:3.12-slim sh -c 'for p in /src/*/; do cp -r "$p" /tmp/b && pip wheel -q --no-deps --no-build-isolation --no-index /tmp/b -w /out && rm -rf /tmp/b; done; cp /usr/share/python-wheels/setuptools-*.whl /usr/share/python-wheels/wheel-*.whl /out/' \
+    -e SOURCE_DATE_EPOCH=1700000000 docker.io/library/python:3.12-slim sh -c 'for p in /src/*/; do cp -r "$p" /tmp/b && chmod -R u=rwX,go=rX /tmp/b && pip wheel -q --no-deps --no-build-isolation --no-index /tmp/b -w /out && rm -rf /tmp/b; done; cp /usr/share/python-wheels/setuptools-*.whl /usr/share/python-wheels/wheel-*.whl /out/' \
     >"$CACHE/pywheels.log" 2>&1 || { echo "building the local wheels failed"; tail -5 "$CACHE/pywheels.log"; }
   for whl in "$pyindex"/wheels/*.whl; do
     [ -e "$whl" ] || continue
