@@ -112,3 +112,26 @@ func TestSplitActionDisabled(t *testing.T) {
 		t.Error("a file that is no split candidate got a (disabled) split action")
 	}
 }
+
+// TestDevOnlyImports: the scan follows the entry file's relative modules,
+// reports packages that are only devDependencies, and ignores type-only
+// imports and Node's own modules.
+func TestDevOnlyImports(t *testing.T) {
+	pkg := &packageJSON{Dependencies: map[string]string{"express": "4"}, DevDependencies: map[string]string{"ms": "2", "@scope/tool": "1", "typescript": "5", "zod": "3"}}
+	ctx := MapContext{
+		"src/index.ts":  "import express from 'express';\nimport type { Z } from 'zod';\nimport { db } from './db';\nimport fs from 'node:fs';\n",
+		"src/db.ts":     "const ms = require('ms');\nexport * from \"@scope/tool/sub\";\n",
+		"tsconfig.json": `{"compilerOptions":{"outDir":"dist","rootDir":"src"}}`,
+		"server.js":     "require('express')\n",
+		"package.json":  "{}",
+		"unrelated.ts":  "import 'typescript'\n",
+	}
+	a := &analysis{ctx: ctx}
+	got, known := a.devOnlyImports(pkg, a.sourceEntry("dist/index.js"))
+	if !known || strings.Join(got, ",") != "ms,@scope/tool" {
+		t.Fatalf("devOnlyImports = %v, %v; want [ms @scope/tool]", got, known)
+	}
+	if got, _ := a.devOnlyImports(pkg, "server.js"); len(got) != 0 {
+		t.Fatalf("server.js: %v, want none", got)
+	}
+}

@@ -119,6 +119,8 @@ func devServer(words []string) string {
 	return ""
 }
 
+var typeImportRE = regexp.MustCompile(`(?m)^\s*(?:import|export)\s+type\b[^;\n]*(?:;|$)`)
+
 var requireRE = regexp.MustCompile(`(?:require\(\s*|import\s*\(\s*|from\s+|import\s+)["']([^"'\s]+)["']`)
 
 // maxScanFiles bounds how many of the app's own modules the dependency scan
@@ -158,7 +160,9 @@ func (a *analysis) devOnlyImports(pkg *packageJSON, entry string) (pkgs []string
 			}
 			continue
 		}
-		for _, m := range requireRE.FindAllStringSubmatch(string(body), -1) {
+		// type-only imports vanish in the compiled output
+		code := typeImportRE.ReplaceAllString(string(body), "")
+		for _, m := range requireRE.FindAllStringSubmatch(code, -1) {
 			spec := m[1]
 			if strings.HasPrefix(spec, ".") {
 				queue = append(queue, path.Join(path.Dir(f), spec))
