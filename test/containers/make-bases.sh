@@ -191,8 +191,14 @@ CF
   build -q -t docker.io/library/python:3.12-slim "$d" >/dev/null
 }
 ensure docker.io/library/python:3.12-slim python-3.12-slim make_python \
-  docker.io/library/python:3.12-slim-bookworm docker.io/library/python:3-slim \
-  docker.io/library/python:3.12 docker.io/library/python:3.12-bookworm docker.io/library/python:3
+  docker.io/library/python:3.12-slim-bookworm docker.io/library/python:3-slim
+# The official python:3.12 is buildpack-deps based: compilers, headers, git, curl on top of slim.
+make_python_full() {
+  printf 'FROM docker.io/library/python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential python3-dev git curl && rm -rf /var/lib/apt/lists/*\n' \
+    | build -q -t docker.io/library/python:3.12 -f - "$CACHE/ctx/python" >/dev/null
+}
+ensure docker.io/library/python:3.12 python-3.12 make_python_full \
+  docker.io/library/python:3.12-bookworm docker.io/library/python:3
 
 # ---- golang -------------------------------------------------------------------------------
 # The official Go distribution is the module golang.org/toolchain, fetched through the proxy.
