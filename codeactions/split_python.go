@@ -42,6 +42,11 @@ func (a *analysis) splitPython() (string, bool) {
 	if a.runtimeNeedsFullImage() {
 		slim = a.image
 	}
+	if slim.String() == a.image.String() && !hasProjectInstall(a) && !installsBuildTools(a) {
+		// The runner would be the original image plus a virtualenv (with
+		// its own pip): bigger, not smaller. Nothing to shed.
+		return "", a.refuse("the stage already runs on %s and installs no build tools, so the split's runner (the same image plus a virtualenv) would not be smaller", a.image.String())
+	}
 	hasProject := false
 	for _, it := range a.items {
 		if it.role == roleProject {
@@ -381,4 +386,25 @@ func installsOnlyBuildTools(it *item) bool {
 		}
 	}
 	return pkgs > 0
+}
+
+func hasProjectInstall(a *analysis) bool {
+	for _, it := range a.items {
+		if it.role == roleProject {
+			return true
+		}
+	}
+	return false
+}
+
+// installsBuildTools reports whether the stage installs system packages
+// only the dependency install needs (compilers, Poetry...), which the
+// runner can shed.
+func installsBuildTools(a *analysis) bool {
+	for _, it := range a.items {
+		if it.role == roleSysPkg && installsOnlyBuildTools(it) {
+			return true
+		}
+	}
+	return false
 }
