@@ -20,7 +20,7 @@ repo=$(cd "$here/../.." && pwd)
 CACHE=${CACHE:-$here/.cache}
 export CONTAINERS_CONF=$CACHE/containers.conf
 work=$CACHE/suite
-results=$CACHE/results.tsv
+results=${RESULTS:-$CACHE/results.tsv}
 PYPORT=${PYPORT:-8765}
 
 if [ "${SKIP_BASES:-0}" != 1 ]; then
@@ -59,7 +59,7 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", b-a}'; }
 
 # run IMAGE NAME PORT EXIT -> prints the answer (HTTP body or "exit=N:<stdout>"); the user the
-# process ran as goes to $work/.user (it runs in a command substitution)
+# process ran as goes to $work/.NAME.user (it runs in a command substitution)
 run_probe() {
   local img=$1 name=$2 port=$3 want_exit=$4
   podman rm -f "$name" >/dev/null 2>&1
@@ -68,7 +68,7 @@ run_probe() {
     local out; out=$(timeout 60 podman run --name "$name" --network host "$img" 2>&1); local rc=$?
     RUN_USER=$(podman inspect "$name" --format '{{.Config.User}}' 2>/dev/null)
     podman rm -f "$name" >/dev/null 2>&1
-    echo "${RUN_USER:-root}" > "$work/.user"
+    echo "${RUN_USER:-root}" > "$work/.$name.user"
     echo "exit=$rc:$(echo "$out" | tail -1)"
     return
   fi
@@ -79,7 +79,7 @@ run_probe() {
     body=FAIL; sleep 0.5
   done
   RUN_USER=$(podman top "$name" user 2>/dev/null | awk 'NR==2{print $1}')
-  echo "$RUN_USER" > "$work/.user"
+  echo "$RUN_USER" > "$work/.$name.user"
   [ "$body" = FAIL ] && podman logs "$name" 2>&1 | tail -3 | sed 's/^/    | /' >&2
   podman rm -f -t 1 "$name" >/dev/null 2>&1
   echo "$body" | head -c 200 | tr '\n\t' '  '
@@ -120,8 +120,8 @@ for p in "${projects[@]}"; do
   tb_orig=$(secs "$t" "$(now)")
   t=$(now); "${B[@]}" -f "$d/Dockerfile.split" -t "$tag:split" "$d" >"$d/split.log" 2>&1 || { fail=$((fail+1)); echo "FAIL $p: the split does not build"; tail -8 "$d/split.log" | sed 's/^/    | /'; line "$p" FAIL split-build; continue; }
   tb_split=$(secs "$t" "$(now)")
-  a_orig=$(run_probe "$tag:orig" "suite-$p" "$port" "$want_exit"); u_orig=$(cat "$work/.user")
-  a_split=$(run_probe "$tag:split" "suite-$p" "$port" "$want_exit"); u_split=$(cat "$work/.user")
+  a_orig=$(run_probe "$tag:orig" "suite-$p" "$port" "$want_exit"); u_orig=$(cat "$work/.suite-$p.user")
+  a_split=$(run_probe "$tag:split" "suite-$p" "$port" "$want_exit"); u_split=$(cat "$work/.suite-$p.user")
   # a source-only edit: the deps stage must be reused
   if [ -n "$edit" ]; then
     case $edit in *.py) printf '\n# edited\n' >> "$d/$edit";; *) printf '\n// edited\n' >> "$d/$edit";; esac
