@@ -39,6 +39,9 @@ type Action struct {
 	Preferred bool
 	// Safe actions are applied by source.fixAll and `msls fix` unasked.
 	Safe bool
+	// Disabled, when set, is why the action cannot be applied (LSP
+	// CodeAction.disabled.reason); such an action has no edits.
+	Disabled string
 }
 
 // Request says what the client asks for.
@@ -57,6 +60,10 @@ type Request struct {
 	// deadline, reads of the build context fail and Actions returns what it
 	// has (nothing, when cancelled before it starts).
 	Ctx context.Context
+	// DisabledSupport says the client shows disabled actions (LSP
+	// codeAction.disabledSupport): a refused split is then listed with
+	// its reason instead of left out.
+	DisabledSupport bool
 }
 
 // wants reports whether kind k passes the Only filter: a requested kind
@@ -121,7 +128,7 @@ func Actions(req Request) []Action {
 		return nil
 	}
 	if req.wants(KindRefactorRewrite) {
-		if a, ok := SplitAction(f, req.Context, req.Range); ok {
+		if a, ok := SplitAction(f, req.Context, req.Range); ok && (a.Disabled == "" || req.DisabledSupport) {
 			out = append(out, a)
 		}
 	}

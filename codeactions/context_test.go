@@ -11,7 +11,7 @@ import (
 	"github.com/msls-dev/msls/dockerfile"
 )
 
-const pythonApp = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD python app.py\n"
+const pythonApp = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD python app.py\n"
 
 // Two links back to the folder itself made the include walk follow
 // a/requirements.txt, a/a/requirements.txt, a/b/requirements.txt, ... for

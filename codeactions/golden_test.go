@@ -26,6 +26,8 @@ type goldenCase struct {
 	ctx     Context
 	want    []byte
 	offered bool
+	// reason is a substring the refusal must contain (want/reason).
+	reason string
 }
 
 func loadGolden(t *testing.T, dir string) []*goldenCase {
@@ -50,6 +52,8 @@ func loadGolden(t *testing.T, dir string) []*goldenCase {
 				c.want = f.Data
 			case f.Name == "want/not-offered":
 				c.offered = false
+			case f.Name == "want/reason":
+				c.reason = strings.TrimSpace(string(f.Data))
 			case strings.HasPrefix(f.Name, "want/"):
 			default:
 				m[f.Name] = string(f.Data)
@@ -71,7 +75,7 @@ func (c *goldenCase) setWant(t *testing.T, got []byte, offered bool) {
 	t.Helper()
 	var files []txtar.File
 	for _, f := range c.arc.Files {
-		if !strings.HasPrefix(f.Name, "want/") {
+		if !strings.HasPrefix(f.Name, "want/") || f.Name == "want/reason" {
 			files = append(files, f)
 		}
 	}
@@ -124,9 +128,12 @@ func TestSplitGolden(t *testing.T) {
 				return
 			}
 			if ok != c.offered {
-				t.Fatalf("offered = %v, want %v\n%s", ok, c.offered, got)
+				t.Fatalf("offered = %v, want %v\n%s\nrefusal: %s", ok, c.offered, got, SplitRefusal(f, c.ctx))
 			}
 			if !ok {
+				if why := SplitRefusal(f, c.ctx); c.reason != "" && !strings.Contains(why, c.reason) {
+					t.Fatalf("refusal %q does not say %q", why, c.reason)
+				}
 				return
 			}
 			if !bytes.Equal(got, c.want) {

@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/msls-dev/msls/contract"
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/ecosystem"
 )
@@ -22,11 +23,26 @@ func SplitAction(f *dockerfile.File, ctx Context, rng dockerfile.Span) (Action, 
 	if len(f.Stages) > 1 && !(rng.End >= st.Span.Start && rng.Start <= st.Span.End) {
 		return Action{}, false
 	}
-	ed, ok := Split(f, ctx)
-	if !ok {
-		return Action{}, false
+	ed, why := split(f, ctx)
+	if why != "" {
+		if !refusalShown(why) {
+			return Action{}, false
+		}
+		return Action{Title: SplitTitle, Kind: KindRefactorRewrite, Disabled: why}, true
 	}
 	return Action{Title: SplitTitle, Kind: KindRefactorRewrite, Edits: []dockerfile.Edit{ed}}, true
+}
+
+// refusalShown says whether a refusal is worth a disabled action in the
+// editor: those about the project (the split was plausible but would
+// break it), not those saying the file is not a split candidate at all.
+func refusalShown(why string) bool {
+	for _, quiet := range []string{"is not an official node, golang or python image", "there is no FROM", "the file has errors", "is already multi-stage", "Windows image"} {
+		if strings.Contains(why, quiet) {
+			return false
+		}
+	}
+	return true
 }
 
 // Split rewrites the stage that both builds and runs into deps -> builder ->
@@ -55,6 +71,7 @@ func split(f *dockerfile.File, ctx Context) (dockerfile.Edit, string) {
 	if !ok {
 		return dockerfile.Edit{}, a.reason()
 	}
+	a.fixMkdirWorkdir()
 	var text string
 	switch a.lang {
 	case "node":
@@ -68,6 +85,9 @@ func split(f *dockerfile.File, ctx Context) (dockerfile.Edit, string) {
 	}
 	if !ok {
 		return dockerfile.Edit{}, a.reason()
+	}
+	if why := checkResult(f, st, text, ctx); why != "" {
+		return dockerfile.Edit{}, why
 	}
 	start := st.From.Span.Start
 	if len(st.From.Comments) > 0 {
@@ -214,7 +234,8 @@ type analysis struct {
 	ctx  Context
 	crlf bool
 
-	why string // the first refusal recorded (refuse)
+	why string                  // the first refusal recorded (refuse)
+	cur *dockerfile.Instruction // the instruction being classified
 
 	image   imageRef
 	lang    string // node, go, python
@@ -339,6 +360,7 @@ func (a *analysis) classify(in *dockerfile.Instruction) bool {
 	case "COPY", "ADD":
 		return a.classifyCopy(in)
 	case "RUN":
+		a.cur = in
 		return a.classifyRun(in)
 	case "CMD", "ENTRYPOINT", "EXPOSE", "LABEL", "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "MAINTAINER", "ONBUILD":
 		a.add(in, roleRuntime)
@@ -495,4 +517,32 @@ func (a *analysis) isManifestSource(s string) bool {
 		return strings.HasPrefix(s, "requirements") && strings.HasSuffix(s, ".txt")
 	}
 	return false
+}
+
+// checkResult runs the stage contract (package contract) over the file the
+// split would produce, with the build context: a result that copies what
+// its stages do not make, or starts a program its runner lacks, is refused
+// with the contract's reason rather than offered.
+func checkResult(f *dockerfile.File, st *dockerfile.Stage, text string, ctx Context) string {
+	start := st.From.Span.Start
+	if len(st.From.Comments) > 0 {
+		start = st.From.Comments[0].Span.Start
+	}
+	out := string(f.Text[:start]) + text
+	if st.Span.End < len(f.Text) {
+		out += strings.TrimLeft(string(f.Text[st.Span.End:]), "\r\n")
+	}
+	res := dockerfile.Parse([]byte(out))
+	if len(res.Errors) > 0 {
+		return fmt.Sprintf("the split's result does not parse (%s)", res.Errors[0].Message)
+	}
+	var files contract.Files
+	if ctx != nil {
+		files = ctx
+	}
+	for _, p := range contract.Check(res, files) {
+		l, _ := res.Lines.LineCol(p.Span.Start)
+		return fmt.Sprintf("the split would break the build (%s on its line %d: %s)", p.Kind, l, p.Message)
+	}
+	return ""
 }

@@ -131,7 +131,68 @@ func (a *analysis) header(s *stageText, from string, comments []string) {
 			s.item(it)
 		}
 	}
+	if u := a.userBeforeWorkdir(); u != "" && strings.HasSuffix(from, " AS runner") {
+		// The original created the app directory as its runtime user (a
+		// WORKDIR after USER): the app may write there, so the runner's
+		// directory, made by root, is handed to that user.
+		s.add("RUN mkdir -p " + a.workdir + " && chown " + u + " " + a.workdir)
+	}
 	s.add(a.workdirText)
+}
+
+// userBeforeWorkdir is the non-root user the original switched to before
+// its WORKDIR, "" when the WORKDIR came first (or there is no USER).
+func (a *analysis) userBeforeWorkdir() string {
+	user := ""
+	for _, it := range a.items {
+		switch it.role {
+		case roleUser:
+			u := strings.TrimSpace(it.inst.ArgsText)
+			name, _, _ := strings.Cut(u, ":")
+			if name == "root" || name == "0" || strings.Contains(u, "$") {
+				user = ""
+			} else {
+				user = u
+			}
+		case roleWorkdir:
+			return user
+		}
+	}
+	return ""
+}
+
+// mkdirWorkdirRE finds `mkdir <dir>` without -p.
+func mkdirWorkdirRE(dir string) *regexp.Regexp {
+	return regexp.MustCompile(`\bmkdir(\s+)(` + regexp.QuoteMeta(dir) + `/?)(\s|$|;|&|\|)`)
+}
+
+// fixMkdirWorkdir makes a `RUN mkdir <workdir>` tolerate the directory
+// existing: the split writes WORKDIR at the top of every stage, above the
+// mkdir that created it in the original, where it would fail ("File
+// exists").
+func (a *analysis) fixMkdirWorkdir() {
+	re := mkdirWorkdirRE(a.workdir)
+	for _, it := range a.items {
+		if it.inst == nil || !it.inst.Is("RUN") {
+			continue
+		}
+		it.text = re.ReplaceAllString(it.text, "mkdir${1}-p $2$3")
+	}
+}
+
+// sinkStart moves CMD and ENTRYPOINT (with their comments) to the end of
+// the stage: nothing the split adds may land after the start command.
+func (s *stageText) sinkStart() {
+	var keep, start []string
+	for _, l := range s.lines {
+		switch strings.ToUpper(firstWord(lastLine(l))) {
+		case "CMD", "ENTRYPOINT":
+			start = append(start, l)
+		default:
+			keep = append(keep, l)
+		}
+	}
+	s.lines = append(keep, start...)
 }
 
 // isPre reports whether an item ran before the dependency install and

@@ -235,5 +235,6 @@ func (a *analysis) splitGo() (string, bool) {
 	if epIt != nil && cmdIt != nil && !cmdIt.inst.JSON {
 		return "", false
 	}
+	runner.sinkStart()
 	return joinStages(deps, builder, runner), true
 }

@@ -100,6 +100,35 @@ func (a *analysis) splitNode() (string, bool) {
 			return "", false
 		}
 	}
+	startWords, script, simple := a.resolveStart(pkg)
+	if ds := devServer(startWords); ds != "" {
+		via := ""
+		if script != "" {
+			via = " (the \"" + script + "\" script of package.json)"
+		}
+		return "", a.refuse("the start command runs a development server, `%s`%s: a production runner has no devDependencies and no sources to watch. Build the app and start the build output (or serve it) instead", ds, via)
+	}
+	// startExec replaces a start command that only goes through the package
+	// manager to run node (`pnpm start` -> `node server.js`): the runner
+	// then needs no pnpm, which corepack would otherwise download at start.
+	startExec := ""
+	if simple && script != "" && len(startWords) > 1 && path.Base(startWords[0]) == "node" && a.pm == "pnpm" {
+		js, _ := json.Marshal(startWords)
+		startExec = strings.ReplaceAll(string(js), `","`, `", "`)
+	}
+	if a.ctx != nil && len(startWords) > 1 && path.Base(startWords[0]) == "node" {
+		for _, w := range startWords[1:] {
+			if strings.HasPrefix(w, "-") {
+				continue
+			}
+			if rel, ok := a.inApp(w); ok {
+				if dev, _ := a.devOnlyImports(pkg, a.sourceEntry(rel)); len(dev) > 0 {
+					return "", a.refuse("the app requires %s, which package.json lists only in devDependencies: the runner installs without devDependencies, so move them to dependencies first", strings.Join(dev, ", "))
+				}
+			}
+			break
+		}
+	}
 	inst := a.items[l.inst]
 	extra := []string{}
 	for _, w := range inst.install.Cmd.Args() {
@@ -155,6 +184,9 @@ func (a *analysis) splitNode() (string, bool) {
 	// Node steps the runner does not need: tools used only to install or
 	// build (unless the start command calls them).
 	cmdText := a.entryText()
+	if startExec != "" {
+		cmdText = startExec
+	}
 	toolKeep := func(it *item) bool {
 		if it.role != roleTool {
 			return true
@@ -221,6 +253,11 @@ func (a *analysis) splitNode() (string, bool) {
 	}
 	if !a.setsEnv("NODE_ENV") {
 		runner.add("ENV NODE_ENV=production")
+	}
+	if next && standalone && hasBuild && !a.setsEnv("HOSTNAME") {
+		// The standalone server.js listens on $HOSTNAME, which a container
+		// sets to its own name; `next start` listened on every address.
+		runner.add(`ENV HOSTNAME=0.0.0.0`)
 	}
 	wd := a.workdir
 	var artifacts []string
@@ -330,7 +367,10 @@ func (a *analysis) splitNode() (string, bool) {
 	}
 	if next && standalone {
 		a.rewriteStart(runner, `["node", "server.js"]`)
+	} else if startExec != "" {
+		a.rewriteStart(runner, startExec)
 	}
+	runner.sinkStart()
 	return joinStages(deps, builder, runner), true
 }
 
@@ -453,7 +493,7 @@ func (a *analysis) nodeOutputs(pkg *packageJSON) (outs []string, needSource bool
 	if pkg != nil {
 		scripts = pkg.Scripts
 	}
-	var paths []string
+	var paths, dirs []string
 	known := true
 	var visit func(words []string, depth int)
 	visit = func(words []string, depth int) {
@@ -511,8 +551,17 @@ func (a *analysis) nodeOutputs(pkg *packageJSON) (outs []string, needSource bool
 				visit(wordsOf(c), depth+1)
 			}
 		case "serve", "http-server":
-			for _, w := range args {
+			for i := 0; i < len(args); i++ {
+				w := args[i]
+				if w == "-l" || w == "--listen" || w == "-p" || w == "--port" || w == "-c" || w == "--config" {
+					i++
+					continue
+				}
 				if !strings.HasPrefix(w, "-") {
+					if rel, ok := a.inApp(w); ok && rel != "." && !strings.Contains(rel, "/") {
+						dirs = append(dirs, rel)
+						return
+					}
 					paths = append(paths, w+"/")
 					return
 				}
@@ -533,6 +582,9 @@ func (a *analysis) nodeOutputs(pkg *packageJSON) (outs []string, needSource bool
 		known = false
 	}
 	set := map[string]bool{}
+	for _, d := range dirs {
+		set[d] = true
+	}
 	for _, p := range paths {
 		rel, ok := a.inApp(p)
 		if !ok {

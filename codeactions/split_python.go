@@ -49,6 +49,11 @@ func (a *analysis) splitPython() (string, bool) {
 	if a.runtimeNeedsFullImage() {
 		slim = a.image
 	}
+	if slim.String() == a.image.String() && !hasProjectInstall(a) && !installsBuildTools(a) {
+		// The runner would be the original image plus a virtualenv (with
+		// its own pip): bigger, not smaller. Nothing to shed.
+		return "", a.refuse("the stage already runs on %s and installs no build tools, so the split's runner (the same image plus a virtualenv) would not be smaller", a.image.String())
+	}
 	hasProject := false
 	for _, it := range a.items {
 		if it.role == roleProject {
@@ -280,6 +285,11 @@ func (a *analysis) splitPython() (string, bool) {
 			if !runsTool(it) {
 				continue
 			}
+		case roleSysPkg:
+			if installsOnlyBuildTools(it) {
+				// the deps stage has them; the runner gets the result
+				continue
+			}
 		}
 		runner.item(it)
 	}
@@ -300,6 +310,7 @@ func (a *analysis) splitPython() (string, bool) {
 	if !a.rewriteRunners(runner) {
 		return "", false
 	}
+	runner.sinkStart()
 	return joinStages(deps, builder, runner), true
 }
 
@@ -354,4 +365,65 @@ func (a *analysis) rewriteRunners(s *stageText) bool {
 		s.lines[i] = pre + kw + " " + body
 	}
 	return true
+}
+
+// pythonBuildPackages are system packages only the dependency install
+// needs: installers and compilers. The runner drops a step that installs
+// nothing else (a library's -dev package, or anything unknown, keeps it,
+// since the built extensions load its runtime library).
+var pythonBuildPackages = map[string]bool{"python3-poetry": true, "python3-pip": true, "python3-venv": true,
+	"pipx": true, "python3-pdm": true, "build-essential": true, "gcc": true, "g++": true, "make": true,
+	"python3-dev": true, "python3-wheel": true, "python3-setuptools": true, "cmake": true, "pkg-config": true}
+
+func installsOnlyBuildTools(it *item) bool {
+	pkgs := 0
+	for _, c := range it.cmds {
+		args := c.Args()
+		switch c.Name() {
+		case "apt-get", "apt", "apk":
+			if len(args) == 0 {
+				continue
+			}
+			if args[0] != "install" && args[0] != "add" {
+				if args[0] == "update" || args[0] == "clean" {
+					continue
+				}
+				return false
+			}
+			for _, w := range args[1:] {
+				if strings.HasPrefix(w, "-") {
+					continue
+				}
+				if !pythonBuildPackages[w] {
+					return false
+				}
+				pkgs++
+			}
+		case "rm":
+		default:
+			return false
+		}
+	}
+	return pkgs > 0
+}
+
+func hasProjectInstall(a *analysis) bool {
+	for _, it := range a.items {
+		if it.role == roleProject {
+			return true
+		}
+	}
+	return false
+}
+
+// installsBuildTools reports whether the stage installs system packages
+// only the dependency install needs (compilers, Poetry...), which the
+// runner can shed.
+func installsBuildTools(a *analysis) bool {
+	for _, it := range a.items {
+		if it.role == roleSysPkg && installsOnlyBuildTools(it) {
+			return true
+		}
+	}
+	return false
 }

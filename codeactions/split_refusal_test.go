@@ -40,6 +40,10 @@ func TestSplitRefusal(t *testing.T) {
 		{"go install", strings.Replace(goApp, "go build -o /bin/app .", "go install ./cmd/app", 1), MapContext{"go.mod": "module x\n"}, "`go install`"},
 		{"go with cgo", strings.Replace(goApp, "go build", "CGO_ENABLED=1 go build", 1), MapContext{"go.mod": "module x\n"}, "CGO_ENABLED=1"},
 		{"unparsable RUN", strings.Replace(naiveNodeSplit, "RUN npm run build", "RUN npm run build && if then fi (", 1), nil, "has no safe place"},
+		{"contract: build output elsewhere", "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\nCMD [\"node\", \"dist/server.js\"]\n",
+			MapContext{"package.json": `{"scripts":{"build":"tsc"},"dependencies":{"express":"4"}}`, "package-lock.json": "{}", "tsconfig.json": `{"compilerOptions":{"outDir":"build"}}`},
+			"the split would break the build (CopyFromNotProduced"},
+		{"dev server", strings.Replace(naiveNodeSplit, `["node", "dist/server.js"]`, `["npm", "start"]`, 1), MapContext{"package.json": `{"scripts":{"build":"tsc","start":"nodemon dist/server.js"}}`}, "development server, `nodemon`"},
 		{"python without install", "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"app.py\"]\n", nil, "no dependency install"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -85,5 +89,50 @@ func TestSplitRefusalAgreesWithSplit(t *testing.T) {
 	}
 	if refused == 0 {
 		t.Fatal("no refusal among the inputs: the check checked nothing")
+	}
+}
+
+// TestSplitActionDisabled: a refused split is listed, with the reason, only
+// to clients that show disabled actions, and never for files that are not
+// split candidates at all.
+func TestSplitActionDisabled(t *testing.T) {
+	ctx := MapContext{"package.json": `{"scripts":{"start":"react-scripts start"},"devDependencies":{"react-scripts":"5"}}`}
+	f := dockerfile.Parse([]byte("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"npm\", \"start\"]\n"))
+	a, ok := SplitAction(f, ctx, dockerfile.Span{})
+	if !ok || a.Disabled == "" || len(a.Edits) != 0 || !strings.Contains(a.Disabled, "development server") {
+		t.Fatalf("SplitAction = %+v, %v; want a disabled action with the reason", a, ok)
+	}
+	for _, support := range []bool{false, true} {
+		acts := Actions(Request{File: f, Context: ctx, DisabledSupport: support, Only: []Kind{KindRefactorRewrite}})
+		if got := len(acts) == 1 && acts[0].Disabled != ""; got != support {
+			t.Errorf("DisabledSupport=%v: actions %+v", support, acts)
+		}
+	}
+	other := dockerfile.Parse([]byte("FROM ubuntu:24.04\nRUN make\n"))
+	if _, ok := SplitAction(other, nil, dockerfile.Span{}); ok {
+		t.Error("a file that is no split candidate got a (disabled) split action")
+	}
+}
+
+// TestDevOnlyImports: the scan follows the entry file's relative modules,
+// reports packages that are only devDependencies, and ignores type-only
+// imports and Node's own modules.
+func TestDevOnlyImports(t *testing.T) {
+	pkg := &packageJSON{Dependencies: map[string]string{"express": "4"}, DevDependencies: map[string]string{"ms": "2", "@scope/tool": "1", "typescript": "5", "zod": "3"}}
+	ctx := MapContext{
+		"src/index.ts":  "import express from 'express';\nimport type { Z } from 'zod';\nimport { db } from './db';\nimport fs from 'node:fs';\n",
+		"src/db.ts":     "const ms = require('ms');\nexport * from \"@scope/tool/sub\";\n",
+		"tsconfig.json": `{"compilerOptions":{"outDir":"dist","rootDir":"src"}}`,
+		"server.js":     "require('express')\n",
+		"package.json":  "{}",
+		"unrelated.ts":  "import 'typescript'\n",
+	}
+	a := &analysis{ctx: ctx}
+	got, known := a.devOnlyImports(pkg, a.sourceEntry("dist/index.js"))
+	if !known || strings.Join(got, ",") != "ms,@scope/tool" {
+		t.Fatalf("devOnlyImports = %v, %v; want [ms @scope/tool]", got, known)
+	}
+	if got, _ := a.devOnlyImports(pkg, "server.js"); len(got) != 0 {
+		t.Fatalf("server.js: %v, want none", got)
 	}
 }

@@ -17,7 +17,7 @@ var userTools = map[string]bool{"useradd": true, "adduser": true, "groupadd": tr
 var prefixCommands = map[string]bool{"cd": true, "set": true, "export": true, "source": true, ".": true, "umask": true}
 
 var pythonTools = map[string]bool{"pip": true, "poetry": true, "uv": true, "pipenv": true, "setuptools": true,
-	"wheel": true, "pip-tools": true, "virtualenv": true}
+	"wheel": true, "pip-tools": true, "virtualenv": true, "pdm": true, "hatch": true, "pipx": true}
 
 // cmdRole classifies one shell command of a RUN.
 func (a *analysis) cmdRole(c ecosystem.Command) (role, *ecosystem.Install, bool) {
@@ -99,6 +99,11 @@ func (a *analysis) cmdRole(c ecosystem.Command) (role, *ecosystem.Install, bool)
 			}
 			return 0, nil, false
 		case "virtualenv", "pipenv":
+			return 0, nil, false
+		case "pdm", "hatch", "pipx", "conda", "mamba", "micromamba", "rye", "pixi":
+			// These tools install the dependencies themselves; the split
+			// would leave their install (and the tool) in the runner.
+			a.refuse("the stage installs its dependencies with %s (line %d), which the split does not handle: it installs with pip, Poetry or uv into a virtualenv it copies to the runner", name, a.lineOf(a.cur))
 			return 0, nil, false
 		}
 	}

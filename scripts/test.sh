@@ -2,8 +2,9 @@
 # The project's whole test suite: what CI runs (via .ci/run) and what the
 # README tells a contributor to run. It installs what the editor tests need
 # first (Debian packages, a newer Neovim and Helix from Debian's archives,
-# code-server, npm packages), so it needs root or sudo-less apt on a fresh
-# machine; EDITORS=0 skips the editor stage. For a quick loop while coding:
+# code-server, npm packages) and podman for the container suite, so it needs
+# root or sudo-less apt on a fresh machine; EDITORS=0 skips the editor stage,
+# CONTAINERS=0 the container builds. For a quick loop while coding:
 # `go test -short ./...`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,13 @@ MAX_BYTES=20000000 bash scripts/build.sh "$(mktemp -d)/msls"
 
 echo "== fuzz (each target for a short, fixed time; new crashers are printed, the gate is go test's replay of testdata/fuzz)"
 FUZZ_REPORT_ONLY=1 bash scripts/fuzz.sh
+
+if [ "${CONTAINERS:-1}" != 0 ]; then
+  # builds the stand-in base images (cached in test/containers/.cache), then builds and runs
+  # the original and the split of every project under testdata/containers (needs root: podman)
+  echo "== containers (the split refactor, built and run: test/containers/split-suite.sh)"
+  bash test/containers/split-suite.sh
+fi
 
 if [ "${EDITORS:-1}" != 0 ]; then
   echo "== editors (VS Code in code-server, Neovim 0.7 and 0.11+, Helix)"

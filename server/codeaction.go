@@ -82,6 +82,9 @@ func codeAction(ctx context.Context, s *Server, raw json.RawMessage) (any, error
 		Context:  bctx,
 		Ctx:      ctx,
 	}
+	if caps := s.ClientCapabilities(); caps.TextDocument != nil && caps.TextDocument.CodeAction != nil {
+		req.DisabledSupport = caps.TextDocument.CodeAction.DisabledSupport
+	}
 	for _, k := range p.Context.Only {
 		req.Only = append(req.Only, codeactions.Kind(k))
 	}
@@ -101,9 +104,13 @@ func codeAction(ctx context.Context, s *Server, raw json.RawMessage) (any, error
 			Title:       a.Title,
 			Kind:        protocol.CodeActionKind(a.Kind),
 			IsPreferred: a.Preferred,
-			Edit: &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{
+		}
+		if a.Disabled != "" {
+			ca.Disabled = &protocol.CodeActionDisable{Reason: a.Disabled}
+		} else {
+			ca.Edit = &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{
 				p.TextDocument.URI: EditsToTextEdits(f, a.Edits),
-			}},
+			}}
 		}
 		for _, fd := range a.Fixes {
 			ca.Diagnostics = append(ca.Diagnostics, Diagnostic(snap, fd))

@@ -109,7 +109,7 @@ func titles(acts []protocol.CodeAction) []string {
 // with each named include copied once.
 func TestCodeActionIncludeLoop(t *testing.T) {
 	dir := t.TempDir()
-	text := "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD python app.py\n"
+	text := "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD python app.py\n"
 	os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(text), 0o644)
 	os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("-r a/requirements.txt\n-r b/requirements.txt\nflask\n"), 0o644)
 	if err := os.Symlink(".", filepath.Join(dir, "a")); err != nil {

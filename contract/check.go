@@ -1,0 +1,397 @@
+package contract
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/ecosystem"
+)
+
+// systemDirs are directories an official image may already fill: a path
+// under them that no step made may still come from the base image.
+var systemDirs = []string{"/usr", "/etc", "/var", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin", "/proc",
+	"/sys", "/dev", "/run", "/go", "/root", "/tmp", "/nodejs", "/opt/java", "/home/node/.npm"}
+
+func underSystem(p string) bool {
+	if p == "/" || p == "/home" || p == "/opt" || p == "/srv" || p == "/mnt" {
+		return true
+	}
+	for _, d := range systemDirs {
+		if p == d || strings.HasPrefix(p, d+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// known reports whether the stage chain starts at an image whose contents
+// the table knows, so that a missing path is the Dockerfile's doing.
+func (s *state) root() *state {
+	for s.parent != nil {
+		s = s.parent
+	}
+	return s
+}
+
+func (s *state) family() (ImageFamily, bool) { return Family(s.root().image) }
+
+// produced reports whether p exists after the stage's steps as far as msls
+// can tell: made by a step (p itself, a tree holding it, or something
+// inside it). judged is false when the answer cannot be trusted (the path
+// may come from the base image, or the stage ran steps msls cannot follow).
+func (s *state) produced(p string) (ok, judged bool) {
+	if _, known := s.family(); !known || s.opaque || underSystem(p) {
+		return true, false
+	}
+	anchored := false
+	for t := s; t != nil; t = t.parent {
+		for _, pr := range t.products {
+			switch {
+			case pr.path == p, strings.HasPrefix(pr.path, p+"/"):
+				return true, true
+			case strings.HasPrefix(p, pr.path+"/") || pr.path == "/":
+				if pr.tree && pr.context != nil {
+					rel := strings.TrimPrefix(strings.TrimPrefix(p, pr.path), "/")
+					if first, _, _ := strings.Cut(rel, "/"); pr.context.Exists(first) {
+						return true, true
+					}
+					anchored = anchored || !underSystem(pr.path)
+					continue
+				}
+				if pr.tree {
+					return true, true
+				}
+				if !underSystem(pr.path) {
+					anchored = true
+				}
+			}
+		}
+	}
+	// Only a path inside a directory the Dockerfile itself made (its app
+	// directory) is judged: elsewhere the image may have it.
+	return false, anchored
+}
+
+func (m *model) checkCopies() []Problem {
+	var out []Problem
+	for i, st := range m.f.Stages {
+		if i >= len(m.states) {
+			break
+		}
+		for _, in := range st.Instructions {
+			if in.Sub != nil || in.Err != nil || !(in.Is("COPY") || in.Is("ADD")) {
+				continue
+			}
+			fl, ok := in.Flag("from")
+			if !ok || len(in.Args) < 2 {
+				continue
+			}
+			src := m.sourceState(m.states[i], fl.Value)
+			if src == nil {
+				continue
+			}
+			for _, a := range in.Args[:len(in.Args)-1] {
+				v := strings.Trim(a.Value, `"'`)
+				if hasVar(v) {
+					continue
+				}
+				if k := strings.IndexAny(v, "*?["); k >= 0 {
+					v = v[:k]
+					if j := strings.LastIndexByte(v, '/'); j >= 0 {
+						v = v[:j]
+					} else {
+						continue
+					}
+				}
+				// --from sources are relative to the source stage's root
+				p := path.Clean("/" + v)
+				if ok, judged := src.produced(p); ok || !judged {
+					continue
+				}
+				out = append(out, Problem{Kind: CopyFromNotProduced, Span: a.Span,
+					Message: fmt.Sprintf("stage %s does not produce %s: no step there copies, creates or builds it (COPY --from would fail with \"not found\")", stageLabel(src.st), p)})
+			}
+		}
+	}
+	return out
+}
+
+func stageLabel(st *dockerfile.Stage) string {
+	if st.Name != "" {
+		return "`" + st.Name + "`"
+	}
+	return fmt.Sprintf("#%d", st.Index)
+}
+
+// checkWritable reports an install that runs as a non-root user in a
+// directory root created (WORKDIR or COPY before the USER): it cannot write
+// node_modules there.
+func (m *model) checkWritable(s *state, in *dockerfile.Instruction, c ecosystem.Command, cwd string) {
+	if isRoot(s.user) || hasVar(s.user) || !s.rootDirs[cwd] {
+		return
+	}
+	if _, known := s.family(); !known {
+		return
+	}
+	m.problems = append(m.problems, Problem{Kind: NonRootWriteRootDir, Span: cmdSpan(in, c),
+		Message: fmt.Sprintf("`%s` runs as USER %s in %s, which root created (line %d) and %s cannot write: create the directory after USER, `COPY --chown=%s`, or chown it first",
+			c.String(), s.user, cwd, s.rootDirLine[cwd], s.user, s.user)})
+}
+
+// entry is the final stage's start command.
+type entry struct {
+	in    *dockerfile.Instruction
+	words []string // exec form words, or the first command of a shell form
+	shell bool
+}
+
+func (m *model) entry(s *state) *entry {
+	var cmd, ep *dockerfile.Instruction
+	// the nearest stage of the chain that sets either; within it the last wins
+	for t := s; t != nil && cmd == nil && ep == nil; t = t.parent {
+		for _, in := range t.st.Instructions {
+			if in.Sub != nil || in.Err != nil {
+				continue
+			}
+			if in.Is("CMD") {
+				cmd = in
+			}
+			if in.Is("ENTRYPOINT") {
+				ep = in
+			}
+		}
+	}
+	in := ep
+	if in == nil {
+		in = cmd
+	}
+	if in == nil || len(in.Args) == 0 {
+		return nil
+	}
+	e := &entry{in: in}
+	if in.JSON {
+		for _, a := range in.Args {
+			e.words = append(e.words, a.Value)
+		}
+		return e
+	}
+	e.shell = true
+	cmds := ecosystem.SplitCommands(in.ArgsText)
+	if len(cmds) > 0 {
+		for _, w := range cmds[0].Words {
+			e.words = append(e.words, w.Text)
+		}
+	}
+	return e
+}
+
+func (m *model) checkStart() []Problem {
+	s := m.states[len(m.states)-1]
+	fam, known := s.family()
+	if !known || s.opaque {
+		return nil
+	}
+	e := m.entry(s)
+	if e == nil || len(e.words) == 0 {
+		return nil
+	}
+	span := e.in.ArgsSpan
+	if span.Len() == 0 {
+		span = e.in.KeywordSpan
+	}
+	var out []Problem
+	if e.shell && !m.has(s, fam, "sh") && !m.has(s, fam, "/bin/sh") {
+		return []Problem{{Kind: StartProgramMissing, Span: span,
+			Message: fmt.Sprintf("%s in shell form runs /bin/sh, which %s does not have: use the exec (JSON) form", e.in.Keyword, fam.Name)}}
+	}
+	prog := e.words[0]
+	if hasVar(prog) || strings.HasSuffix(prog, ".wasm") {
+		return nil // a WebAssembly module runs under the wasm runtime, not as a program
+	}
+	if fam.Entrypoint != "" && e.in.Is("CMD") {
+		// the image's ENTRYPOINT (node, python3, java) runs the CMD's first
+		// word as its script: judged only as a path the stage made
+		return nil
+	}
+	if !m.has(s, fam, prog) {
+		out = append(out, Problem{Kind: StartProgramMissing, Span: span, Message: m.missingMessage(s, fam, prog)})
+		return out
+	}
+	out = append(out, m.checkStartScript(s, fam, e, span)...)
+	return out
+}
+
+// has reports whether the final stage can run prog.
+func (m *model) has(s *state, fam ImageFamily, prog string) bool {
+	if strings.Contains(prog, "/") {
+		abs := prog
+		if !strings.HasPrefix(abs, "/") {
+			if s.cwd == "" {
+				return true
+			}
+			abs = path.Join(s.cwd, prog)
+		}
+		if fam.Has(abs) {
+			return true
+		}
+		if ok, judged := s.produced(abs); ok || !judged {
+			if !judged && len(fam.Programs) == 0 && !fam.Distro && !s.opaque {
+				// an empty image has nothing under system directories either
+				return s.producedAnywhere(abs)
+			}
+			return true
+		}
+		return false
+	}
+	if fam.Has(prog) || s.progs[prog] || s.copiedBin || s.customPath() {
+		return true
+	}
+	if strings.Contains(s.mentionsText(), prog) {
+		return true
+	}
+	if fam.Distro && !IsLanguageTool(prog) {
+		return true
+	}
+	return false
+}
+
+// producedAnywhere is produced without the system-directory exemption, for
+// images that ship no files there.
+func (s *state) producedAnywhere(p string) bool {
+	for t := s; t != nil; t = t.parent {
+		for _, pr := range t.products {
+			if pr.path == p || strings.HasPrefix(pr.path, p+"/") || pr.tree && (strings.HasPrefix(p, pr.path+"/") || pr.path == "/") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (s *state) mentionsText() string {
+	var b strings.Builder
+	for t := s; t != nil; t = t.parent {
+		b.WriteString(t.mentions.String())
+	}
+	return b.String()
+}
+
+// customPath reports whether ENV PATH adds directories msls does not follow.
+func (s *state) customPath() bool {
+	for t := s; t != nil; t = t.parent {
+		if t.path == "" {
+			continue
+		}
+		for _, d := range strings.Split(t.path, ":") {
+			if d != "$PATH" && d != "${PATH}" && !onStandardPath(d) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (m *model) missingMessage(s *state, fam ImageFamily, prog string) string {
+	switch {
+	case strings.Contains(prog, "/"):
+		return fmt.Sprintf("the start command runs %s, which no step of the final stage copies or creates", prog)
+	case prog == "pnpm" || prog == "yarn" && fam.Name != "node":
+		return fmt.Sprintf("the start command runs %s, which the %s image does not ship: `RUN corepack enable` first (or start with node)", prog, fam.Name)
+	case len(fam.Programs) == 0:
+		return fmt.Sprintf("the start command runs %s, which %s does not have (it ships no programs) and no step copies in", prog, fam.Name)
+	}
+	return fmt.Sprintf("the start command runs %s, which the %s image does not ship and no step installs", prog, fam.Name)
+}
+
+// binPackages maps the programs start scripts run to the package that
+// provides them, where the names differ.
+var binPackages = map[string]string{"nest": "@nestjs/cli", "tsc": "typescript", "pm2-runtime": "pm2", "next": "next",
+	"react-scripts": "react-scripts", "vite": "vite", "nodemon": "nodemon", "ts-node": "ts-node", "tsx": "tsx", "serve": "serve"}
+
+// checkStartScript follows `npm start` (and yarn/pnpm) into package.json:
+// the program the script runs must be in the runner, and a package's
+// program must not have been pruned with the devDependencies.
+func (m *model) checkStartScript(s *state, fam ImageFamily, e *entry, span dockerfile.Span) []Problem {
+	if m.pkg == nil {
+		return nil
+	}
+	w := e.words
+	name := path.Base(w[0])
+	if name != "npm" && name != "yarn" && name != "pnpm" {
+		return nil
+	}
+	script := ""
+	switch {
+	case len(w) > 1 && w[1] == "start":
+		script = "start"
+	case len(w) > 2 && (w[1] == "run" || w[1] == "run-script"):
+		script = w[2]
+	case len(w) > 1 && name != "npm":
+		script = w[1]
+	}
+	body, ok := m.pkg.Scripts[script]
+	if script == "" || !ok {
+		return nil
+	}
+	for depth := 0; depth < maxScriptDepth; depth++ {
+		cmds := ecosystem.SplitCommands(body)
+		var prog string
+		var args []string
+		for _, c := range cmds {
+			if c.Name() == "cross-env" || c.Name() == "" {
+				continue
+			}
+			prog, args = c.Name(), c.Args()
+			break
+		}
+		if prog == "npx" && len(args) > 0 {
+			prog, args = args[0], args[1:]
+		}
+		switch prog {
+		case "", "node", "sh", "bash":
+			if prog == "node" {
+				for _, a := range args {
+					if strings.HasPrefix(a, "-") {
+						continue
+					}
+					if ok, judged := s.produced(path.Join(s.cwd, a)); !ok && judged {
+						return []Problem{{Kind: StartProgramMissing, Span: span,
+							Message: fmt.Sprintf("the %q script runs `node %s`, which no step of the final stage copies or builds", script, a)}}
+					}
+					break
+				}
+			}
+			return nil
+		case "npm", "yarn", "pnpm":
+			if !m.has(s, fam, prog) {
+				return []Problem{{Kind: StartProgramMissing, Span: span,
+					Message: fmt.Sprintf("the %q script runs %s, which the %s image does not ship: `RUN corepack enable` in the final stage", script, prog, fam.Name)}}
+			}
+			if len(args) > 0 {
+				next := args[0]
+				if (next == "run" || next == "run-script") && len(args) > 1 {
+					next = args[1]
+				}
+				if b, ok := m.pkg.Scripts[next]; ok {
+					script, body = next, b
+					continue
+				}
+			}
+			return nil
+		}
+		pkgName := prog
+		if p, ok := binPackages[prog]; ok {
+			pkgName = p
+		}
+		_, inDeps := m.pkg.Dependencies[pkgName]
+		_, inDev := m.pkg.DevDependencies[pkgName]
+		if !inDeps && inDev && s.prodInstall {
+			return []Problem{{Kind: StartPackagePruned, Span: span,
+				Message: fmt.Sprintf("the %q script runs %s, from the devDependency %s, but the final stage's node_modules was installed without devDependencies", script, prog, pkgName)}}
+		}
+		return nil
+	}
+	return nil
+}

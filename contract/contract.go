@@ -1,0 +1,812 @@
+// Package contract checks the contract between the stages of a multi-stage
+// Dockerfile: what a stage copies from another was produced there, steps
+// keep the order they need, and the final start command's program is in the
+// image that runs it. The split refactor checks its own output with it, and
+// diagnostics reports its problems on any Dockerfile.
+//
+// It errs on the side of silence: a path or program is reported missing
+// only when every step that could have made it is one whose outputs msls
+// knows (a copy, WORKDIR, mkdir, a dependency install, `go build -o`, a
+// build script whose output directory the build context tells).
+package contract
+
+import (
+	"encoding/json"
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/ecosystem"
+)
+
+// Kinds of problem; each is also a diagnostics rule code.
+const (
+	CopyFromNotProduced  = "CopyFromNotProduced"
+	MkdirExistingDir     = "MkdirExistingDir"
+	StartProgramMissing  = "StartProgramMissing"
+	StartPackagePruned   = "StartPackagePruned"
+	NonRootWriteRootDir  = "NonRootWriteRootDir"
+	maxScriptDepth       = 3
+	standardPath         = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+	nodeModules          = "node_modules"
+	defaultNodeStartFile = "server.js"
+)
+
+// Files is the build context (the Dockerfile's directory), as far as the
+// checks need it. A nil Files means unknown; the checks that need it are
+// then skipped.
+type Files interface {
+	Exists(rel string) bool
+	ReadFile(rel string) ([]byte, error)
+}
+
+// Problem is one broken part of the contract.
+type Problem struct {
+	Kind    string
+	Span    dockerfile.Span
+	Message string
+}
+
+// Check returns the contract problems of f. files may be nil.
+func Check(f *dockerfile.File, files Files) []Problem {
+	if f == nil || len(f.Stages) == 0 {
+		return nil
+	}
+	m := build(f, files)
+	var out []Problem
+	out = append(out, m.problems...)
+	out = append(out, m.checkCopies()...)
+	out = append(out, m.checkStart()...)
+	return out
+}
+
+// product is something a step made: a path (and everything below it when
+// tree is set, which a copy of a directory or an unknown command in a
+// directory may have created).
+type product struct {
+	path string
+	tree bool
+	// definite is set for what surely exists afterwards (WORKDIR, COPY,
+	// mkdir), as opposed to what an unknown command may have written.
+	definite bool
+	// context is set for a copy of the whole build context: with the
+	// context known, only what exists there was copied.
+	context Files
+}
+
+// state is a stage's model after its steps.
+type state struct {
+	st       *dockerfile.Stage
+	image    string // the external base image ("" when built on a stage)
+	parent   *state
+	cwd      string
+	user     string // "" = root
+	path     string // PATH as set by ENV, "" = the image's
+	products []product
+	// prodInstall is set when node_modules came from an install that left
+	// out devDependencies (`npm ci --omit=dev`, NODE_ENV=production...).
+	prodInstall bool
+	nodeEnvProd bool
+	// progs are programs a RUN made available (`corepack enable`, `npm i -g`).
+	progs map[string]bool
+	// mentions is the text of every RUN, for the conservative "did some
+	// step install this program" test.
+	mentions strings.Builder
+	// copiedBin is set when something was copied into a directory on PATH.
+	copiedBin bool
+	// rootDirs are directories created by WORKDIR or COPY while the user
+	// was root.
+	rootDirs map[string]bool
+	// rootDirLine is where each of rootDirs was created (for messages).
+	rootDirLine map[string]int
+	// opaque is set when a step ran in a directory msls could not follow
+	// (WORKDIR or cd with a variable): the stage's products are not judged.
+	opaque bool
+}
+
+type model struct {
+	f        *dockerfile.File
+	files    Files
+	states   []*state
+	problems []Problem
+	pkg      *packageJSON
+}
+
+func build(f *dockerfile.File, files Files) *model {
+	m := &model{f: f, files: files}
+	if files != nil {
+		if raw, err := files.ReadFile("package.json"); err == nil {
+			var p packageJSON
+			if json.Unmarshal(raw, &p) == nil {
+				m.pkg = &p
+			}
+		}
+	}
+	for _, st := range f.Stages {
+		s := &state{st: st, cwd: "/", progs: map[string]bool{}, rootDirs: map[string]bool{}, rootDirLine: map[string]int{}}
+		if st.Parent >= 0 && st.Parent < len(m.states) {
+			p := m.states[st.Parent]
+			s.parent = p
+			s.cwd, s.user, s.path, s.prodInstall, s.nodeEnvProd = p.cwd, p.user, p.path, p.prodInstall, p.nodeEnvProd
+			s.copiedBin, s.opaque = p.copiedBin, p.opaque
+			for k, v := range p.rootDirLine {
+				s.rootDirLine[k] = v
+			}
+			for k := range p.progs {
+				s.progs[k] = true
+			}
+			for k := range p.rootDirs {
+				s.rootDirs[k] = true
+			}
+		} else {
+			s.image = st.BaseImage
+			if fam, ok := Family(st.BaseImage); ok && fam.Name == "node" {
+				// the official node images set no NODE_ENV
+				s.nodeEnvProd = false
+			}
+		}
+		m.states = append(m.states, s)
+		for _, in := range st.Instructions {
+			if in.Sub != nil || in.Err != nil || in.Is("FROM") {
+				continue
+			}
+			m.step(s, in)
+		}
+	}
+	return m
+}
+
+func (s *state) add(p string, tree bool) {
+	if p == "" {
+		return
+	}
+	s.products = append(s.products, product{path: path.Clean(p), tree: tree})
+}
+
+// made records what surely exists after the step.
+func (s *state) addDefinite(p string, tree bool) {
+	s.products = append(s.products, product{path: path.Clean(p), tree: tree, definite: true})
+}
+
+// remove forgets the definite products at or under p (`rm -rf p`, `mv p x`).
+func (s *state) remove(p string) {
+	for i := range s.products {
+		if pr := &s.products[i]; pr.path == p || strings.HasPrefix(pr.path, p+"/") {
+			pr.definite = false
+		}
+	}
+}
+
+func (s *state) resolve(p string) string {
+	p = strings.Trim(p, `"'`)
+	if strings.HasPrefix(p, "/") {
+		return path.Clean(p)
+	}
+	return path.Join(s.cwd, p)
+}
+
+func isRoot(user string) bool {
+	name, _, _ := strings.Cut(user, ":")
+	return name == "" || name == "root" || name == "0"
+}
+
+func hasVar(s string) bool { return strings.ContainsAny(s, "$") }
+
+func (m *model) step(s *state, in *dockerfile.Instruction) {
+	switch in.Keyword {
+	case "WORKDIR":
+		if len(in.Args) == 1 && !hasVar(in.Args[0].Value) {
+			if s.cwd == "" && !strings.HasPrefix(in.Args[0].Value, "/") {
+				return
+			}
+			s.cwd = s.resolve(in.Args[0].Value)
+			if !s.made(s.cwd) {
+				if isRoot(s.user) {
+					s.rootDirs[s.cwd] = true
+					s.rootDirLine[s.cwd] = in.StartLine + 1
+				} else {
+					delete(s.rootDirs, s.cwd)
+				}
+			}
+			s.addDefinite(s.cwd, false)
+		} else {
+			s.cwd = "" // unknown from here on
+			s.opaque = true
+		}
+	case "USER":
+		if len(in.Args) > 0 {
+			s.user = strings.Trim(in.Args[0].Value, `"'`)
+		}
+	case "ENV":
+		m.env(s, in)
+	case "COPY", "ADD":
+		m.copyStep(s, in)
+	case "RUN":
+		m.runStep(s, in)
+	}
+}
+
+func (m *model) env(s *state, in *dockerfile.Instruction) {
+	for i, a := range in.Args {
+		k, v, ok := strings.Cut(a.Value, "=")
+		if !ok {
+			// legacy `ENV KEY value`
+			if i == 0 && len(in.Args) > 1 {
+				k, v = a.Value, strings.Join(argValues(in.Args[1:]), " ")
+			} else {
+				continue
+			}
+		}
+		v = strings.Trim(v, `"'`)
+		switch k {
+		case "PATH":
+			s.path = v
+		case "NODE_ENV":
+			s.nodeEnvProd = v == "production"
+		}
+		if i == 0 && !ok {
+			break
+		}
+	}
+}
+
+func isWholeContext(src string) bool {
+	switch strings.Trim(src, `"'`) {
+	case ".", "./", "*", "./*":
+		return true
+	}
+	return false
+}
+
+// isDotFile recognises the extension-less dotfiles copied as files (.npmrc).
+func isDotFile(base string) bool {
+	return strings.HasPrefix(base, ".") && !strings.Contains(base[1:], "/") && base != "." && base != ".."
+}
+
+func argValues(as []dockerfile.Arg) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.Value
+	}
+	return out
+}
+
+// onPath reports whether dir is a directory the runtime PATH searches.
+func (s *state) onPath(dir string) bool {
+	p := s.path
+	if p == "" {
+		p = standardPath
+	}
+	for _, d := range strings.Split(strings.ReplaceAll(p, "${PATH}", "$PATH"), ":") {
+		if d == "$PATH" {
+			if onStandardPath(dir) {
+				return true
+			}
+			continue
+		}
+		if path.Clean(d) == path.Clean(dir) {
+			return true
+		}
+	}
+	return false
+}
+
+func onStandardPath(dir string) bool {
+	for _, d := range strings.Split(standardPath, ":") {
+		if d == path.Clean(dir) {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *model) copyStep(s *state, in *dockerfile.Instruction) {
+	if len(in.Args) < 2 && len(in.Heredocs) == 0 {
+		return
+	}
+	if len(in.Args) == 0 {
+		return
+	}
+	dest := in.Args[len(in.Args)-1].Value
+	if hasVar(dest) || s.cwd == "" && !strings.HasPrefix(dest, "/") {
+		return
+	}
+	d := s.resolve(dest)
+	if _, chown := in.Flag("chown"); !chown && isRoot(s.user) && !s.made(d) {
+		s.rootDirs[d] = true
+		s.rootDirLine[d] = in.StartLine + 1
+	}
+	srcs := in.Args[:len(in.Args)-1]
+	dirDest := strings.HasSuffix(dest, "/") || len(srcs) > 1 || dest == "." || dest == "./"
+	// the destination, and whatever the sources put in it: into a
+	// directory destination, a file-like source (a name with an extension)
+	// lands under its own name; anything else may be a directory whose
+	// contents spread into the destination
+	if _, from := in.Flag("from"); !from && m.files != nil && len(srcs) == 1 && isWholeContext(srcs[0].Value) {
+		s.products = append(s.products, product{path: d, tree: true, definite: true, context: m.files})
+		return
+	}
+	s.addDefinite(d, !dirDest)
+	if dirDest {
+		for _, a := range srcs {
+			base := path.Base(strings.Trim(a.Value, `"'`))
+			if strings.HasSuffix(a.Value, "/") || strings.ContainsAny(base, "*?[$") || !strings.Contains(strings.TrimPrefix(base, "."), ".") && !isDotFile(base) {
+				s.addDefinite(d, true)
+				continue
+			}
+			s.addDefinite(path.Join(d, base), true)
+		}
+		if len(in.Heredocs) > 0 {
+			s.addDefinite(d, true)
+		}
+	}
+	if onStandardPath(d) || s.onPath(d) || s.onPath(path.Dir(d)) {
+		s.copiedBin = true
+	}
+	if fl, ok := in.Flag("from"); ok {
+		if src := m.sourceState(s, fl.Value); src != nil {
+			for _, a := range srcs {
+				if strings.HasSuffix(path.Clean(a.Value), nodeModules) && src.prodInstall {
+					s.prodInstall = true
+				}
+			}
+		}
+	}
+	if _, ok := in.Flag("chown"); ok || !isRoot(s.user) {
+		delete(s.rootDirs, d)
+	}
+}
+
+// sourceState is the stage a --from value names, nil for an image.
+func (m *model) sourceState(cur *state, ref string) *state {
+	ref = strings.Trim(ref, `"'`)
+	st := m.f.StageByName(ref)
+	if st == nil || st.Index >= cur.st.Index || st.Index >= len(m.states) {
+		return nil
+	}
+	return m.states[st.Index]
+}
+
+var mkdirFlagsWithValue = map[string]bool{"-m": true, "--mode": true, "-Z": false}
+
+func (m *model) runStep(s *state, in *dockerfile.Instruction) {
+	s.mentions.WriteString(in.ArgsText)
+	s.mentions.WriteByte('\n')
+	for _, h := range in.Heredocs {
+		s.mentions.WriteString(h.Body)
+	}
+	cwd := s.cwd
+	installEnvProd := s.nodeEnvProd
+	for _, c := range ecosystem.RunCommands(in) {
+		name, args := c.Name(), c.Args()
+		switch name {
+		case "cd":
+			if len(args) == 1 && !hasVar(args[0]) && cwd != "" {
+				if strings.HasPrefix(args[0], "/") {
+					cwd = path.Clean(args[0])
+				} else {
+					cwd = path.Join(cwd, args[0])
+				}
+			} else {
+				cwd = ""
+				s.opaque = true
+			}
+			continue
+		case "mkdir":
+			parents := false
+			for i := 0; i < len(args); i++ {
+				a := args[i]
+				switch {
+				case a == "-p" || a == "--parents" || strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.Contains(a, "p"):
+					parents = true
+				case mkdirFlagsWithValue[a]:
+					i++
+				case strings.HasPrefix(a, "-"):
+				case hasVar(a) || strings.ContainsAny(a, "{*?"):
+				default:
+					if cwd == "" && !strings.HasPrefix(a, "/") {
+						continue
+					}
+					p := a
+					if !strings.HasPrefix(p, "/") {
+						p = path.Join(cwd, p)
+					}
+					p = path.Clean(p)
+					if !parents && !m.guarded(in, c) {
+						if by := s.made(p); by {
+							m.problems = append(m.problems, Problem{Kind: MkdirExistingDir, Span: cmdSpan(in, c),
+								Message: fmt.Sprintf("`mkdir %s` fails: %s already exists (an earlier WORKDIR, COPY or mkdir created it). Use `mkdir -p`, or drop it", a, p)})
+						}
+					}
+					s.addDefinite(p, false)
+				}
+			}
+			continue
+		case "rm", "mv":
+			for _, a := range args {
+				if !strings.HasPrefix(a, "-") && !hasVar(a) && (cwd != "" || strings.HasPrefix(a, "/")) {
+					s.remove(s.resolveIn(cwd, a))
+					if name == "mv" {
+						break
+					}
+				}
+			}
+		case "corepack":
+			if len(args) > 0 && args[0] == "enable" {
+				s.progs["pnpm"], s.progs["pnpx"], s.progs["yarn"], s.progs["yarnpkg"] = true, true, true, true
+				for _, a := range args[1:] {
+					s.progs[a] = true
+				}
+			}
+		}
+		m.outputs(s, in, c, cwd, installEnvProd)
+	}
+}
+
+// guarded reports whether the command is followed by `||` (its failure is
+// handled).
+func (m *model) guarded(in *dockerfile.Instruction, c ecosystem.Command) bool {
+	txt := string(m.f.Text)
+	if c.End <= 0 || c.End > len(txt) {
+		return true
+	}
+	rest := strings.TrimLeft(txt[c.End:], " \t\\\r\n")
+	return strings.HasPrefix(rest, "||")
+}
+
+// made reports whether an earlier step created p itself (not merely a tree
+// that might hold it).
+func (s *state) made(p string) bool {
+	for t := s; t != nil; t = t.parent {
+		for _, pr := range t.products {
+			if pr.definite && (pr.path == p || strings.HasPrefix(pr.path, p+"/")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func cmdSpan(in *dockerfile.Instruction, c ecosystem.Command) dockerfile.Span {
+	if c.Start >= in.Span.Start && c.End <= in.Span.End && c.End > c.Start {
+		return dockerfile.Span{Start: c.Start, End: c.End}
+	}
+	return dockerfile.Span{Start: in.KeywordSpan.Start, End: in.KeywordSpan.End}
+}
+
+var prodFlags = map[string]bool{"--omit=dev": true, "--production": true, "--prod": true, "-P": true, "--only=production": true, "--only=prod": true}
+
+// outputs records what one command of a RUN makes.
+func (m *model) outputs(s *state, in *dockerfile.Instruction, c ecosystem.Command, cwd string, envProd bool) {
+	name, args := c.Name(), c.Args()
+	sub := ""
+	if len(args) > 0 {
+		sub = args[0]
+	}
+	unknownHere := func() {
+		if cwd != "" {
+			s.add(cwd, true)
+		}
+		for _, a := range args {
+			if strings.HasPrefix(a, "/") && !hasVar(a) {
+				s.add(a, true)
+			} else if i := strings.Index(a, "=/"); i > 0 && !hasVar(a) {
+				s.add(a[i+1:], true)
+			}
+		}
+	}
+	global := false
+	for _, a := range args {
+		if a == "-g" || a == "--global" || a == "--location=global" {
+			global = true
+		}
+	}
+	switch name {
+	case "npm", "yarn", "pnpm":
+		switch {
+		case global || sub == "global":
+			for _, a := range args[1:] {
+				if !strings.HasPrefix(a, "-") {
+					n := a
+					if i := strings.LastIndexByte(n, '@'); i > 0 {
+						n = n[:i]
+					}
+					s.progs[path.Base(n)] = true
+				}
+			}
+			return
+		case sub == "ci" || sub == "install" || sub == "i" || (name != "npm" && sub == "") || sub == "add":
+			if cwd == "" {
+				return
+			}
+			m.checkWritable(s, in, c, cwd)
+			s.add(path.Join(cwd, nodeModules), true)
+			if name == "yarn" && len(args) == 0 {
+				s.add(cwd, true) // yarn may run a build in lifecycle scripts; stay safe
+			}
+			prod := envProd
+			for _, a := range args {
+				if prodFlags[a] {
+					prod = true
+				}
+			}
+			s.prodInstall = prod
+			if m.pkg != nil && len(m.pkg.lifecycle()) > 0 {
+				// the project's lifecycle scripts (prepare: build...) may
+				// write anything
+				s.add(cwd, true)
+			}
+			return
+		case sub == "prune":
+			s.prodInstall = true
+			return
+		case sub == "cache" || sub == "config" || sub == "set" || sub == "--version" || sub == "-v":
+			return
+		}
+		if cwd == "" {
+			return
+		}
+		if outs, ok := m.scriptOutputs(name, args); ok {
+			for _, o := range outs {
+				s.add(path.Join(cwd, o), true)
+			}
+			return
+		}
+		unknownHere()
+	case "go":
+		// the module and build caches, wherever GOPATH points
+		s.add("/go/pkg", true)
+		s.add("/root/go/pkg", true)
+		s.add("/root/.cache", true)
+		switch sub {
+		case "mod", "env", "version", "vet", "test", "get":
+			if sub == "mod" && len(args) > 1 && args[1] == "vendor" && cwd != "" {
+				s.add(path.Join(cwd, "vendor"), true)
+			}
+			return
+		case "build":
+			for i := 1; i < len(args); i++ {
+				a := args[i]
+				out := ""
+				switch {
+				case a == "-o" && i+1 < len(args):
+					out = args[i+1]
+				case strings.HasPrefix(a, "-o="):
+					out = strings.TrimPrefix(a, "-o=")
+				}
+				if out != "" {
+					if hasVar(out) || cwd == "" && !strings.HasPrefix(out, "/") {
+						unknownHere()
+						return
+					}
+					p := out
+					if !strings.HasPrefix(p, "/") {
+						p = path.Join(cwd, p)
+					}
+					s.add(p, true)
+					return
+				}
+			}
+			unknownHere()
+			return
+		case "install":
+			s.add("/go/bin", true)
+			s.add("/root/go/bin", true)
+			return
+		}
+		unknownHere()
+	case "pip", "pip3":
+		m.pip(s, args, cwd, unknownHere)
+	case "python", "python3":
+		if len(args) >= 2 && args[0] == "-m" {
+			switch args[1] {
+			case "venv", "virtualenv":
+				for _, a := range args[2:] {
+					if !strings.HasPrefix(a, "-") {
+						s.add(s.resolveIn(cwd, a), true)
+					}
+				}
+				return
+			case "pip":
+				m.pip(s, args[2:], cwd, unknownHere)
+				return
+			}
+		}
+		unknownHere()
+	case "virtualenv":
+		for _, a := range args {
+			if !strings.HasPrefix(a, "-") {
+				s.add(s.resolveIn(cwd, a), true)
+			}
+		}
+	case "apt-get", "apt", "apk", "dnf", "yum", "microdnf", "useradd", "groupadd", "adduser", "addgroup",
+		"echo", "true", "test", "[", "rm", "chmod", "corepack", "ln", "id", "whoami", "update-ca-certificates", "ls", "cat", "export", "set", "printf", "sleep":
+		// system packages and users: outside any app directory; the rest
+		// only change or remove what exists
+		if name == "apt-get" || name == "apt" || name == "apk" || name == "dnf" || name == "yum" || name == "microdnf" {
+			for _, a := range args {
+				if !strings.HasPrefix(a, "-") {
+					s.progs[a] = true
+				}
+			}
+		}
+		if (name == "echo" || name == "printf" || name == "cat") && strings.Contains(in.ArgsText, ">") {
+			unknownHere()
+		}
+	case "chown":
+		for _, a := range args {
+			if !strings.HasPrefix(a, "-") && !hasVar(a) {
+				delete(s.rootDirs, s.resolveIn(cwd, a))
+			}
+		}
+	case "":
+	default:
+		unknownHere()
+	}
+}
+
+func (s *state) resolveIn(cwd, p string) string {
+	p = strings.Trim(p, `"'`)
+	if strings.HasPrefix(p, "/") || cwd == "" {
+		return path.Clean("/" + strings.TrimPrefix(p, "/"))
+	}
+	return path.Join(cwd, p)
+}
+
+func (m *model) pip(s *state, args []string, cwd string, unknownHere func()) {
+	if len(args) == 0 || args[0] != "install" {
+		return
+	}
+	s.add("/root/.cache", true)
+	for _, a := range args {
+		if a == "--user" {
+			s.add("/root/.local", true)
+			if s.user != "" {
+				s.add("/home/"+s.user+"/.local", true)
+			}
+		}
+	}
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case (a == "--target" || a == "-t" || a == "--prefix" || a == "--root") && i+1 < len(args):
+			s.add(s.resolveIn(cwd, args[i+1]), true)
+			return
+		case strings.HasPrefix(a, "--target=") || strings.HasPrefix(a, "--prefix=") || strings.HasPrefix(a, "--root="):
+			_, v, _ := strings.Cut(a, "=")
+			s.add(s.resolveIn(cwd, v), true)
+			return
+		case a == "-e" || a == "--editable" || a == "." || strings.HasPrefix(a, "./"):
+			unknownHere() // builds the project in place (egg-info, build/)
+			return
+		}
+	}
+	// into site-packages (or a virtualenv on PATH): outside the app
+	// directory; console scripts land on PATH
+	s.copiedBin = true
+}
+
+// ---- package.json ----------------------------------------------------------
+
+type packageJSON struct {
+	Scripts         map[string]string `json:"scripts"`
+	Dependencies    map[string]string `json:"dependencies"`
+	DevDependencies map[string]string `json:"devDependencies"`
+}
+
+func (p *packageJSON) lifecycle() []string {
+	var out []string
+	for _, s := range []string{"preinstall", "install", "postinstall", "prepare"} {
+		if _, ok := p.Scripts[s]; ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+var outDirRE = regexp.MustCompile(`--out[Dd]ir[= ]+\.?/?([A-Za-z0-9_.@-]+)`)
+
+// scriptOutputs infers the directories `npm run <script>` writes, relative
+// to the project, from package.json and the tools' configuration files;
+// false when it cannot tell.
+func (m *model) scriptOutputs(pm string, args []string) ([]string, bool) {
+	if m.pkg == nil || len(args) == 0 {
+		return nil, false
+	}
+	script := args[0]
+	if (args[0] == "run" || args[0] == "run-script") && len(args) > 1 {
+		script = args[1]
+	} else if pm == "npm" {
+		return nil, false
+	}
+	return m.scriptOutputsNamed(script, 0)
+}
+
+func (m *model) scriptOutputsNamed(script string, depth int) ([]string, bool) {
+	body, ok := m.pkg.Scripts[script]
+	if !ok || depth > maxScriptDepth {
+		return nil, false
+	}
+	var outs []string
+	for _, c := range ecosystem.SplitCommands(body) {
+		name, args := c.Name(), c.Args()
+		if name == "npx" && len(args) > 0 {
+			name, args = args[0], args[1:]
+		}
+		var o []string
+		switch name {
+		case "npm", "yarn", "pnpm":
+			sub := ""
+			if len(args) > 0 {
+				sub = args[0]
+			}
+			if (sub == "run" || sub == "run-script") && len(args) > 1 {
+				sub = args[1]
+			}
+			var ok bool
+			o, ok = m.scriptOutputsNamed(sub, depth+1)
+			if !ok {
+				return nil, false
+			}
+		case "tsc":
+			if mm := outDirRE.FindStringSubmatch(strings.Join(args, " ")); mm != nil {
+				o = []string{mm[1]}
+			} else if d := m.tsconfigOutDir(); d != "" {
+				o = []string{d}
+			} else {
+				return nil, false
+			}
+		case "nest":
+			o = []string{"dist"}
+			if d := m.tsconfigOutDir(); d != "" {
+				o = []string{d}
+			}
+		case "next":
+			o = []string{".next"}
+		case "react-scripts", "craco":
+			o = []string{"build"}
+		case "vite":
+			o = []string{"dist"}
+			if mm := outDirRE.FindStringSubmatch(strings.Join(args, " ")); mm != nil {
+				o = []string{mm[1]}
+			} else if m.viteOutDirSet() {
+				return nil, false
+			}
+		case "rimraf", "rm", "echo", "cross-env":
+			continue
+		case "mkdir", "cp":
+			if len(args) > 0 {
+				o = []string{strings.Split(strings.TrimPrefix(args[len(args)-1], "./"), "/")[0]}
+			}
+		default:
+			return nil, false
+		}
+		outs = append(outs, o...)
+	}
+	return outs, true
+}
+
+func (m *model) tsconfigOutDir() string {
+	raw, err := m.files.ReadFile("tsconfig.json")
+	if err != nil {
+		return ""
+	}
+	mm := regexp.MustCompile(`"outDir"\s*:\s*"\.?/?([^"/]+)`).FindSubmatch(raw)
+	if mm == nil {
+		return ""
+	}
+	return string(mm[1])
+}
+
+// viteOutDirSet reports whether a vite config names its own outDir (which
+// msls does not evaluate).
+func (m *model) viteOutDirSet() bool {
+	for _, n := range []string{"vite.config.js", "vite.config.ts", "vite.config.mjs", "vite.config.mts"} {
+		if raw, err := m.files.ReadFile(n); err == nil && strings.Contains(string(raw), "outDir") {
+			return true
+		}
+	}
+	return false
+}

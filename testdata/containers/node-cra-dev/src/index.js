@@ -1,0 +1,3 @@
+import React from 'react';
+import { createRoot } from 'react-dom/client';
+createRoot(document.getElementById('root')).render(<h1>hello</h1>);

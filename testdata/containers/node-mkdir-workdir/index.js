@@ -1,0 +1,4 @@
+const express = require('express');
+const app = express();
+app.get('/', (req, res) => res.send('hello from node-mkdir-workdir'));
+app.listen(process.env.PORT || 3000, () => console.log('listening'));

@@ -1,0 +1,4 @@
+from greetlib import greet
+from tinyserve import serve
+
+serve(lambda: greet("py-pdm"))
