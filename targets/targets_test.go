@@ -117,11 +117,11 @@ func TestClassify(t *testing.T) {
 // A file that does not parse gives no targets and no panic.
 func TestBrokenFiles(t *testing.T) {
 	for name, text := range map[string]string{
-		"compose.yaml":    "services:\n  api:\n    build: [\n",
-		"docker-bake.hcl": "target \"x\" {\n  target = \n",
+		"compose.yaml":     "services:\n  api:\n    build: [\n",
+		"docker-bake.hcl":  "target \"x\" {\n  target = \n",
 		"docker-bake.json": "{\"target\": ",
-		"Makefile":        "x:\n\tdocker build --target 'unterminated\n",
-		"a.sh":            "docker build --target x $(\n",
+		"Makefile":         "x:\n\tdocker build --target 'unterminated\n",
+		"a.sh":             "docker build --target x $(\n",
 	} {
 		_ = Parse(name, "", []byte(text))
 	}
