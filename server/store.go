@@ -8,6 +8,7 @@ import (
 
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/targets"
 )
 
 // Snapshot is one version of an open document. It is immutable: a change
@@ -28,6 +29,9 @@ type Snapshot struct {
 	// orders the versions (clients' version numbers need not grow).
 	base *parseBase
 	seq  uint64
+	// targetKind is set for a compose or bake document (targets.go): no
+	// Dockerfile feature sees it.
+	targetKind targets.Kind
 }
 
 type parseMemo struct {
@@ -81,6 +85,11 @@ func (sn *Snapshot) prevFile() *dockerfile.File {
 // version of the document parsed before it, if any).
 func (sn *Snapshot) File() *dockerfile.File {
 	sn.parsed.once.Do(func() {
+		if sn.targetKind != "" {
+			// not a Dockerfile: only the line index, to place diagnostics
+			sn.parsed.file = &dockerfile.File{Lines: dockerfile.NewLineIndex(sn.Text)}
+			return
+		}
 		if sn.base == nil {
 			sn.parsed.file, sn.parsed.first = dockerfile.Parse(sn.Text), true
 			return
@@ -114,8 +123,9 @@ func withView(ctx context.Context, m docMap) context.Context {
 
 // newSnapshot makes the first version of a document.
 func (s *Server) newSnapshot(uri protocol.DocumentURI, version int32, lang string, text []byte) *Snapshot {
+	kind, _ := targetDocKind(uri, lang)
 	return &Snapshot{
-		URI: uri, Version: version, LanguageID: lang, Text: text,
+		URI: uri, Version: version, LanguageID: lang, Text: text, targetKind: kind,
 		parsed:   &parseMemo{},
 		findings: &findingsMemo{compute: s.computeFindings},
 		base:     &parseBase{},
@@ -139,6 +149,9 @@ func (s *Server) Snapshot(ctx context.Context, uri protocol.DocumentURI) (*Snaps
 		m = *s.docs.Load()
 	}
 	sn, ok := m[uri]
+	if ok && sn.targetKind != "" {
+		return nil, false // compose and bake documents: see targetSnapshot
+	}
 	return sn, ok
 }
 

@@ -29,6 +29,10 @@ func didOpen(_ context.Context, s *Server, raw json.RawMessage) error {
 		return err
 	}
 	doc := p.TextDocument
+	s.targetsStart()
+	if _, foreign := targetDocKind(doc.URI, string(doc.LanguageID)); foreign {
+		return nil // YAML, HCL, JSON... that is no compose or bake file
+	}
 	snap := s.newSnapshot(doc.URI, doc.Version, string(doc.LanguageID), []byte(doc.Text))
 	s.updateDocs(func(m docMap) { m[doc.URI] = snap })
 	s.queueDiagnostics(doc.URI)
@@ -110,5 +114,6 @@ func didChangeWorkspaceFolders(_ context.Context, s *Server, raw json.RawMessage
 	s.foldersMu.Unlock()
 	// Which configuration file applies depends on the folders.
 	s.RefreshDiagnostics()
+	go s.targetsRebuild()
 	return nil
 }
