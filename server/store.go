@@ -123,9 +123,8 @@ func withView(ctx context.Context, m docMap) context.Context {
 
 // newSnapshot makes the first version of a document.
 func (s *Server) newSnapshot(uri protocol.DocumentURI, version int32, lang string, text []byte) *Snapshot {
-	kind, _ := targetDocKind(uri, lang)
 	return &Snapshot{
-		URI: uri, Version: version, LanguageID: lang, Text: text, targetKind: kind,
+		URI: uri, Version: version, LanguageID: lang, Text: text,
 		parsed:   &parseMemo{},
 		findings: &findingsMemo{compute: s.computeFindings},
 		base:     &parseBase{},
@@ -135,6 +134,7 @@ func (s *Server) newSnapshot(uri protocol.DocumentURI, version int32, lang strin
 // nextSnapshot makes the version of a document that follows cur.
 func (s *Server) nextSnapshot(cur *Snapshot, version int32, text []byte) *Snapshot {
 	sn := s.newSnapshot(cur.URI, version, cur.LanguageID, text)
+	sn.targetKind = cur.targetKind
 	if cur.base != nil {
 		sn.base, sn.seq = cur.base, cur.seq+1
 	}

@@ -693,7 +693,7 @@ func (s *Server) targetFindings(sn *Snapshot) []diagnostics.Finding {
 	}
 	var out []diagnostics.Finding
 	for _, t := range f.targets {
-		if t.Stage == "" || !t.Exact {
+		if t.Stage == "" || !t.Exact || targets.Suppressed(sn.Text, t.Span.StartLine) {
 			continue
 		}
 		df, _, ok := s.dockerfileFor(context.Background(), f, t)

@@ -30,10 +30,12 @@ func didOpen(_ context.Context, s *Server, raw json.RawMessage) error {
 	}
 	doc := p.TextDocument
 	s.targetsStart()
-	if _, foreign := targetDocKind(doc.URI, string(doc.LanguageID)); foreign {
+	kind, foreign := targetDocKind(doc.URI, string(doc.LanguageID))
+	if foreign {
 		return nil // YAML, HCL, JSON... that is no compose or bake file
 	}
 	snap := s.newSnapshot(doc.URI, doc.Version, string(doc.LanguageID), []byte(doc.Text))
+	snap.targetKind = kind // compose or bake: see targets.go
 	s.updateDocs(func(m docMap) { m[doc.URI] = snap })
 	s.queueDiagnostics(doc.URI)
 	return nil

@@ -35,3 +35,29 @@ func Unknown(t Target, dfPath string, stages []string) (string, bool) {
 	}
 	return msg + " (stages: " + strings.Join(stages, ", ") + ")", true
 }
+
+// Suppressed reports whether the rule is silenced for a target on line
+// (0-based) of content: `msls ignore=UnknownBuildTarget` (or `=all`) in a
+// comment on that line or the one above.
+func Suppressed(content []byte, line int) bool {
+	x := newLineIndex(content)
+	for _, l := range []int{line, line - 1} {
+		if l < 0 || l >= len(x.starts) {
+			continue
+		}
+		end := len(content)
+		if l+1 < len(x.starts) {
+			end = x.starts[l+1]
+		}
+		text := string(content[x.starts[l]:end])
+		for _, mark := range []string{"#", "//"} {
+			if i := strings.Index(text, mark); i >= 0 {
+				c := text[i:]
+				if strings.Contains(c, "msls ignore="+RuleCode) || strings.Contains(c, "msls ignore=all") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -126,3 +126,22 @@ func TestBrokenFiles(t *testing.T) {
 		_ = Parse(name, "", []byte(text))
 	}
 }
+
+func TestUnknownAndSuppressed(t *testing.T) {
+	tg := Target{Stage: "prd"}
+	if msg, bad := Unknown(tg, "api/Dockerfile", []string{"base", "dev", "prod"}); !bad || !strings.Contains(msg, `did you mean "prod"`) {
+		t.Errorf("Unknown: %q %v", msg, bad)
+	}
+	if _, bad := Unknown(Target{Stage: "PROD"}, "Dockerfile", []string{"prod"}); bad {
+		t.Error("stage names match regardless of case")
+	}
+	if msg, bad := Unknown(Target{Stage: "x"}, "Dockerfile", nil); !bad || !strings.Contains(msg, "no named stages") {
+		t.Errorf("no stages: %q", msg)
+	}
+	text := []byte("a:\n  # msls ignore=UnknownBuildTarget\n  target: x\n  target: y\n  target = \"z\" // msls ignore=UnknownBuildTarget\n")
+	for line, want := range map[int]bool{2: true, 3: false, 4: true} {
+		if got := Suppressed(text, line); got != want {
+			t.Errorf("Suppressed line %d = %v", line, got)
+		}
+	}
+}
