@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
@@ -46,6 +47,9 @@ type targetIndex struct {
 	files  map[string]*indexedFile // real absolute path of the source file
 	// built is closed once the first walk is over (tests wait on it).
 	built chan struct{}
+	// reads counts target files read from disk (tests: edits to a
+	// Dockerfile read nothing).
+	reads atomic.Int64
 }
 
 type indexedFile struct {
@@ -82,16 +86,22 @@ func (s *Server) targetsStart() {
 // targetsRebuild walks every workspace folder and replaces the index.
 func (s *Server) targetsRebuild() {
 	files := map[string]*indexedFile{}
+	// Outer folders first: a file in nested folders keeps the outermost
+	// root, as inWorkspace picks it, so `context: ..` resolves the same way
+	// whether the file was walked or reported changed.
+	var dirs []string
 	for _, f := range s.WorkspaceFolders() {
-		dir := uriPath(f.URI)
-		if dir == "" {
-			continue
+		if dir := uriPath(f.URI); dir != "" {
+			dirs = append(dirs, dir)
 		}
+	}
+	sort.Slice(dirs, func(i, j int) bool { return len(dirs[i]) < len(dirs[j]) })
+	for _, dir := range dirs {
 		root, err := safefs.OpenRoot(dir)
 		if err != nil {
 			continue
 		}
-		walkTargets(root, files)
+		s.tindex().walk(s.base, root, files)
 		root.Close()
 	}
 	x := s.tindex()
@@ -100,9 +110,12 @@ func (s *Server) targetsRebuild() {
 	x.mu.Unlock()
 }
 
-func walkTargets(root *safefs.Root, into map[string]*indexedFile) {
+func (x *targetIndex) walk(ctx context.Context, root *safefs.Root, into map[string]*indexedFile) {
 	n := 0
 	_ = fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if ctx.Err() != nil {
+			return fs.SkipAll // the session ended
+		}
 		if err != nil {
 			return nil
 		}
@@ -119,7 +132,10 @@ func walkTargets(root *safefs.Root, into map[string]*indexedFile) {
 		if !d.Type().IsRegular() || targets.Classify(p) == "" {
 			return nil
 		}
-		if f := readTargets(root, p); f != nil {
+		if _, seen := into[filepath.Join(root.Dir(), filepath.FromSlash(p))]; seen {
+			return nil // walked from an outer folder already
+		}
+		if f := x.readTargets(root, p); f != nil {
 			into[f.abs(p)] = f
 		}
 		return nil
@@ -127,7 +143,8 @@ func walkTargets(root *safefs.Root, into map[string]*indexedFile) {
 }
 
 // readTargets parses one file below root; nil when it cannot be read.
-func readTargets(root *safefs.Root, rel string) *indexedFile {
+func (x *targetIndex) readTargets(root *safefs.Root, rel string) *indexedFile {
+	x.reads.Add(1)
 	b, err := root.ReadFile(rel, safefs.MaxConfig)
 	if err != nil {
 		return nil
@@ -209,7 +226,7 @@ func (s *Server) targetsApply(events []*protocol.FileEvent) {
 		var f *indexedFile
 		if ev.Type != protocol.FileChangeTypeDeleted {
 			if root, err := safefs.OpenRoot(realRoot); err == nil {
-				f = readTargets(root, filepath.ToSlash(rel))
+				f = x.readTargets(root, filepath.ToSlash(rel))
 				root.Close()
 			}
 		}

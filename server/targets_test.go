@@ -314,3 +314,23 @@ func TestWatchedComposeFile(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// Edits to a Dockerfile never touch the index: no file is read again, and
+// a stage's references still come from the one walk.
+func TestDidChangeLeavesIndexAlone(t *testing.T) {
+	ws := writeRepo(t, targetsRepo)
+	c := startTargets(t, ws, `{}`)
+	x := c.srv.tindex()
+	before := x.reads.Load()
+	if before == 0 {
+		t.Fatal("the walk read no file")
+	}
+	uri := fileURI(ws, "Dockerfile")
+	for v := 2; v <= 30; v++ {
+		c.sendRaw(fmt.Sprintf(`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":%q,"version":%d},"contentChanges":[{"range":{"start":{"line":1,"character":0},"end":{"line":1,"character":0}},"text":"#\n"}]}}`, uri, v))
+	}
+	c.publishFor(uri, 30)
+	if got := x.reads.Load(); got != before {
+		t.Errorf("didChange on a Dockerfile read %d target files", got-before)
+	}
+}
