@@ -145,3 +145,29 @@ func TestUnknownAndSuppressed(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParse parses every fixture once per iteration (what the index
+// walk costs per target file, without the reads).
+func BenchmarkParse(b *testing.B) {
+	type file struct {
+		rel  string
+		text []byte
+	}
+	var files []file
+	filepath.WalkDir("testdata", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && Classify(filepath.ToSlash(p)) != "" {
+			text, _ := os.ReadFile(p)
+			files = append(files, file{filepath.ToSlash(p), text})
+		}
+		return nil
+	})
+	if len(files) < 6 {
+		b.Fatalf("only %d fixtures", len(files))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, f := range files {
+			Parse(f.rel, "", f.text)
+		}
+	}
+}
