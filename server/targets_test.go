@@ -334,3 +334,31 @@ func TestDidChangeLeavesIndexAlone(t *testing.T) {
 		t.Errorf("didChange on a Dockerfile read %d target files", got-before)
 	}
 }
+
+// In a bake file, completion inside an empty `target = ""` offers the stages
+// of the Dockerfile the target builds (through inherits).
+func TestBakeCompletion(t *testing.T) {
+	ws := writeRepo(t, targetsRepo)
+	c := startTargets(t, ws, `{}`)
+	uri := fileURI(ws, "docker-bake.hcl")
+	c.openAs(uri, "hcl", "target \"_base\" {\n  context = \".\"\n}\n\ntarget \"app\" {\n  inherits = [\"_base\"]\n  target = \"\"\n}\n")
+	var list protocol.CompletionList
+	if e := c.request("textDocument/completion", map[string]any{"textDocument": map[string]any{"uri": uri}, "position": pos(6, 12)}, &list); e != nil {
+		t.Fatal(e)
+	}
+	var labels []string
+	for _, it := range list.Items {
+		labels = append(labels, it.Label)
+		if it.TextEdit == nil || it.TextEdit.Range.Start.Character != 12 || it.TextEdit.Range.End.Character != 12 {
+			t.Errorf("%s: edit %+v is not an insertion at the cursor", it.Label, it.TextEdit)
+		}
+	}
+	if strings.Join(labels, ",") != "build,test,prod" {
+		t.Errorf("completion: %v", labels)
+	}
+	// not on another line
+	var none json.RawMessage
+	if e := c.request("textDocument/completion", map[string]any{"textDocument": map[string]any{"uri": uri}, "position": pos(1, 5)}, &none); e != nil || string(none) != "null" {
+		t.Errorf("completion off the target line: %s %v", none, e)
+	}
+}

@@ -207,15 +207,16 @@ func dockerBuild(c *syntax.CallExpr, x *lineIndex, base int, rel string, dirs []
 	if context == "" && contextOK {
 		context = "."
 	}
-	if context == "-" {
-		t.Unresolved = "context from standard input"
+	var pathWhy string
+	switch {
+	case context == "-":
+		pathWhy = "context from standard input"
+	case !fileOK:
+		pathWhy = "Dockerfile is not a literal"
+	case !contextOK && file == "":
+		pathWhy = "context is not a literal"
 	}
-	if !fileOK {
-		t.Unresolved = "Dockerfile is not a literal"
-	} else if !contextOK && file == "" {
-		t.Unresolved = "context is not a literal"
-	}
-	if t.Unresolved == "" {
+	if pathWhy == "" {
 		for _, d := range dirs {
 			// -f is relative to the working directory, not the context
 			var p, why string
@@ -225,13 +226,17 @@ func dockerBuild(c *syntax.CallExpr, x *lineIndex, base int, rel string, dirs []
 				p, why = resolve(d, context, "", false)
 			}
 			if why != "" {
-				if len(t.Dockerfiles) == 0 && d == dirs[len(dirs)-1] {
-					t.Unresolved = why
-				}
+				pathWhy = why
 				continue
 			}
 			t.Dockerfiles = append(t.Dockerfiles, p)
 		}
+		if len(t.Dockerfiles) > 0 {
+			pathWhy = ""
+		}
+	}
+	if t.Unresolved == "" { // the target's own reason comes first
+		t.Unresolved = pathWhy
 	}
 	return t, true
 }

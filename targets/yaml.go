@@ -93,12 +93,14 @@ func stageAt(t *Target, x *lineIndex, key, val *yaml.Node) {
 	}
 }
 
+// setDockerfile records the Dockerfile an entry builds, or why it is not
+// known. A target that is not a literal still has its Dockerfile (an editor
+// completes the stage names while the value is being typed).
 func setDockerfile(t *Target, p, why string) {
-	if t.Unresolved != "" {
-		return
-	}
 	if why != "" {
-		t.Unresolved = why
+		if t.Unresolved == "" {
+			t.Unresolved = why
+		}
 		return
 	}
 	t.Dockerfiles = []string{p}
@@ -126,6 +128,8 @@ func parseCompose(rel string, content []byte) []Target {
 			stageAt(&t, x, getKey(b, "target"), get(b, "target"))
 			if get(b, "dockerfile_inline") != nil {
 				t.Unresolved = "dockerfile_inline"
+				out = append(out, t)
+				return
 			}
 		default:
 			return
