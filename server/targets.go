@@ -458,6 +458,49 @@ func (s *Server) externalLocations(ctx context.Context, uri protocol.DocumentURI
 	return out
 }
 
+// freshOnDisk re-reads the files of ls that are not open in the editor
+// before their edits are made: without file watchers the index may be
+// older than the files, and an edit at a stale position would corrupt
+// them. The index takes the fresh parses too.
+func (s *Server) freshOnDisk(ctx context.Context, ls []located, dockerfileURI protocol.DocumentURI, name string) []located {
+	df := realPath(dockerfileURI)
+	m, _ := ctx.Value(viewKey{}).(docMap)
+	if m == nil {
+		m = *s.docs.Load()
+	}
+	x := s.tindex()
+	done := map[protocol.DocumentURI]bool{}
+	var out []located
+	for _, l := range ls {
+		if _, open := m[l.uri]; open {
+			out = append(out, l)
+			continue
+		}
+		if done[l.uri] {
+			continue
+		}
+		done[l.uri] = true
+		root, err := safefs.OpenRoot(l.f.root)
+		if err != nil {
+			continue
+		}
+		f := x.readTargets(root, l.f.rel)
+		root.Close()
+		if f == nil {
+			continue // gone
+		}
+		x.mu.Lock()
+		x.files[f.abs(f.rel)] = f
+		x.mu.Unlock()
+		for _, t := range f.targets {
+			if t.Stage != "" && strings.EqualFold(t.Stage, name) && len(t.Dockerfiles) > 0 && f.abs(t.Dockerfiles[0]) == df {
+				out = append(out, located{uri: l.uri, f: f, t: t})
+			}
+		}
+	}
+	return out
+}
+
 // Types of a WorkspaceEdit with documentChanges and change annotations
 // (LSP 3.16), which protocol v0.12.0 lacks.
 type annotatedTextEdit struct {
@@ -509,7 +552,7 @@ func (s *Server) workspaceEditCaps() (documentChanges, annotations bool) {
 // renameWithTargets makes the WorkspaceEdit of a stage rename: the
 // Dockerfile's own edits and the targets naming the stage elsewhere.
 func (s *Server) renameWithTargets(ctx context.Context, snap *Snapshot, own []protocol.TextEdit, oldName, newName string) any {
-	ext := s.targetsOfStage(ctx, snap.URI, oldName)
+	ext := s.freshOnDisk(ctx, s.targetsOfStage(ctx, snap.URI, oldName), snap.URI, oldName)
 	if len(ext) == 0 {
 		return &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{snap.URI: own}}
 	}

@@ -362,3 +362,23 @@ func TestBakeCompletion(t *testing.T) {
 		t.Errorf("completion off the target line: %s %v", none, e)
 	}
 }
+
+// A target file edited on disk without a watcher event: the rename reads
+// it again, so its edit lands on the value where it is now.
+func TestRenameRereadsChangedFiles(t *testing.T) {
+	ws := writeRepo(t, targetsRepo)
+	c := startTargets(t, ws, `{}`)
+	moved := "# a comment line added after the index was built\n" + targetsRepo["docker-bake.hcl"]
+	if err := os.WriteFile(filepath.Join(ws, "docker-bake.hcl"), []byte(moved), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var we protocol.WorkspaceEdit
+	if e := c.request("textDocument/rename", map[string]any{"textDocument": map[string]any{"uri": fileURI(ws, "Dockerfile")},
+		"position": pos(6, 36), "newName": "runtime"}, &we); e != nil {
+		t.Fatal(e)
+	}
+	got := applyEdits(t, moved, we.Changes[protocol.DocumentURI(fileURI(ws, "docker-bake.hcl"))])
+	if want := strings.Replace(moved, `target = "prod"`, `target = "runtime"`, 1); got != want {
+		t.Errorf("docker-bake.hcl after the rename:\n%s\nwant:\n%s", got, want)
+	}
+}
