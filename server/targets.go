@@ -336,17 +336,24 @@ func (s *Server) allTargets(ctx context.Context) []located {
 	if m == nil {
 		m = *s.docs.Load()
 	}
+	// an open document keeps the client's URI, so edits and locations
+	// name it exactly as the client does
+	uris := map[string]protocol.DocumentURI{}
 	for _, sn := range m {
 		if sn.targetKind == "" {
 			continue
 		}
 		if f, abs := s.bufferTargets(sn); f != nil {
 			files[abs] = f
+			uris[abs] = sn.URI
 		}
 	}
 	var out []located
 	for abs, f := range files {
-		u := protocol.DocumentURI((&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String())
+		u, open := uris[abs]
+		if !open {
+			u = protocol.DocumentURI((&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String())
+		}
 		for _, t := range f.targets {
 			out = append(out, located{uri: u, f: f, t: t})
 		}

@@ -382,3 +382,47 @@ func TestRenameRereadsChangedFiles(t *testing.T) {
 		t.Errorf("docker-bake.hcl after the rename:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// An open compose document is renamed in its buffer (not on disk), under
+// the client's URI, with the buffer's version.
+func TestRenameOpenComposeBuffer(t *testing.T) {
+	ws := writeRepo(t, targetsRepo)
+	c := startTargets(t, ws, `{"workspace":{"workspaceEdit":{"documentChanges":true}}}`)
+	// the client spells the path with an encoded character the server would not
+	uri := strings.Replace(fileURI(ws, "compose.yaml"), "compose.yaml", "compos%65.yaml", 1)
+	buffer := "# edited, not saved\n" + targetsRepo["compose.yaml"]
+	c.openAs(uri, "yaml", buffer)
+	var raw json.RawMessage
+	if e := c.request("textDocument/rename", map[string]any{"textDocument": map[string]any{"uri": fileURI(ws, "Dockerfile")},
+		"position": pos(6, 36), "newName": "runtime"}, &raw); e != nil {
+		t.Fatal(e)
+	}
+	var we struct {
+		DocumentChanges []struct {
+			TextDocument struct {
+				URI     string `json:"uri"`
+				Version *int32 `json:"version"`
+			} `json:"textDocument"`
+			Edits []protocol.TextEdit `json:"edits"`
+		} `json:"documentChanges"`
+	}
+	if err := json.Unmarshal(raw, &we); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, dc := range we.DocumentChanges {
+		if strings.HasSuffix(dc.TextDocument.URI, "compose.yaml") || strings.HasSuffix(dc.TextDocument.URI, "compos%65.yaml") {
+			found = true
+			if dc.TextDocument.URI != uri || dc.TextDocument.Version == nil || *dc.TextDocument.Version != 1 {
+				t.Errorf("compose edit addressed to %s v%v, want %s v1", dc.TextDocument.URI, dc.TextDocument.Version, uri)
+			}
+			got := applyEdits(t, buffer, dc.Edits)
+			if want := strings.Replace(buffer, "target: prod", "target: runtime", 1); got != want {
+				t.Errorf("buffer after rename:\n%s", got)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no edit of compose.yaml: %s", raw)
+	}
+}
