@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/msls-dev/msls/internal/safefs"
 )
 
 var updateTargets = flag.Bool("update-targets", false, "rewrite testdata/targets golden files")
@@ -425,4 +428,23 @@ func TestRenameOpenComposeBuffer(t *testing.T) {
 	if !found {
 		t.Errorf("no edit of compose.yaml: %s", raw)
 	}
+}
+
+// BenchmarkIndexWalk walks the msls repository itself (a few thousand
+// entries with the editors' node_modules skipped) as the background index
+// does, reading and parsing its target files.
+func BenchmarkIndexWalk(b *testing.B) {
+	root, err := safefs.OpenRoot("..")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer root.Close()
+	x := &targetIndex{files: map[string]*indexedFile{}}
+	var n int
+	for b.Loop() {
+		files := map[string]*indexedFile{}
+		x.walk(context.Background(), root, files)
+		n = len(files)
+	}
+	b.ReportMetric(float64(n), "files")
 }
