@@ -13,6 +13,7 @@
 //	  RootFinalStage: {severity: warning, enabled: true}
 //	buildkit: true                   # run BuildKit's build checks (default true)
 //	inlineSuppression: true          # honour `# msls ignore=` etc. (default true)
+//	context: ..                      # the build context, relative to the Dockerfile's folder
 //
 // Rule names are checked against the diagnostics registry: an unknown name is
 // an error with a suggestion, so a typo never silently does nothing. A rule's
@@ -23,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -31,6 +33,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/msls-dev/msls/diagnostics"
+	"github.com/msls-dev/msls/internal/safefs"
 )
 
 // FileNames are the configuration files looked for, in order, in each directory.
@@ -47,6 +50,9 @@ type Config struct {
 	Rules             map[string]Rule
 	BuildKit          *bool
 	InlineSuppression *bool
+	// Context is the build context folder relative to the Dockerfile's
+	// folder ("" means the Dockerfile's folder), slash-separated and clean.
+	Context string
 	// Source names where the configuration came from (a path, or
 	// "initializationOptions"), for messages.
 	Source string
@@ -134,11 +140,21 @@ func FromValue(raw any, source string) (*Config, error) {
 			} else {
 				c.InlineSuppression = &b
 			}
+		case "context":
+			str, ok := v.(string)
+			if !ok {
+				return nil, &Error{source, fmt.Sprintf("context: expected a folder relative to the Dockerfile's (such as ..), found %s", kind(v))}
+			}
+			p := path.Clean(filepath.ToSlash(strings.TrimSpace(str)))
+			if str == "" || path.IsAbs(p) || filepath.IsAbs(str) || strings.ContainsRune(str, 0) {
+				return nil, &Error{source, fmt.Sprintf("context: %q must be a relative folder (such as . or ..)", str)}
+			}
+			c.Context = p
 		default:
 			if k == "format" || k == "formatting" || strings.HasPrefix(k, "x-") {
 				continue // other features' settings share the object
 			}
-			return nil, &Error{source, fmt.Sprintf("unknown key %q (known: rules, buildkit, inlineSuppression)", k)}
+			return nil, &Error{source, fmt.Sprintf("unknown key %q (known: rules, buildkit, inlineSuppression, context)", k)}
 		}
 	}
 	return c, nil
@@ -257,9 +273,11 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-// Load reads and parses a configuration file.
+// Load reads and parses a configuration file named by the user (the command
+// line): a regular file of at most safefs.MaxConfig bytes; a FIFO or device
+// is refused rather than read.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefs.ReadFile(path, safefs.MaxConfig)
 	if err != nil {
 		return nil, &Error{path, err.Error()}
 	}
@@ -268,7 +286,7 @@ func Load(path string) (*Config, error) {
 
 // Find looks for a configuration file in dir and its parents, up to the
 // file-system root, and returns its path, or "" when there is none. This is
-// the command line's lookup (like .editorconfig); the server uses FindWithin.
+// the command line's lookup (like .editorconfig); the server uses FindIn.
 func Find(dir string) string {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
@@ -323,6 +341,44 @@ func FindWithin(dir, root string) string {
 	}
 }
 
+// FindIn is FindWithin through an open root (the workspace folder, opened
+// once with os.Root): dir is a folder below root, relative to it; the
+// lookup goes from dir up to the root itself. Every look goes through
+// os.Root, so a file or folder swapped for a link leaving the root while
+// msls looks is absent, never read. It returns the file's name relative to
+// root, or "".
+func FindIn(root *safefs.Root, dir string) string {
+	d, ok := root.Rel(dir)
+	if !ok {
+		return ""
+	}
+	d = filepath.ToSlash(d)
+	for {
+		for _, n := range FileNames {
+			p := path.Join(d, n)
+			if st, err := root.Stat(p); err == nil && st.Mode().IsRegular() {
+				return p
+			}
+		}
+		if d == "." {
+			return ""
+		}
+		d = path.Dir(d)
+	}
+}
+
+// LoadIn reads and parses the configuration file rel below root (a regular
+// file of at most safefs.MaxConfig bytes). Errors name the file by its full
+// path.
+func LoadIn(root *safefs.Root, rel string) (*Config, error) {
+	full := filepath.Join(root.Dir(), filepath.FromSlash(rel))
+	data, err := root.ReadFile(rel, safefs.MaxConfig)
+	if err != nil {
+		return nil, &Error{full, err.Error()}
+	}
+	return Parse(data, full)
+}
+
 func realPath(p string) (string, error) {
 	abs, err := filepath.Abs(p)
 	if err != nil {
@@ -371,6 +427,10 @@ func Merge(base, over *Config) *Config {
 	}
 	if over.InlineSuppression != nil {
 		out.InlineSuppression = over.InlineSuppression
+	}
+	out.Context = base.Context
+	if over.Context != "" {
+		out.Context = over.Context
 	}
 	return out
 }

@@ -41,6 +41,8 @@ var NonRootImages = []NonRootImage{
 	{Repo: "docker.io/bitnami/*", User: "1001", Why: "Bitnami images run as uid 1001"},
 	{Repo: "bitnami/*", User: "1001", Why: "Bitnami images run as uid 1001"},
 	{Repo: "registry.access.redhat.com/ubi*/*", Tag: "", User: "1001", Why: "Red Hat UBI language images (nodejs, python, ...) run as uid 1001"},
+	{Repo: "nginxinc/nginx-unprivileged", User: "nginx (101)", Why: "NGINX's unprivileged image sets USER 101 and listens on 8080"},
+	{Repo: "docker.io/nginxinc/nginx-unprivileged", User: "nginx (101)", Why: "NGINX's unprivileged image sets USER 101 and listens on 8080"},
 }
 
 // nonRootDefault reports whether an image reference defaults to a non-root user.

@@ -14,6 +14,9 @@ func (s *Server) computeFindings(snap *Snapshot) []diagnostics.Finding {
 	if snap.targetKind != "" {
 		return s.targetFindings(snap) // a compose or bake document
 	}
+	if len(snap.Text) > maxCheckedBytes {
+		return tooLargeFindings(snap) // see sizelimit.go
+	}
 	opts := make(chan *diagnostics.Options, 1)
 	go func() {
 		defer func() {

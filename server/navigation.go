@@ -51,6 +51,9 @@ func hover(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
 	if !ok {
 		return nil, err
 	}
+	if h, ok := s.sourceHover(snap, f, off); ok { // a COPY/ADD source: context_features.go
+		return h, nil
+	}
 	h, ok := navigation.Hover(f, off)
 	if !ok {
 		return nil, nil
@@ -69,6 +72,9 @@ func definition(ctx context.Context, s *Server, raw json.RawMessage) (any, error
 			return s.targetRequest(ctx, raw, s.targetDefinition)
 		}
 		return nil, err
+	}
+	if locs, ok := s.sourceDefinition(snap, f, off); ok { // a COPY/ADD source: context_features.go
+		return locs, nil
 	}
 	span, ok := navigation.Definition(f, off)
 	if !ok {

@@ -90,6 +90,10 @@ func (sn *Snapshot) File() *dockerfile.File {
 			sn.parsed.file = &dockerfile.File{Lines: dockerfile.NewLineIndex(sn.Text)}
 			return
 		}
+		if len(sn.Text) > maxParsedBytes { // see sizelimit.go
+			sn.parsed.file, sn.parsed.first = unparsed(sn.Text), true
+			return
+		}
 		if sn.base == nil {
 			sn.parsed.file, sn.parsed.first = dockerfile.Parse(sn.Text), true
 			return

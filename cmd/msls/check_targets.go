@@ -115,7 +115,7 @@ func checkTargetFile(name string) (fileReport, error) {
 		df := t.Dockerfiles[0]
 		st, seen := parsed[df]
 		if !seen {
-			if b, err := root.ReadFile(df, 4<<20); err == nil {
+			if b, err := root.ReadFile(df, safefs.MaxDockerfile); err == nil {
 				st = dfStages{names: stageNames(dockerfile.Parse(b)), ok: true}
 			}
 			parsed[df] = st
