@@ -11,11 +11,11 @@ import "github.com/msls-dev/msls/diagnostics"
 // resolving symbolic links) is file-system work that does not need the
 // parse: it runs beside it.
 func (s *Server) computeFindings(snap *Snapshot) []diagnostics.Finding {
-	if snap.targetKind != "" {
-		return s.targetFindings(snap) // a compose or bake document
-	}
 	if len(snap.Text) > maxCheckedBytes {
 		return tooLargeFindings(snap) // see sizelimit.go
+	}
+	if snap.targetKind != "" {
+		return s.targetFindings(snap) // a compose or bake document
 	}
 	opts := make(chan *diagnostics.Options, 1)
 	go func() {
