@@ -276,6 +276,7 @@ func didChangeWatchedFiles(_ context.Context, s *Server, raw json.RawMessage) er
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return nil
 	}
+	s.targetsFilesChanged(p.Changes) // the index of build targets (targets.go), in the background
 	// an install or a build writes thousands of files below node_modules,
 	// target/ or .git: none of them is listed, so none changes an answer
 	relevant := false

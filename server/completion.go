@@ -37,6 +37,9 @@ func complete(ctx context.Context, s *Server, raw json.RawMessage) (any, error) 
 	var p protocol.CompletionParams
 	snap, err := s.openDocument(ctx, raw, &p, func() protocol.DocumentURI { return p.TextDocument.URI })
 	if snap == nil {
+		if err == nil {
+			return s.targetRequest(ctx, raw, s.targetCompletion)
+		}
 		return nil, err
 	}
 	f := snap.File()

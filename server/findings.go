@@ -20,6 +20,9 @@ func (s *Server) computeFindings(snap *Snapshot) []diagnostics.Finding {
 	if len(snap.Text) > maxCheckedBytes {
 		return tooLargeFindings(snap) // see sizelimit.go
 	}
+	if snap.targetKind != "" {
+		return s.targetFindings(snap) // a compose or bake document
+	}
 	opts := make(chan *diagnostics.Options, 1)
 	go func() {
 		defer func() {

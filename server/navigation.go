@@ -58,6 +58,9 @@ func hover(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
 	if !ok {
 		return nil, nil
 	}
+	if t, ok := navigation.TargetAt(f, off); ok && t.Stage != nil && t.Stage.Name != "" {
+		h.Markdown += s.stageTargetsHover(ctx, snap.URI, t.Stage.Name) // where it is built
+	}
 	r := SpanToRange(f, h.Span)
 	return &protocol.Hover{Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: h.Markdown}, Range: &r}, nil
 }
@@ -65,6 +68,9 @@ func hover(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
 func definition(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
 	snap, f, off, ok, err := atPosition(ctx, s, raw)
 	if !ok {
+		if err == nil {
+			return s.targetRequest(ctx, raw, s.targetDefinition)
+		}
 		return nil, err
 	}
 	if locs, ok := s.sourceDefinition(snap, f, off); ok { // a COPY/ADD source: context_features.go
@@ -88,6 +94,9 @@ func references(ctx context.Context, s *Server, raw json.RawMessage) (any, error
 	locs := make([]protocol.Location, 0, len(occ))
 	for _, o := range occ {
 		locs = append(locs, protocol.Location{URI: snap.URI, Range: SpanToRange(f, o.Span)})
+	}
+	if t, ok := navigation.TargetAt(f, PositionToOffset(f, p.Position)); ok && t.Stage != nil && t.Stage.Name != "" {
+		locs = append(locs, s.externalLocations(ctx, snap.URI, t.Stage.Name)...) // where it is built
 	}
 	return locs, nil
 }
@@ -141,9 +150,14 @@ func rename(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
 		return nil, RequestFailed("document %s is not open", p.TextDocument.URI)
 	}
 	f := snap.File()
-	edits, err := navigation.Rename(f, PositionToOffset(f, p.Position), p.NewName)
+	off := PositionToOffset(f, p.Position)
+	edits, err := navigation.Rename(f, off, p.NewName)
 	if err != nil {
 		return nil, renameError(err)
+	}
+	if t, ok := navigation.TargetAt(f, off); ok && t.Stage != nil && len(edits) > 0 {
+		// the stage's targets in compose, bake, workflow and script files
+		return s.renameWithTargets(ctx, snap, EditsToTextEdits(f, edits), t.Stage.Name, p.NewName), nil
 	}
 	return &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{snap.URI: EditsToTextEdits(f, edits)}}, nil
 }

@@ -101,6 +101,10 @@ type Server struct {
 	// diagEncodes counts diagnostics encoded for publishing (for tests).
 	diagEncodes atomic.Int64
 	handled     sync.WaitGroup
+
+	// the workspace index of build targets (targets.go)
+	targetsOnce sync.Once
+	targets     *targetIndex
 }
 
 // maxInflight is how many requests may be handled (or wait to write their

@@ -8,6 +8,7 @@ import (
 
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/targets"
 )
 
 // Snapshot is one version of an open document. It is immutable: a change
@@ -28,6 +29,9 @@ type Snapshot struct {
 	// orders the versions (clients' version numbers need not grow).
 	base *parseBase
 	seq  uint64
+	// targetKind is set for a compose or bake document (targets.go): no
+	// Dockerfile feature sees it.
+	targetKind targets.Kind
 }
 
 type parseMemo struct {
@@ -69,6 +73,11 @@ type findingsMemo struct {
 // version of the document parsed before it, if any).
 func (sn *Snapshot) File() *dockerfile.File {
 	sn.parsed.once.Do(func() {
+		if sn.targetKind != "" {
+			// not a Dockerfile: only the line index, to place diagnostics
+			sn.parsed.file = &dockerfile.File{Lines: dockerfile.NewLineIndex(sn.Text)}
+			return
+		}
 		if len(sn.Text) > maxParsedBytes { // see sizelimit.go
 			sn.parsed.file = unparsed(sn.Text)
 			return
@@ -117,6 +126,7 @@ func (s *Server) newSnapshot(uri protocol.DocumentURI, version int32, lang strin
 // nextSnapshot makes the version of a document that follows cur.
 func (s *Server) nextSnapshot(cur *Snapshot, version int32, text []byte) *Snapshot {
 	sn := s.newSnapshot(cur.URI, version, cur.LanguageID, text)
+	sn.targetKind = cur.targetKind
 	if cur.base != nil {
 		sn.base, sn.seq = cur.base, cur.seq+1
 	}
@@ -131,6 +141,9 @@ func (s *Server) Snapshot(ctx context.Context, uri protocol.DocumentURI) (*Snaps
 		m = *s.docs.Load()
 	}
 	sn, ok := m[uri]
+	if ok && sn.targetKind != "" {
+		return nil, false // compose and bake documents: see targetSnapshot
+	}
 	return sn, ok
 }
 

@@ -30,7 +30,13 @@ func didOpen(_ context.Context, s *Server, raw json.RawMessage) error {
 		return err
 	}
 	doc := p.TextDocument
+	s.targetsStart()
+	kind, foreign := targetDocKind(doc.URI, string(doc.LanguageID))
+	if foreign {
+		return nil // YAML, HCL, JSON... that is no compose or bake file
+	}
 	snap := s.newSnapshot(doc.URI, doc.Version, string(doc.LanguageID), []byte(doc.Text))
+	snap.targetKind = kind // compose or bake: see targets.go
 	s.updateDocs(func(m docMap) { m[doc.URI] = snap })
 	s.queueDiagnostics(doc.URI)
 	return nil
@@ -298,5 +304,6 @@ func didChangeWorkspaceFolders(_ context.Context, s *Server, raw json.RawMessage
 	s.foldersMu.Unlock()
 	// Which configuration file applies depends on the folders.
 	s.RefreshDiagnostics()
+	go s.targetsRebuild()
 	return nil
 }

@@ -88,7 +88,8 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "msls check: %v\n", err)
 		return 2
 	}
-	files, err := collectDockerfiles(run.Paths)
+	dfPaths, targetFiles := splitTargetPaths(run.Paths) // compose and bake files: check_targets.go
+	files, err := collectDockerfiles(dfPaths)
 	if err != nil {
 		fmt.Fprintf(stderr, "msls check: %v\n", err)
 		return 2
@@ -98,6 +99,14 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "msls check: %v\n", err)
 		return 2
+	}
+	for _, tf := range append(targetFiles, collectTargetFiles(dfPaths)...) {
+		rep, err := checkTargetFile(tf)
+		if err != nil {
+			fmt.Fprintf(stderr, "msls check: %v\n", err)
+			return 2
+		}
+		reports = append(reports, rep)
 	}
 	if err := checkFormats[run.Format](stdout, reports); err != nil {
 		fmt.Fprintf(stderr, "msls check: %v\n", err)
@@ -190,7 +199,8 @@ func parseCheckArgs(args []string, stderr io.Writer) (*checkRun, error) {
 Lint Dockerfiles. A directory means every Dockerfile below it: Dockerfile,
 Dockerfile.*, Dockerfile-*, *.Dockerfile, *_Dockerfile, Containerfile and the
 like, in any case (not templates such as Dockerfile.template); "-" reads
-standard input.
+standard input. Compose and bake files (given, or found below a directory)
+are checked for build targets naming no stage (UnknownBuildTarget).
 Exit status: 0 nothing at or above --fail-level, 1 something was found,
 2 usage or I/O error.
 

@@ -15,6 +15,7 @@ trap '[ -n "${KEEP:-}" ] || rm -rf "$R"' EXIT
 mkdir -p "$R/bin" "$R/home" "$R/ws"
 ln -s "$MSLS" "$R/bin/msls"          # the shipped configs run `msls` from PATH, as a user's would
 cp -r "$HERE/fixtures/." "$R/ws/"
+mkdir -p "$R/ws/.git"                # a project root, so the native configs name a workspace folder (build-target index)
 for n in Containerfile api.Dockerfile Dockerfile.dev; do cp "$HERE/fixtures/Dockerfile" "$R/ws/$n"; done
 export HOME=$R/home XDG_CONFIG_HOME=$R/home/.config XDG_DATA_HOME=$R/home/.local/share \
   XDG_STATE_HOME=$R/home/.local/state XDG_CACHE_HOME=$R/home/.cache PATH=$R/bin:$PATH \

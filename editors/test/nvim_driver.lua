@@ -180,6 +180,36 @@ local ok, err = pcall(function()
     end)
   end
 
+  if expect.renameTargets then
+    -- renaming a stage edits the compose file that builds it (the server's index of build targets)
+    step('renameTargets', function()
+      local rt = expect.renameTargets
+      local bufnr = open(rt.file)
+      local client = get_clients(bufnr)[1]
+      local pos = { textDocument = { uri = uri(bufnr) }, position = rt.position }
+      local suffix = '/' .. rt.target
+      -- the index is built in the background: wait until the stage's references reach the file
+      local referenced = false
+      for _ = 1, math.floor(timeout / 100) do
+        local refs = request(bufnr, 'textDocument/references', vim.tbl_extend('force', pos, { context = { includeDeclaration = true } })) or {}
+        for _, l in ipairs(refs) do
+          if l.uri:sub(-#suffix) == suffix then referenced = true end
+        end
+        if referenced then break end
+        vim.wait(100)
+      end
+      local edit = request(bufnr, 'textDocument/rename', vim.tbl_extend('force', pos, { newName = rt.newName }))
+      vim.lsp.util.apply_workspace_edit(edit, client.offset_encoding or 'utf-16')
+      local tb = vim.fn.bufadd(ws .. '/' .. rt.target)
+      vim.fn.bufload(tb)
+      return {
+        referenced = referenced,
+        targetText = table.concat(vim.api.nvim_buf_get_lines(tb, 0, -1, false), '\n'),
+        fileText = table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n'),
+      }
+    end)
+  end
+
   report.finished = true
 end)
 if not ok then report.fatal = tostring(err) end

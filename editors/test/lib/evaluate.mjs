@@ -93,5 +93,12 @@ export function evaluate(report, expect, opts = { editor: 'vscode' }) {
     check(got.message && got.message.includes('msls.server.path'), `the not-found message does not name the setting: ${got.message}`);
     check(got.recovered && got.diagnosticsBack, 'resetting msls.server.path did not bring the server back');
   }
+  if (expect.renameTargets && opts.editor === 'neovim') {
+    const rt = expect.renameTargets;
+    const got = report.steps.renameTargets || {};
+    check(got.referenced, `rename: the references of the stage never reached ${rt.target}`);
+    check((got.fileText || '').includes(rt.fileContains), `rename: ${rt.file} lacks "${rt.fileContains}"`);
+    check((got.targetText || '').includes(rt.targetContains), `rename: ${rt.target} lacks "${rt.targetContains}": ${JSON.stringify(got.targetText)}`);
+  }
   return { failures, checks };
 }

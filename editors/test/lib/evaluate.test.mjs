@@ -70,6 +70,26 @@ test('a fatal report fails outright', () => {
   assert.equal(evaluate(null, expect).failures.length, 1);
 });
 
+test('Neovim renames a stage across files', () => {
+  const rt = { file: 'stages.Dockerfile', target: 'compose.yaml', targetContains: 'target: dependencies', fileContains: 'AS dependencies' };
+  const ok = () => {
+    const r = good();
+    delete r.steps.extension;
+    r.steps.renameTargets = { referenced: true, fileText: 'FROM x AS dependencies', targetText: '    target: dependencies' };
+    return r;
+  };
+  const e = { ...expect, serverSource: undefined, renameTargets: rt };
+  assert.deepEqual(evaluate(ok(), e, { editor: 'neovim' }).failures, []);
+  const stale = ok();
+  stale.steps.renameTargets.targetText = '    target: deps';
+  assert.ok(evaluate(stale, e, { editor: 'neovim' }).failures.some((f) => /compose.yaml lacks/.test(f)));
+  const unref = ok();
+  unref.steps.renameTargets.referenced = false;
+  assert.ok(evaluate(unref, e, { editor: 'neovim' }).failures.some((f) => /never reached/.test(f)));
+  // other editors have no such step
+  assert.ok(!evaluate(good(), e).failures.some((f) => /rename/.test(f)));
+});
+
 test('outside VS Code there is no extension to check', () => {
   const r = good();
   delete r.steps.extension;

@@ -4,12 +4,14 @@ import {
   DidChangeConfigurationNotification,
   LanguageClient,
   LanguageClientOptions,
+  Middleware,
   ServerOptions,
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
 import { Located, locateServer, ServerNotFoundError } from './locate';
 import { serverSettings } from './settings';
+import { TARGET_FILE_PATTERNS } from './targetpatterns';
 
 const DOCS_URL = 'https://github.com/msls-dev/msls/blob/main/docs/editors.md#vs-code';
 
@@ -35,16 +37,44 @@ function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('msls');
 }
 
+/** Whether a document is a compose or bake file, not a Dockerfile. */
+function isTargetFile(doc: vscode.TextDocument): boolean {
+  return doc.languageId !== 'dockerfile' && vscode.languages.match(TARGET_FILE_PATTERNS.map((pattern) => ({ scheme: 'file', pattern })), doc) > 0;
+}
+
+/**
+ * In compose and bake files msls offers completion of `target`, go-to-definition and diagnostics
+ * only. The client registers every provider for every selected document, so the others are
+ * answered here without asking the server: formatting, symbols, folding, highlights, semantic
+ * tokens, hovers and code actions stay with the YAML/HCL extensions.
+ */
+function onlyTargetFeatures(): Middleware {
+  return {
+    provideDocumentFormattingEdits: (doc, options, token, next) => (isTargetFile(doc) ? [] : next(doc, options, token)),
+    provideDocumentRangeFormattingEdits: (doc, range, options, token, next) => (isTargetFile(doc) ? [] : next(doc, range, options, token)),
+    provideDocumentSymbols: (doc, token, next) => (isTargetFile(doc) ? [] : next(doc, token)),
+    provideFoldingRanges: (doc, context, token, next) => (isTargetFile(doc) ? [] : next(doc, context, token)),
+    provideDocumentHighlights: (doc, position, token, next) => (isTargetFile(doc) ? [] : next(doc, position, token)),
+    provideHover: (doc, position, token, next) => (isTargetFile(doc) ? undefined : next(doc, position, token)),
+    provideCodeActions: (doc, range, context, token, next) => (isTargetFile(doc) ? [] : next(doc, range, context, token)),
+    provideDocumentSemanticTokens: (doc, token, next) => (isTargetFile(doc) ? undefined : next(doc, token)),
+  };
+}
+
 function clientOptions(): LanguageClientOptions {
   return {
     documentSelector: [
       { scheme: 'file', language: 'dockerfile' },
       { scheme: 'untitled', language: 'dockerfile' },
+      // compose and bake files by name, whatever their language: msls completes and checks their
+      // build targets (the server takes no other YAML, HCL or JSON file)
+      ...TARGET_FILE_PATTERNS.map((pattern) => ({ scheme: 'file', pattern })),
     ],
     outputChannel: output,
     traceOutputChannel: output,
     initializationOptions: serverSettings(config()),
     middleware: {
+      ...onlyTargetFeatures(),
       workspace: {
         // Answer for the "msls" section ourselves so the server sees the same cleaned shape as in
         // initializationOptions (and never client-only keys such as msls.server.path).

@@ -1,0 +1,3 @@
+FROM rust:1 AS build
+FROM build AS test
+FROM debian:bookworm-slim AS release
