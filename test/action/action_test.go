@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/msls-dev/msls/test/internal/readme"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -299,4 +300,45 @@ func TestAction(t *testing.T) {
 			t.Errorf("SARIF results %s vs annotations %v", rules, annotations(r.stdout))
 		}
 	})
+}
+
+// TestReadmeWorkflow runs the README's workflow snippet: the inputs its msls
+// step passes, against a sample repository with a naive Dockerfile.
+func TestReadmeWorkflow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds msls with go install (-short skips)")
+	}
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []struct {
+				Uses string            `yaml:"uses"`
+				With map[string]string `yaml:"with"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal([]byte(readme.Get(t, "ci-action").Body), &wf); err != nil {
+		t.Fatal(err)
+	}
+	var inputs, upload map[string]string
+	for _, job := range wf.Jobs {
+		for _, s := range job.Steps {
+			switch {
+			case strings.HasPrefix(s.Uses, "msls-dev/msls@"):
+				inputs = s.With
+			case strings.HasPrefix(s.Uses, "github/codeql-action/upload-sarif@"):
+				upload = s.With
+			}
+		}
+	}
+	if inputs == nil || upload == nil || upload["sarif_file"] != inputs["sarif-file"] || inputs["sarif-file"] == "" {
+		t.Fatalf("the workflow should run msls-dev/msls with a sarif-file and upload that file: msls %v, upload %v", inputs, upload)
+	}
+	dir := writeFiles(t, map[string]string{"Dockerfile": naive})
+	r := runAction(t, dir, inputs)
+	if r.status != 1 || annotations(r.stdout)["Dockerfile:3 CacheBustingCopy"] == "" {
+		t.Errorf("exit %d, output:\n%s", r.status, r.stdout)
+	}
+	if _, err := os.Stat(filepath.Join(dir, inputs["sarif-file"])); err != nil {
+		t.Errorf("no SARIF file for the upload step: %v", err)
+	}
 }

@@ -63,5 +63,27 @@ grep -q "CacheBustingCopy" "$tmp/out" || { echo "FAIL: no CacheBustingCopy findi
 grep -q "msls fmt.*Failed" "$tmp/out" && grep -q "svc/Dockerfile" "$tmp/out" || { echo "FAIL: msls-fmt should name svc/Dockerfile"; cat "$tmp/out"; fail=1; }
 grep -q "Dockerfile.template" "$tmp/out" && { echo "FAIL: a template was linted"; fail=1; }
 
+# the README's .pre-commit-config.yaml, pointed at this checkout (its committed HEAD: pre-commit
+# clones the repository at rev)
+rev=$(git -C "$repo" rev-parse HEAD)
+bash "$repo/test/readme-snippet.sh" ci-precommit |
+  sed -e "s|repo: https://github.com/msls-dev/msls\$|repo: $repo|" -e "s|rev: v0.1.0\$|rev: $rev|" > .pre-commit-config.yaml
+grep -q "repo: $repo\$" .pre-commit-config.yaml && grep -q "rev: $rev\$" .pre-commit-config.yaml ||
+  { echo "FAIL: the README snippet no longer names the repository and rev this test replaces"; cat .pre-commit-config.yaml; fail=1; }
+git add -A
+run_config() { # WANT_STATUS LABEL
+  local want=$1 label=$2 status=0
+  pre-commit run --all-files > "$tmp/out" 2>&1 || status=$?
+  if { [ "$want" = 0 ] && [ $status = 0 ]; } || { [ "$want" != 0 ] && [ $status != 0 ]; }; then
+    echo "ok: $label (exit $status)"
+  else
+    echo "FAIL: $label: exit $status"; cat "$tmp/out"; fail=1
+  fi
+}
+run_config 1 "README .pre-commit-config.yaml: the naive Dockerfile fails"
+grep -q "CacheBustingCopy" "$tmp/out" || { echo "FAIL: no CacheBustingCopy finding"; cat "$tmp/out"; fail=1; }
+git rm -q -f svc/Dockerfile
+run_config 0 "README .pre-commit-config.yaml: the clean repository passes"
+
 [ $fail = 0 ] && echo "pre-commit: hooks pass on a clean repository and fail on a naive Dockerfile"
 exit $fail
