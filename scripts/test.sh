@@ -20,6 +20,15 @@ MAX_BYTES=20000000 bash scripts/build.sh "$(mktemp -d)/msls"
 echo "== fuzz (each target for a short, fixed time; new crashers are printed, the gate is go test's replay of testdata/fuzz)"
 FUZZ_REPORT_ONLY=1 bash scripts/fuzz.sh
 
+echo "== release: scripts/release.sh twice for two platforms, same bytes (test/release/reproducible.sh)"
+bash test/release/reproducible.sh
+
+echo "== pre-commit hooks: Debian's pre-commit, try-repo on a sample repository (skips without root/apt unless CI=true)"
+bash test/precommit/try-repo.sh
+
+echo "== msls's own image: podman build on the stand-in bases, non-root, check - (skips without root/podman unless CI=true)"
+bash test/containers/image.sh
+
 if [ "${EDITORS:-1}" != 0 ]; then
   echo "== editors (VS Code in code-server, Neovim 0.7 and 0.11+, Helix)"
   bash editors/test/install-deps.sh

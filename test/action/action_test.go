@@ -62,6 +62,7 @@ type result struct {
 	status  int // of the last step run; a failing step stops the job
 	stdout  string
 	outputs string // the check step's $GITHUB_OUTPUT
+	failed  string // the step before the check that failed
 }
 
 // runAction runs the composite action's steps in dir (the workspace) with
@@ -157,7 +158,9 @@ func runAction(t *testing.T, dir string, inputs map[string]string) result {
 			}
 			res.status = ee.ExitCode()
 			if s.ID != "check" {
-				t.Fatalf("step %q failed (%v):\n%s%s", s.Name, err, stdout.String(), stderr.String())
+				res.failed = s.Name
+				res.stdout += stderr.String()
+				t.Logf("step %q failed (%v):\n%s%s", s.Name, err, stdout.String(), stderr.String())
 			}
 		}
 		if s.ID != "check" && stderr.Len() > 0 {
@@ -236,7 +239,7 @@ func TestAction(t *testing.T) {
 	t.Run("defaults", func(t *testing.T) {
 		r := runAction(t, dir, nil)
 		got := annotations(r.stdout)
-		if r.status != 1 || got["svc/Dockerfile:3 CacheBustingCopy"] != "warning" {
+		if r.failed != "" || r.status != 1 || got["svc/Dockerfile:3 CacheBustingCopy"] != "warning" {
 			t.Fatalf("exit %d, annotations %v, output:\n%s", r.status, got, r.stdout)
 		}
 		for k := range got {
@@ -340,5 +343,54 @@ func TestReadmeWorkflow(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, inputs["sarif-file"])); err != nil {
 		t.Errorf("no SARIF file for the upload step: %v", err)
+	}
+}
+
+// TestActionRelease installs msls the other way, from a release: the
+// release's URL is a file:// directory holding an archive and checksums.txt
+// as scripts/release.sh names them.
+func TestActionRelease(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds msls (-short skips)")
+	}
+	_, root := readAction(t)
+	rel := t.TempDir()
+	const v = "v9.8.7"
+	name := "msls_" + v + "_linux_amd64"
+	bin := filepath.Join(t.TempDir(), "msls")
+	build := exec.Command("go", "build", "-tags", "grpcnotrace", "-ldflags", "-s -w -X main.version="+v, "-o", bin, "./cmd/msls")
+	build.Dir = root
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	arc := exec.Command("go", "run", "./scripts/archive", "tgz", filepath.Join(rel, name+".tar.gz"), name, bin, "README.md", "LICENSE")
+	arc.Dir = root
+	if out, err := arc.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	sum := exec.Command("sha256sum", name+".tar.gz")
+	sum.Dir = rel
+	sums, err := sum.Output()
+	if err != nil {
+		t.Skip("no sha256sum:", err)
+	}
+	t.Setenv("MSLS_RELEASE_BASE", "file://"+rel)
+	dir := writeFiles(t, map[string]string{"Dockerfile": naive})
+
+	// a release directory is VERSION/ below the base
+	os.Mkdir(filepath.Join(rel, v), 0o755)
+	os.Rename(filepath.Join(rel, name+".tar.gz"), filepath.Join(rel, v, name+".tar.gz"))
+	os.WriteFile(filepath.Join(rel, v, "checksums.txt"), []byte("0000  other.zip\n"+string(sums)), 0o644)
+	r := runAction(t, dir, map[string]string{"version": v})
+	if r.failed != "" || r.status != 1 || annotations(r.stdout)["Dockerfile:3 CacheBustingCopy"] == "" {
+		t.Errorf("release %s: failed step %q, exit %d, output:\n%s", v, r.failed, r.status, r.stdout)
+	}
+
+	// a tampered archive is refused before it runs
+	os.WriteFile(filepath.Join(rel, v, "checksums.txt"), []byte(strings.Repeat("0", 64)+"  "+name+".tar.gz\n"), 0o644)
+	r = runAction(t, dir, map[string]string{"version": v})
+	if r.failed != "Install msls" || !strings.Contains(r.stdout, "::error::checksum mismatch") {
+		t.Errorf("bad checksum: failed step %q, output:\n%s", r.failed, r.stdout)
 	}
 }

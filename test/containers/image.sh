@@ -29,12 +29,28 @@ if ! podman image exists docker.io/library/golang:1.26 2>/dev/null ||
   CACHE=$cache bash test/containers/make-bases.sh
 fi
 
-image=localhost/msls-test/msls:image-test
 version=v0.0.0-image
-echo "-- podman build"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# The README's snippets build and run the image with docker; here docker is podman with the local
+# stand-in bases (--pull=never), the host network for the build's module downloads, no network at
+# run time (msls needs none) and this test's version stamp.
+docker() {
+  case "$1" in
+    build) shift; podman build --pull=never --network=host --layers -q \
+      --build-arg VERSION=$version --build-arg COMMIT="$(git rev-parse HEAD)" "$@" >/dev/null ;;
+    run) shift; podman run --network none "$@" ;;
+    *) echo "docker $1: not simulated"; return 2 ;;
+  esac
+}
+echo "-- README install-image: git clone (this checkout's HEAD), docker build, docker run check -"
 start=$(date +%s)
-podman build --pull=never --network=host --layers -q -t "$image" \
-  --build-arg VERSION=$version --build-arg COMMIT="$(git rev-parse HEAD 2>/dev/null || echo unknown)" . >/dev/null
+snippet=$(bash test/readme-snippet.sh install-image | sed "s|git clone https://github.com/msls-dev/msls|git clone -q \"$repo\"|")
+echo "$snippet" | grep -q "git clone -q \"$repo\"" || { echo "FAIL: the README's image snippet no longer clones what this test replaces"; exit 1; }
+status=0
+out=$(cd "$tmp" && eval "$snippet") || status=$?
+[ $status = 0 ] && [ -z "$out" ] || { echo "FAIL: README install-image: exit $status"; echo "$out"; fail=1; }
+image=localhost/msls:latest
 echo "built in $(( $(date +%s) - start ))s: $(podman image inspect --format '{{.Size}}' "$image") bytes"
 # msls needs no network: the checks run with none
 run=(podman run --rm -i --network none "$image")
@@ -63,6 +79,24 @@ status=0
 out=$("${run[@]}" check - < Dockerfile) || status=$?
 [ $status = 0 ] && [ -z "$out" ] && echo "check - (msls's own Dockerfile on stdin): exit 0, no findings" ||
   { echo "FAIL: check - on msls's Dockerfile: exit $status"; echo "$out"; fail=1; }
+
+echo "-- README ci-image: docker run -v \$PWD:/src msls check --format github ."
+mkdir -p "$tmp/ci"
+chmod 755 "$tmp" "$tmp/ci"   # the container's nonroot user reads the mounted project
+cp examples/node-app/Dockerfile "$tmp/ci/Dockerfile"
+chmod 644 "$tmp/ci/Dockerfile"
+snippet=$(bash test/readme-snippet.sh ci-image)
+status=0
+out=$(cd "$tmp/ci" && eval "$snippet") || status=$?
+if [ $status = 1 ] && echo "$out" | grep -q '^::warning file=Dockerfile,line=3,col=1,.*title=msls CacheBustingCopy::'; then
+  echo "ci-image on a naive project: exit 1, $(echo "$out" | grep -c '^::') annotations"
+else
+  echo "FAIL: README ci-image on a naive project: exit $status"; echo "$out"; fail=1
+fi
+cp Dockerfile "$tmp/ci/Dockerfile"
+status=0
+out=$(cd "$tmp/ci" && eval "$snippet") || status=$?
+[ $status = 0 ] && [ -z "$out" ] || { echo "FAIL: README ci-image on a clean project: exit $status"; echo "$out"; fail=1; }
 
 [ $fail = 0 ] && echo "image: clean, builds, runs as non-root, lints standard input"
 exit $fail

@@ -45,5 +45,37 @@ echo "$v" | grep -qx "msls $version" && echo "$v" | grep -q "^commit: [0-9a-f]\{
 # the .vsix carries the same binary as the archive
 unzip -p "$tmp/a/msls-linux-x64-$ext.vsix" extension/bin/linux-x64/msls | cmp -s - "$dir/msls" || { echo "FAIL: vsix binary != archive binary"; fail=1; }
 unzip -p "$tmp/a/msls_${version}_windows_amd64.zip" "msls_${version}_windows_amd64/msls.exe" | head -c 2 | grep -q MZ || { echo "FAIL: no msls.exe in the zip"; fail=1; }
+# The README's install snippets, run against this release: the download URL is the output directory
+# (curl reads file://), the version is this test's.
+mkdir -p "$tmp/dl" "$tmp/home"
+bash test/readme-snippet.sh install-release |
+  sed -e "s|https://github.com/msls-dev/msls/releases/download/v0.1.0/|file://$tmp/a/|" -e "s|v0.1.0|$version|g" > "$tmp/install.sh"
+grep -q "file://$tmp/a/msls_${version}_linux_amd64.tar.gz" "$tmp/install.sh" || { echo "FAIL: the README's release snippet no longer downloads what this test replaces"; fail=1; }
+if out=$(cd "$tmp/dl" && HOME=$tmp/home PATH=$tmp/home/.local/bin:$PATH bash -euo pipefail "$tmp/install.sh" 2>&1) &&
+  echo "$out" | grep -qx "msls $version"; then
+  echo "README install-release: ok"
+else
+  echo "FAIL: README install-release:"; echo "$out"; fail=1
+fi
+# `code --install-extension` of the README: code-server when it is installed (the editor tests
+# install it), else the checks of what VS Code would unpack.
+code() {
+  [ "$1" = --install-extension ] && [ -f "$2" ] || { echo "code $*: no such .vsix"; return 1; }
+  if command -v code-server >/dev/null; then
+    code-server --extensions-dir "$tmp/ext" --user-data-dir "$tmp/ud" --install-extension "$2" &&
+      "$(ls -d "$tmp"/ext/msls-dev.msls-*)/bin/linux-x64/msls" version | grep -qx "msls $version"
+  else
+    unzip -p "$2" extension.vsixmanifest | grep -q 'TargetPlatform="linux-x64"' &&
+      unzip -p "$2" extension/package.json | grep -q '"publisher": "msls-dev"' &&
+      unzip -p "$2" extension/bin/linux-x64/msls | cmp -s - "$dir/msls"
+  fi
+}
+snippet=$(bash test/readme-snippet.sh install-vscode)
+if (cd "$tmp/a" && eval "$snippet"); then
+  echo "README install-vscode: ok ($(command -v code-server >/dev/null && echo code-server || echo checked the .vsix))"
+else
+  echo "FAIL: README install-vscode"; fail=1
+fi
+
 [ $fail = 0 ] && echo "release: reproducible ($(echo $want | wc -w) files)"
 exit $fail
