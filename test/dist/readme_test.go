@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -43,7 +44,8 @@ func TestReadmeSnippetsAreRun(t *testing.T) {
 		text := string(f)
 		switch s.How {
 		case "run by":
-			if !strings.Contains(text, "readme-snippet.sh "+s.ID) && !strings.Contains(text, `readme.Get(t, "`+s.ID+`")`) {
+			shell := regexp.MustCompile(`readme-snippet\.sh"? ` + regexp.QuoteMeta(s.ID) + `\b`)
+			if !shell.MatchString(text) && !strings.Contains(text, `readme.Get(t, "`+s.ID+`")`) {
 				t.Errorf("README.md:%d: %s does not run snippet %s (no `readme-snippet.sh %s` or `readme.Get(t, %q)`)", s.Line, s.File, s.ID, s.ID, s.ID)
 			}
 		case "same lines as":
