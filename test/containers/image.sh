@@ -43,14 +43,17 @@ docker() {
     *) echo "docker $1: not simulated"; return 2 ;;
   esac
 }
+export -f docker
+export version
 echo "-- README install-image: git clone (this checkout's HEAD), docker build, docker run check -"
 start=$(date +%s)
-snippet=$(bash test/readme-snippet.sh install-image | sed "s|git clone https://github.com/msls-dev/msls|git clone -q \"$repo\"|")
-echo "$snippet" | grep -q "git clone -q \"$repo\"" || { echo "FAIL: the README's image snippet no longer clones what this test replaces"; exit 1; }
+snippet=$(bash test/readme-snippet.sh install-image | sed "s|git clone https://github.com/msls-dev/msls |git clone -q \"$repo\" msls |")
+echo "$snippet" | grep -q "git clone -q \"$repo\" msls " || { echo "FAIL: the README's image snippet no longer clones what this test replaces"; exit 1; }
 status=0
-out=$(cd "$tmp" && eval "$snippet") || status=$?
+out=$(cd "$tmp" && bash -eo pipefail -c "$snippet") || status=$?
 [ $status = 0 ] && [ -z "$out" ] || { echo "FAIL: README install-image: exit $status"; echo "$out"; fail=1; }
 image=localhost/msls:latest
+podman image exists "$image" || { echo "FAIL: the README's docker build made no image msls"; exit 1; }
 echo "built in $(( $(date +%s) - start ))s: $(podman image inspect --format '{{.Size}}' "$image") bytes"
 # msls needs no network: the checks run with none
 run=(podman run --rm -i --network none "$image")
@@ -87,7 +90,7 @@ cp examples/node-app/Dockerfile "$tmp/ci/Dockerfile"
 chmod 644 "$tmp/ci/Dockerfile"
 snippet=$(bash test/readme-snippet.sh ci-image)
 status=0
-out=$(cd "$tmp/ci" && eval "$snippet") || status=$?
+out=$(cd "$tmp/ci" && bash -eo pipefail -c "$snippet") || status=$?
 if [ $status = 1 ] && echo "$out" | grep -q '^::warning file=Dockerfile,line=3,col=1,.*title=msls CacheBustingCopy::'; then
   echo "ci-image on a naive project: exit 1, $(echo "$out" | grep -c '^::') annotations"
 else
@@ -95,7 +98,7 @@ else
 fi
 cp Dockerfile "$tmp/ci/Dockerfile"
 status=0
-out=$(cd "$tmp/ci" && eval "$snippet") || status=$?
+out=$(cd "$tmp/ci" && bash -eo pipefail -c "$snippet") || status=$?
 [ $status = 0 ] && [ -z "$out" ] || { echo "FAIL: README ci-image on a clean project: exit $status"; echo "$out"; fail=1; }
 
 [ $fail = 0 ] && echo "image: clean, builds, runs as non-root, lints standard input"
