@@ -18,14 +18,18 @@
 #   PLATFORMS="os/arch"  a subset (the reproducibility test builds one platform)
 #   VSIX=0               skip the .vsix files (they need Node.js; `npm ci` runs when needed)
 #   SOURCE_DATE_EPOCH    timestamp for archive entries
+#   COMMIT               the commit to stamp (default: HEAD, with -dirty for modified tracked files)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=${1:?usage: scripts/release.sh VERSION}
 out=${OUT:-dist/$version}
 platforms=${PLATFORMS:-linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64}
-commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
-if [ "$commit" != unknown ] && [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
-  commit=$commit-dirty
+commit=${COMMIT:-}
+if [ -z "$commit" ]; then
+  commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+  if [ "$commit" != unknown ] && [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+    commit=$commit-dirty
+  fi
 fi
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 946684800)}
 

@@ -13,6 +13,8 @@ cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export PLATFORMS="linux/amd64 windows/amd64" SOURCE_DATE_EPOCH=1767225600
+# one commit stamp for both runs, even if someone commits meanwhile
+export COMMIT=$(git rev-parse HEAD)
 version=v0.0.0-repro
 
 OUT=$tmp/a bash scripts/release.sh "$version" > "$tmp/a.log" 2>&1 || { cat "$tmp/a.log"; exit 1; }
@@ -40,11 +42,14 @@ done
 tar -xzf "$tmp/a/msls_${version}_linux_amd64.tar.gz" -C "$tmp"
 dir=$tmp/msls_${version}_linux_amd64
 cmp -s "$dir/README.md" README.md && cmp -s "$dir/LICENSE" LICENSE || { echo "FAIL: README/LICENSE in the archive"; fail=1; }
+# (no `cmd | grep -q` below: with pipefail, grep's early exit fails the writer with SIGPIPE)
 v=$("$dir/msls" version)
-echo "$v" | grep -qx "msls $version" && echo "$v" | grep -q "^commit: [0-9a-f]\{40\}" || { echo "FAIL: msls version said: $v"; fail=1; }
+[ "$v" = "$(printf 'msls %s\ncommit: %s\ngo: %s' "$version" "$COMMIT" "$(go env GOVERSION)")" ] || { echo "FAIL: msls version said: $v"; fail=1; }
 # the .vsix carries the same binary as the archive
-unzip -p "$tmp/a/msls-linux-x64-$ext.vsix" extension/bin/linux-x64/msls | cmp -s - "$dir/msls" || { echo "FAIL: vsix binary != archive binary"; fail=1; }
-unzip -p "$tmp/a/msls_${version}_windows_amd64.zip" "msls_${version}_windows_amd64/msls.exe" | head -c 2 | grep -q MZ || { echo "FAIL: no msls.exe in the zip"; fail=1; }
+unzip -p "$tmp/a/msls-linux-x64-$ext.vsix" extension/bin/linux-x64/msls > "$tmp/vsix-msls"
+cmp -s "$tmp/vsix-msls" "$dir/msls" || { echo "FAIL: vsix binary != archive binary"; fail=1; }
+unzip -p "$tmp/a/msls_${version}_windows_amd64.zip" "msls_${version}_windows_amd64/msls.exe" > "$tmp/msls.exe"
+[ "$(head -c 2 "$tmp/msls.exe")" = MZ ] || { echo "FAIL: no msls.exe in the zip"; fail=1; }
 # The README's install snippets, run against this release: the download URL is the output directory
 # (curl reads file://), the version is this test's.
 mkdir -p "$tmp/dl" "$tmp/home"
@@ -52,7 +57,7 @@ bash test/readme-snippet.sh install-release |
   sed -e "s|https://github.com/msls-dev/msls/releases/download/v0.1.0/|file://$tmp/a/|" -e "s|v0.1.0|$version|g" > "$tmp/install.sh"
 grep -q "file://$tmp/a/msls_${version}_linux_amd64.tar.gz" "$tmp/install.sh" || { echo "FAIL: the README's release snippet no longer downloads what this test replaces"; fail=1; }
 if out=$(cd "$tmp/dl" && HOME=$tmp/home PATH=$tmp/home/.local/bin:$PATH bash -euo pipefail "$tmp/install.sh" 2>&1) &&
-  echo "$out" | grep -qx "msls $version"; then
+  [[ $'\n'"$out"$'\n' == *$'\n'"msls $version"$'\n'* ]]; then
   echo "README install-release: ok"
 else
   echo "FAIL: README install-release:"; echo "$out"; fail=1
@@ -63,11 +68,11 @@ code() {
   [ "$1" = --install-extension ] && [ -f "$2" ] || { echo "code $*: no such .vsix"; return 1; }
   if command -v code-server >/dev/null; then
     code-server --extensions-dir "$tmp/ext" --user-data-dir "$tmp/ud" --install-extension "$2" &&
-      "$(ls -d "$tmp"/ext/msls-dev.msls-*)/bin/linux-x64/msls" version | grep -qx "msls $version"
+      [ "$("$(ls -d "$tmp"/ext/msls-dev.msls-*)/bin/linux-x64/msls" version | head -n1)" = "msls $version" ]
   else
-    unzip -p "$2" extension.vsixmanifest | grep -q 'TargetPlatform="linux-x64"' &&
-      unzip -p "$2" extension/package.json | grep -q '"publisher": "msls-dev"' &&
-      unzip -p "$2" extension/bin/linux-x64/msls | cmp -s - "$dir/msls"
+    [[ "$(unzip -p "$2" extension.vsixmanifest)" == *'TargetPlatform="linux-x64"'* ]] &&
+      [[ "$(unzip -p "$2" extension/package.json)" == *'"publisher": "msls-dev"'* ]] &&
+      unzip -p "$2" extension/bin/linux-x64/msls > "$tmp/code-msls" && cmp -s "$tmp/code-msls" "$dir/msls"
   fi
 }
 snippet=$(bash test/readme-snippet.sh install-vscode)
