@@ -68,7 +68,7 @@ if [ "${VSIX:-1}" != 0 ]; then
     cd editors/vscode
     [ -d node_modules ] || npm ci --no-audit --no-fund
     ext=$(node -p 'require("./package.json").version')
-    rm -f msls-*.vsix
+    for t in "${targets[@]}"; do rm -f "msls-$t-$ext.vsix"; done
     MSLS_PREBUILT=$bins MSLS_TARGETS="${targets[*]}" MSLS_UNIVERSAL=0 node scripts/package.mjs
     for t in "${targets[@]}"; do
       # vsce stamps file times and the umask into the zip
