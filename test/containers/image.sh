@@ -63,7 +63,7 @@ entry=$(podman image inspect --format '{{json .Config.Entrypoint}}' "$image")
 [ "$entry" = '["msls"]' ] || { echo "FAIL: entrypoint $entry"; fail=1; }
 case "$user" in "" | root | 0 | 0:* | root:*) echo "FAIL: image user '$user' is root"; fail=1 ;; esac
 # the uid the process really runs with (distroless has no shell or id: ask podman top)
-cid=$(podman run -d -i --network none "$image" serve)
+cid=$(podman run -d --rm -i --network none "$image" serve)
 uid=$(podman top "$cid" huser | awk 'NR == 2 { print $1 }')
 podman rm -f "$cid" >/dev/null
 [ "$uid" = 65532 ] && echo "runs as uid $uid ($user)" || { echo "FAIL: the container runs as uid '$uid'"; fail=1; }
