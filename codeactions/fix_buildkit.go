@@ -6,19 +6,25 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/ecosystem"
 )
 
-// Fixes for BuildKit's build checks where the change is mechanical.
+// Fixes for BuildKit's build checks where the change is mechanical (the
+// rules declare FixOnRequest in diagnostics/buildkit_rules.go).
 func init() {
-	fixers["ConsistentInstructionCasing"] = fixCasing
-	fixers["FromAsCasing"] = fixFromAs
-	fixers["MaintainerDeprecated"] = fixMaintainer
-	fixers["LegacyKeyValueFormat"] = fixLegacyKV
-	fixers["JSONArgsRecommended"] = fixJSONArgs
-	fixers["StageNameCasing"] = fixStageName
+	bk := func(r interface{ RuleName() string }, fix Fixer) {
+		RegisterFixer(diagnostics.RuleByCode(r.RuleName()), fix)
+	}
+	bk(&linter.RuleConsistentInstructionCasing, fixCasing)
+	bk(&linter.RuleFromAsCasing, fixFromAs)
+	bk(&linter.RuleMaintainerDeprecated, fixMaintainer)
+	bk(&linter.RuleLegacyKeyValueFormat, fixLegacyKV)
+	bk(&linter.RuleJSONArgsRecommended, fixJSONArgs)
+	bk(&linter.RuleStageNameCasing, fixStageName)
 }
 
 // majorityUpper reports whether most keywords in the file are upper-case

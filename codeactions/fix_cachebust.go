@@ -4,12 +4,13 @@ import (
 	"path"
 	"strings"
 
+	"github.com/msls-dev/msls/buildmodel"
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/ecosystem"
 )
 
-func init() { fixers["CacheBustingCopy"] = fixCacheBust }
+func init() { RegisterFixer(diagnostics.CacheBustingCopyRule, fixCacheBust) }
 
 // fixCacheBust copies the install's manifests before it and moves the
 // whole-context COPY after it. When the install's RUN goes on with steps
@@ -28,8 +29,8 @@ func fixCacheBust(f *dockerfile.File, fd diagnostics.Finding, ctx Context) []Act
 		return nil
 	}
 	cp, inst := hit.Copy, hit.Install
-	if inst.Sub != nil || len(inst.Heredocs) > 0 || inst.JSON || cp.Sub != nil {
-		return nil
+	if inst.Sub != nil || len(inst.Heredocs) > 0 || inst.JSON || cp.Sub != nil || cp.Stage != inst.Stage {
+		return nil // (a copy made in a parent stage is not moved across stages)
 	}
 	// Whatever lies between the copy and the install must not depend on the
 	// sources or on the directory the copy targets.
@@ -60,6 +61,21 @@ func fixCacheBust(f *dockerfile.File, fd diagnostics.Finding, ctx Context) []Act
 		}
 	}
 	dest := cp.Args[len(cp.Args)-1].Value
+	// A directory copy (`COPY ./javascript /app`) brings the manifests from
+	// inside that directory: copy them from there.
+	dir := ""
+	if !hit.Whole {
+		if len(cp.Args) != 2 {
+			return nil
+		}
+		dir = strings.TrimSuffix(buildmodel.CleanSource(strings.Trim(cp.Args[0].Value, `"'`)), "/")
+		if dir == "." || strings.ContainsAny(dir, "*?[$") || strings.Contains(dir, "://") {
+			return nil
+		}
+		if ctx != nil {
+			ctx = subContext{ctx, dir}
+		}
+	}
 	files := manifestsFor(hit, ctx)
 	if len(files) == 0 {
 		return nil
@@ -71,10 +87,14 @@ func fixCacheBust(f *dockerfile.File, fd diagnostics.Finding, ctx Context) []Act
 	var copies []string
 	var root []string
 	for _, m := range files {
+		src := m
+		if dir != "" {
+			src = path.Join(dir, m)
+		}
 		if strings.Contains(m, "/") {
-			copies = append(copies, "COPY "+m+" "+path.Join(mdest, m))
+			copies = append(copies, "COPY "+src+" "+path.Join(mdest, m))
 		} else {
-			root = append(root, m)
+			root = append(root, src)
 		}
 	}
 	if len(root) > 0 {
@@ -112,6 +132,18 @@ func fixCacheBust(f *dockerfile.File, fd diagnostics.Finding, ctx Context) []Act
 		if tail == "" || strings.Count(tail, "'")%2 == 1 || strings.Count(tail, `"`)%2 == 1 {
 			return nil
 		}
+		// The tail ran where the install ran: keep a `cd` that moved there.
+		for _, c := range ecosystem.RunCommands(inst) {
+			if c.Start != hit.InstallSpan.Start {
+				continue
+			}
+			switch {
+			case c.DirUnknown || c.Subshell || c.Cond || strings.ContainsAny(c.Dir, " '\"$`\\"):
+				return nil
+			case c.Dir != "":
+				tail = "cd " + c.Dir + " && " + tail
+			}
+		}
 		var flags []string
 		for _, fl := range inst.Flags {
 			flags = append(flags, f.Slice(fl.Span))
@@ -127,6 +159,17 @@ func fixCacheBust(f *dockerfile.File, fd diagnostics.Finding, ctx Context) []Act
 		edits = append(edits, dockerfile.Edit{Span: dockerfile.Span{Start: tailStart, End: inst.Span.End}, NewText: b.String()})
 	}
 	return []Action{{Title: "Copy dependency manifests first", Edits: edits, Preferred: true, Safe: true}}
+}
+
+// subContext is the build context seen from inside one of its directories.
+type subContext struct {
+	Context
+	dir string
+}
+
+func (c subContext) Exists(rel string) bool { return c.Context.Exists(path.Join(c.dir, rel)) }
+func (c subContext) ReadFile(rel string) ([]byte, error) {
+	return c.Context.ReadFile(path.Join(c.dir, rel))
 }
 
 func onlySysPkgs(in *dockerfile.Instruction) bool {

@@ -8,7 +8,7 @@ import (
 	"github.com/msls-dev/msls/ecosystem"
 )
 
-func init() { fixers["NpmInstallInImage"] = fixNpmInstall }
+func init() { RegisterFixer(diagnostics.NpmInstallInImageRule, fixNpmInstall) }
 
 // fixNpmInstall turns `npm install` into `npm ci` and the deprecated
 // production switches into `--omit=dev`. It is safe when the context shows
@@ -29,7 +29,9 @@ func fixNpmInstall(f *dockerfile.File, fd diagnostics.Finding, ctx Context) []Ac
 		args := c.Args()
 		sub := c.Words[1]
 		switch sub.Text {
-		case "install", "i":
+		// npm's own abbreviations and typo aliases of install (not `add`,
+		// which always names packages)
+		case "install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall":
 			for _, w := range args[1:] {
 				if !strings.HasPrefix(w, "-") || w == "-g" || w == "--global" {
 					return nil // installs named packages: not npm ci's job

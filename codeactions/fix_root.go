@@ -7,7 +7,7 @@ import (
 	"github.com/msls-dev/msls/dockerfile"
 )
 
-func init() { fixers["RootFinalStage"] = fixRootFinalStage }
+func init() { RegisterFixer(diagnostics.RootFinalStageRule, fixRootFinalStage) }
 
 // debianImages are official images built on Debian or Ubuntu (their
 // non-alpine tags), where useradd/groupadd exist.

@@ -26,6 +26,8 @@ func FixAllText(text []byte, ctx Context, check func(*dockerfile.File) []diagnos
 		taken := []dockerfile.Span{}
 		for _, fd := range check(f) {
 			for _, a := range QuickFixes(f, fd, ctx) {
+				// the safe fixes SafeFix looks at; when the first overlaps a
+				// fix taken this round, a later one may not
 				if !a.Safe || len(a.Edits) == 0 || overlapsAny(a.Edits, taken) {
 					continue
 				}
@@ -67,10 +69,8 @@ func overlapsAny(es []dockerfile.Edit, taken []dockerfile.Span) bool {
 func FixAll(f *dockerfile.File, findings []diagnostics.Finding, ctx Context) (Action, bool) {
 	any := false
 	for _, fd := range findings {
-		for _, a := range QuickFixes(f, fd, ctx) {
-			if a.Safe {
-				any = true
-			}
+		if _, ok := SafeFix(f, fd, ctx); ok {
+			any = true
 		}
 	}
 	if !any {

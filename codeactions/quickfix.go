@@ -7,30 +7,68 @@ import (
 	"github.com/msls-dev/msls/dockerfile"
 )
 
-// QuickFixes returns the fixes msls offers for one finding: those the rule
-// attached to it, then msls's own per-code fixes.
+// QuickFixes returns the fixes msls offers for one finding, as its rule
+// declares them (diagnostics.Rule.Fix): the fixer registered for the rule
+// here, then the fixes the rule attached to the finding.
 func QuickFixes(f *dockerfile.File, fd diagnostics.Finding, ctx Context) []Action {
+	r := diagnostics.RuleByCode(fd.Code)
+	if r == nil {
+		return nil
+	}
 	var out []Action
 	seen := map[string]bool{}
-	// msls's own fixers come first: they know the build context (a rule's
+	// The registered fixer comes first: it knows the build context (an
 	// attached fix with the same title is the context-free version).
-	if fix, ok := fixers[fd.Code]; ok {
+	if fix := fixers[r.Code]; fix != nil && r.Fix&diagnostics.FixOnRequest != 0 {
 		for _, a := range fix(f, fd, ctx) {
 			a.Kind = KindQuickFix
 			seen[a.Title] = true
 			out = append(out, a)
 		}
 	}
-	for _, fx := range fd.Fixes {
-		if !seen[fx.Title] {
-			out = append(out, Action{Title: fx.Title, Kind: KindQuickFix, Edits: fx.Edits, Preferred: fx.Preferred, Safe: fx.Safe})
+	if r.Fix&diagnostics.FixAttached != 0 {
+		for _, fx := range fd.Fixes {
+			if !seen[fx.Title] {
+				out = append(out, Action{Title: fx.Title, Kind: KindQuickFix, Edits: fx.Edits, Preferred: fx.Preferred, Safe: fx.Safe})
+			}
 		}
 	}
 	return out
 }
 
-// fixers maps a finding code to its fix builder. Each lives in its own file.
-var fixers = map[string]func(*dockerfile.File, diagnostics.Finding, Context) []Action{}
+// SafeFix is the fix `msls fix` and source.fixAll apply to a finding: its
+// first safe quick fix that edits something. ok is false when there is none,
+// which is what `msls check --format json` reports as "fixable": false.
+func SafeFix(f *dockerfile.File, fd diagnostics.Finding, ctx Context) (Action, bool) {
+	for _, a := range QuickFixes(f, fd, ctx) {
+		if a.Safe && len(a.Edits) > 0 {
+			return a, true
+		}
+	}
+	return Action{}, false
+}
+
+// Fixer computes the quick fixes of one finding of a rule that declares
+// diagnostics.FixOnRequest. ctx is nil when the build context is unknown.
+type Fixer func(f *dockerfile.File, fd diagnostics.Finding, ctx Context) []Action
+
+// fixers maps a rule code to its fixer. Each lives in its own file.
+var fixers = map[string]Fixer{}
+
+// RegisterFixer makes fix the fixer of rule; call it from init(). The rule
+// must declare FixOnRequest, so that what the registry says about a rule
+// ("fixable") and what is offered cannot disagree.
+func RegisterFixer(rule *diagnostics.Rule, fix Fixer) {
+	switch {
+	case rule == nil:
+		panic("codeactions: fixer for an unregistered rule")
+	case rule.Fix&diagnostics.FixOnRequest == 0:
+		panic("codeactions: rule " + rule.Code + " does not declare FixOnRequest")
+	case fixers[rule.Code] != nil:
+		panic("codeactions: two fixers for " + rule.Code)
+	}
+	fixers[rule.Code] = fix
+}
 
 // instructionOf is the top-level instruction a finding points into.
 func instructionOf(f *dockerfile.File, fd diagnostics.Finding) *dockerfile.Instruction {

@@ -39,6 +39,7 @@ func TestSplitRefusal(t *testing.T) {
 		{"go without go.mod", goApp, MapContext{"main.go": ""}, "no go.mod in the build context"},
 		{"go install", strings.Replace(goApp, "go build -o /bin/app .", "go install ./cmd/app", 1), MapContext{"go.mod": "module x\n"}, "`go install`"},
 		{"go with cgo", strings.Replace(goApp, "go build", "CGO_ENABLED=1 go build", 1), MapContext{"go.mod": "module x\n"}, "CGO_ENABLED=1"},
+		{"unparsable RUN", strings.Replace(naiveNodeSplit, "RUN npm run build", "RUN npm run build && if then fi (", 1), nil, "has no safe place"},
 		{"python without install", "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"app.py\"]\n", nil, "no dependency install"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

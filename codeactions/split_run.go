@@ -56,6 +56,8 @@ func (a *analysis) cmdRole(c ecosystem.Command) (role, *ecosystem.Install, bool)
 			return roleProject, &ins, true
 		case ecosystem.Build:
 			return roleBuild, &ins, true
+		case ecosystem.Resolve:
+			return roleTool, nil, true // `go mod tidy`: as before the shell model knew it
 		}
 		return 0, nil, false
 	}
@@ -168,6 +170,9 @@ func (a *analysis) nodeCmdRole(name, sub string, args []string) (role, *ecosyste
 // classifyRun splits a RUN into pieces by where their commands go. A RUN
 // whose commands all share a role stays as written.
 func (a *analysis) classifyRun(in *dockerfile.Instruction) bool {
+	if ecosystem.RunScript(in).Unknown {
+		return false // a script the shell parser rejects: nothing to reason about
+	}
 	if in.JSON {
 		words := make([]ecosystem.Word, len(in.Args))
 		for i, w := range in.Args {

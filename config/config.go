@@ -13,21 +13,27 @@
 //	  RootFinalStage: {severity: warning, enabled: true}
 //	buildkit: true                   # run BuildKit's build checks (default true)
 //	inlineSuppression: true          # honour `# msls ignore=` etc. (default true)
+//	context: ..                      # the build context, relative to the Dockerfile's folder
 //
-// Rule codes are checked against the diagnostics registry: an unknown code is
-// an error with a suggestion, so a typo never silently does nothing.
+// Rule names are checked against the diagnostics registry: an unknown name is
+// an error with a suggestion, so a typo never silently does nothing. A rule's
+// alias (hadolint's id, e.g. DL3002 for RootFinalStage) works as its name.
 package config
 
 import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 
-	"github.com/msls-dev/msls/diagnostics"
+	"github.com/moby/buildkit/util/suggest"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/msls-dev/msls/diagnostics"
+	"github.com/msls-dev/msls/internal/safefs"
 )
 
 // FileNames are the configuration files looked for, in order, in each directory.
@@ -44,6 +50,9 @@ type Config struct {
 	Rules             map[string]Rule
 	BuildKit          *bool
 	InlineSuppression *bool
+	// Context is the build context folder relative to the Dockerfile's
+	// folder ("" means the Dockerfile's folder), slash-separated and clean.
+	Context string
 	// Source names where the configuration came from (a path, or
 	// "initializationOptions"), for messages.
 	Source string
@@ -102,15 +111,24 @@ func FromValue(raw any, source string) (*Config, error) {
 				return nil, &Error{source, fmt.Sprintf("rules: expected a mapping of rule codes, found %s", kind(v))}
 			}
 			c.Rules = map[string]Rule{}
-			for _, code := range sortedKeys(rm) {
-				if diagnostics.RuleByCode(code) == nil {
-					return nil, &Error{source, unknownRule(code)}
+			// A rule's alias (a hadolint id) configures the rules it stands
+			// for; the rule's own name, applied last, wins over it.
+			keys := sortedKeys(rm)
+			sort.SliceStable(keys, func(i, j int) bool {
+				return diagnostics.IsAlias(keys[i]) && !diagnostics.IsAlias(keys[j])
+			})
+			for _, name := range keys {
+				rules := diagnostics.Lookup(name)
+				if len(rules) == 0 {
+					return nil, &Error{source, unknownRule(name)}
 				}
-				r, err := parseRule(rm[code])
+				r, err := parseRule(rm[name])
 				if err != nil {
-					return nil, &Error{source, fmt.Sprintf("rules.%s: %v", code, err)}
+					return nil, &Error{source, fmt.Sprintf("rules.%s: %v", name, err)}
 				}
-				c.Rules[code] = r
+				for _, rule := range rules {
+					c.Rules[rule.Code] = r
+				}
 			}
 		case "buildkit", "inlineSuppression":
 			b, ok := v.(bool)
@@ -122,11 +140,21 @@ func FromValue(raw any, source string) (*Config, error) {
 			} else {
 				c.InlineSuppression = &b
 			}
+		case "context":
+			str, ok := v.(string)
+			if !ok {
+				return nil, &Error{source, fmt.Sprintf("context: expected a folder relative to the Dockerfile's (such as ..), found %s", kind(v))}
+			}
+			p := path.Clean(filepath.ToSlash(strings.TrimSpace(str)))
+			if str == "" || path.IsAbs(p) || filepath.IsAbs(str) || strings.ContainsRune(str, 0) {
+				return nil, &Error{source, fmt.Sprintf("context: %q must be a relative folder (such as . or ..)", str)}
+			}
+			c.Context = p
 		default:
 			if k == "format" || k == "formatting" || strings.HasPrefix(k, "x-") {
 				continue // other features' settings share the object
 			}
-			return nil, &Error{source, fmt.Sprintf("unknown key %q (known: rules, buildkit, inlineSuppression)", k)}
+			return nil, &Error{source, fmt.Sprintf("unknown key %q (known: rules, buildkit, inlineSuppression, context)", k)}
 		}
 	}
 	return c, nil
@@ -196,37 +224,26 @@ func ParseSeverity(s string) (diagnostics.Severity, error) {
 	return 0, fmt.Errorf("unknown severity %q (want error, warning, info or hint)", s)
 }
 
-func unknownRule(code string) string {
-	best, bestD := "", 4
+// unknownRule says a rule name is unknown, suggesting the closest name or
+// alias (BuildKit's suggest.Search: within two edits, any case).
+func unknownRule(name string) string {
+	canonical := map[string]string{}
+	var options []string
 	for _, r := range diagnostics.Rules() {
-		if d := distance(strings.ToLower(code), strings.ToLower(r.Code)); d < bestD {
-			best, bestD = r.Code, d
-		}
-	}
-	if best != "" {
-		return fmt.Sprintf("unknown rule %q (did you mean %q?)", code, best)
-	}
-	return fmt.Sprintf("unknown rule %q (see `msls rules` or docs/rules/)", code)
-}
-
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
+		for _, n := range append([]string{r.Code}, r.Aliases...) {
+			if strings.EqualFold(n, name) {
+				// only the case differs (names are case-sensitive);
+				// suggest.Search takes an exact match for no typo at all
+				return fmt.Sprintf("unknown rule %q (did you mean %q?)", name, n)
 			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+			canonical[strings.ToLower(n)] = n
+			options = append(options, n)
 		}
-		prev = cur
 	}
-	return prev[len(b)]
+	if best, ok := suggest.Search(name, options, false); ok {
+		return fmt.Sprintf("unknown rule %q (did you mean %q?)", name, canonical[strings.ToLower(best)])
+	}
+	return fmt.Sprintf("unknown rule %q (run `msls rules` for the list)", name)
 }
 
 func kind(v any) string {
@@ -256,9 +273,11 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-// Load reads and parses a configuration file.
+// Load reads and parses a configuration file named by the user (the command
+// line): a regular file of at most safefs.MaxConfig bytes; a FIFO or device
+// is refused rather than read.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefs.ReadFile(path, safefs.MaxConfig)
 	if err != nil {
 		return nil, &Error{path, err.Error()}
 	}
@@ -267,7 +286,7 @@ func Load(path string) (*Config, error) {
 
 // Find looks for a configuration file in dir and its parents, up to the
 // file-system root, and returns its path, or "" when there is none. This is
-// the command line's lookup (like .editorconfig); the server uses FindWithin.
+// the command line's lookup (like .editorconfig); the server uses FindIn.
 func Find(dir string) string {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
@@ -322,6 +341,44 @@ func FindWithin(dir, root string) string {
 	}
 }
 
+// FindIn is FindWithin through an open root (the workspace folder, opened
+// once with os.Root): dir is a folder below root, relative to it; the
+// lookup goes from dir up to the root itself. Every look goes through
+// os.Root, so a file or folder swapped for a link leaving the root while
+// msls looks is absent, never read. It returns the file's name relative to
+// root, or "".
+func FindIn(root *safefs.Root, dir string) string {
+	d, ok := root.Rel(dir)
+	if !ok {
+		return ""
+	}
+	d = filepath.ToSlash(d)
+	for {
+		for _, n := range FileNames {
+			p := path.Join(d, n)
+			if st, err := root.Stat(p); err == nil && st.Mode().IsRegular() {
+				return p
+			}
+		}
+		if d == "." {
+			return ""
+		}
+		d = path.Dir(d)
+	}
+}
+
+// LoadIn reads and parses the configuration file rel below root (a regular
+// file of at most safefs.MaxConfig bytes). Errors name the file by its full
+// path.
+func LoadIn(root *safefs.Root, rel string) (*Config, error) {
+	full := filepath.Join(root.Dir(), filepath.FromSlash(rel))
+	data, err := root.ReadFile(rel, safefs.MaxConfig)
+	if err != nil {
+		return nil, &Error{full, err.Error()}
+	}
+	return Parse(data, full)
+}
+
 func realPath(p string) (string, error) {
 	abs, err := filepath.Abs(p)
 	if err != nil {
@@ -370,6 +427,10 @@ func Merge(base, over *Config) *Config {
 	}
 	if over.InlineSuppression != nil {
 		out.InlineSuppression = over.InlineSuppression
+	}
+	out.Context = base.Context
+	if over.Context != "" {
+		out.Context = over.Context
 	}
 	return out
 }

@@ -35,6 +35,9 @@ func TestInvalid(t *testing.T) {
 		"- a\n- b\n":                         "expected a mapping at the top level",
 		"rules: [\n":                         "invalid msls configuration in f.yaml",
 		"rules:\n  RootFinalStage: {x: 1}\n": `unknown key "x"`,
+		"context: /srv\n":                    `context: "/srv" must be a relative folder`,
+		"context: 3\n":                       "context: expected a folder",
+		"context: ''\n":                      "must be a relative folder",
 	}
 	for src, want := range cases {
 		_, err := Parse([]byte(src), "f.yaml")
@@ -188,6 +191,50 @@ func TestWithin(t *testing.T) {
 	} {
 		if got := Within(tc.p, tc.root); got != tc.want {
 			t.Errorf("Within(%q, %q) = %v, want %v", tc.p, tc.root, got, tc.want)
+		}
+	}
+}
+
+func TestContextKey(t *testing.T) {
+	c, err := Parse([]byte("context: ../.\n"), "f.yaml")
+	if err != nil || c.Context != ".." {
+		t.Fatalf("context: %+v %v", c, err)
+	}
+	if m := Merge(&Config{Context: "a"}, &Config{}); m.Context != "a" {
+		t.Errorf("merge keeps the base's context: %q", m.Context)
+	}
+	if m := Merge(&Config{Context: "a"}, &Config{Context: ".."}); m.Context != ".." {
+		t.Errorf("merge: the file's context wins: %q", m.Context)
+	}
+}
+
+// A rule's alias (hadolint's id) configures the rule; the rule's own name
+// wins when both are given; suggestions cover names and aliases.
+func TestRuleAliases(t *testing.T) {
+	c, err := Parse([]byte("rules:\n  DL3002: off\n  dl3024: error\n"), "a.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := c.Options()
+	if !o.Disabled["RootFinalStage"] || o.Severity["DuplicateStageName"] != diagnostics.SeverityError {
+		t.Errorf("aliases not applied: %+v", o)
+	}
+	c, err = Parse([]byte("rules:\n  RootFinalStage: error\n  DL3002: off\n"), "b.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := c.Options(); o.Disabled["RootFinalStage"] || o.Severity["RootFinalStage"] != diagnostics.SeverityError {
+		t.Errorf("the name must win over its alias: %+v", o)
+	}
+	for src, want := range map[string]string{
+		"rules:\n  rootfinalstage: off\n":  `unknown rule "rootfinalstage" (did you mean "RootFinalStage"?)`,
+		"rules:\n  DL3O02: off\n":          `unknown rule "DL3O02" (did you mean "DL3002"?)`,
+		"rules:\n  cachebustincopy: off\n": `unknown rule "cachebustincopy" (did you mean "CacheBustingCopy"?)`,
+		"rules:\n  NoSuchThing: off\n":     "unknown rule \"NoSuchThing\" (run `msls rules` for the list)",
+	} {
+		_, err := Parse([]byte(src), "c.yaml")
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want %q", src, err, want)
 		}
 	}
 }

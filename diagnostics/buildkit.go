@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/dockerfile2llb"
@@ -15,84 +16,37 @@ import (
 	"github.com/msls-dev/msls/dockerfile"
 )
 
-// buildkitRules are BuildKit's build checks, registered so that config,
-// suppression, docs and SARIF know them. Their URLs are Docker's own pages.
-var buildkitRules = []struct {
-	name, desc, url string
-	experimental    bool
-	hadolint        []string
-}{
-	{linter.RuleStageNameCasing.Name, linter.RuleStageNameCasing.Description, linter.RuleStageNameCasing.URL, false, nil},
-	{linter.RuleFromAsCasing.Name, linter.RuleFromAsCasing.Description, linter.RuleFromAsCasing.URL, false, nil},
-	{linter.RuleNoEmptyContinuation.Name, linter.RuleNoEmptyContinuation.Description, linter.RuleNoEmptyContinuation.URL, false, nil},
-	{linter.RuleConsistentInstructionCasing.Name, linter.RuleConsistentInstructionCasing.Description, linter.RuleConsistentInstructionCasing.URL, false, nil},
-	{linter.RuleDuplicateStageName.Name, linter.RuleDuplicateStageName.Description, linter.RuleDuplicateStageName.URL, false, []string{"DL3024"}},
-	{linter.RuleReservedStageName.Name, linter.RuleReservedStageName.Description, linter.RuleReservedStageName.URL, false, []string{"DL3063"}},
-	{linter.RuleJSONArgsRecommended.Name, linter.RuleJSONArgsRecommended.Description, linter.RuleJSONArgsRecommended.URL, false, []string{"DL3025"}},
-	{linter.RuleMaintainerDeprecated.Name, linter.RuleMaintainerDeprecated.Description, linter.RuleMaintainerDeprecated.URL, false, []string{"DL4000"}},
-	{linter.RuleUndefinedArgInFrom.Name, linter.RuleUndefinedArgInFrom.Description, linter.RuleUndefinedArgInFrom.URL, false, nil},
-	{linter.RuleWorkdirRelativePath.Name, linter.RuleWorkdirRelativePath.Description, linter.RuleWorkdirRelativePath.URL, false, []string{"DL3000"}},
-	{linter.RuleUndefinedVar.Name, linter.RuleUndefinedVar.Description, linter.RuleUndefinedVar.URL, false, nil},
-	{linter.RuleMultipleInstructionsDisallowed.Name, linter.RuleMultipleInstructionsDisallowed.Description, linter.RuleMultipleInstructionsDisallowed.URL, false, []string{"DL4003", "DL4004", "DL3012"}},
-	{linter.RuleLegacyKeyValueFormat.Name, linter.RuleLegacyKeyValueFormat.Description, linter.RuleLegacyKeyValueFormat.URL, false, nil},
-	{linter.RuleRedundantTargetPlatform.Name, linter.RuleRedundantTargetPlatform.Description, linter.RuleRedundantTargetPlatform.URL, false, []string{"DL3065"}},
-	{linter.RuleSecretsUsedInArgOrEnv.Name, linter.RuleSecretsUsedInArgOrEnv.Description, linter.RuleSecretsUsedInArgOrEnv.URL, false, []string{"DL3064"}},
-	{linter.RuleInvalidDefaultArgInFrom.Name, linter.RuleInvalidDefaultArgInFrom.Description, linter.RuleInvalidDefaultArgInFrom.URL, false, nil},
-	{linter.RuleFromPlatformFlagConstDisallowed.Name, linter.RuleFromPlatformFlagConstDisallowed.Description, linter.RuleFromPlatformFlagConstDisallowed.URL, false, []string{"DL3029"}},
-	{linter.RuleCopyIgnoredFile.Name, linter.RuleCopyIgnoredFile.Description, linter.RuleCopyIgnoredFile.URL, false, nil},
-	{linter.RuleInvalidDefinitionDescription.Name, linter.RuleInvalidDefinitionDescription.Description, linter.RuleInvalidDefinitionDescription.URL, true, nil},
-	{linter.RuleExposeProtoCasing.Name, linter.RuleExposeProtoCasing.Description, linter.RuleExposeProtoCasing.URL, false, nil},
-	{linter.RuleExposeInvalidFormat.Name, linter.RuleExposeInvalidFormat.Description, linter.RuleExposeInvalidFormat.URL, false, []string{"DL3011"}},
-}
-
-func init() {
-	for _, b := range buildkitRules {
-		register(&Rule{Code: b.name, Severity: SeverityWarning, Summary: b.desc, URL: b.url, Source: SourceBuildKit, Hadolint: b.hadolint})
-	}
-}
-
-func isNameByte(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
 // BuildKitFindings runs BuildKit's build checks in-process (no daemon, no
 // registry) and maps their line-only locations onto the model's spans.
 // Instructions msls could not parse are blanked out first (keeping line
 // numbers) so that one bad line does not hide the checks of the others.
-func BuildKitFindings(f *dockerfile.File) []Finding { return buildKitFindings(f, false) }
+func BuildKitFindings(f *dockerfile.File) []Finding { return buildKitFindings(f, nil) }
 
-// buildKitFindings is BuildKitFindings; first is Options.FirstSight.
-func buildKitFindings(f *dockerfile.File, first bool) (out []Finding) {
+// buildKitFindings is BuildKitFindings with opts' cache and panic report.
+func buildKitFindings(f *dockerfile.File, opts *Options) (out []Finding) {
 	if len(f.Instructions) == 0 {
 		return nil
 	}
 	defer func() {
-		if recover() != nil {
+		if r := recover(); r != nil {
+			opts.panicked("BuildKit's checks", r)
 			out = nil
 		}
 	}()
-	text := f.LintInput()
-	mode := lintAuto
-	if first {
-		mode = lintFirst
+	bad, stub := lintBadLines(f)
+	text := lintText(f, bad, stub)
+	var cache *LintCache
+	var key lintKey
+	if opts != nil && opts.Lint != nil {
+		cache, key = opts.Lint, lintKey{doc: opts.Doc, sum: sha256.Sum256(text)}
 	}
-	res := lintStaged(f, text, mode)
+	res, ok := cache.get(key)
+	if !ok {
+		res = lintFile(f, text, bad, stub, opts)
+		cache.put(key, res)
+	}
 	if res == nil {
 		return nil
-	}
-	if res.Error != nil && strings.Contains(res.Error.Message, "check options") {
-		// an invalid `# check=` directive stops BuildKit before any check:
-		// run without it (the directive itself is reported as a ParseError
-		// by the model or by CheckDirective below).
-		if d, ok := f.Directive("check"); ok {
-			checkLine := f.Lines.Line(d.Span.Start)
-			bad, _ := f.LintBadLines()
-			text = f.LintText(func(line int) bool { return line == checkLine || bad(line) })
-			res = lintText(text)
-			if res == nil {
-				return nil
-			}
-		}
 	}
 	errorLevel := false
 	if d, ok := f.Directive("check"); ok {
@@ -121,6 +75,47 @@ func buildKitFindings(f *dockerfile.File, first bool) (out []Finding) {
 	return out
 }
 
+// lintFile returns BuildKit's lint results for text, f's lint input (bad and
+// stub are what it hides): one bklint pass over the parse of text assembled
+// from f's own nodes and typed commands (lintResult), else over BuildKit's
+// parse of text, else BuildKit's own DockerfileLint.
+func lintFile(f *dockerfile.File, text []byte, bad func(int) bool, stub map[int]string, opts *Options) *lint.LintResults {
+	env := bklint.EnvFor(text)
+	res, err := lintNodes(f, text, env, bad, stub)
+	opts.declined(err)
+	if res == nil {
+		res = lintWithEnv(text, env, opts)
+	}
+	if res != nil && res.Error != nil && strings.Contains(res.Error.Message, "check options") {
+		// an invalid `# check=` directive stops BuildKit before any check:
+		// run without it (the directive itself is reported as a ParseError
+		// by the model or by CheckDirective below).
+		if d, ok := f.Directive("check"); ok {
+			checkLine := f.Lines.Line(d.Span.Start)
+			text = lintText(f, func(line int) bool { return line == checkLine || bad(line) }, nil)
+			res = lintWithEnv(text, bklint.EnvFor(text), opts)
+		}
+	}
+	return res
+}
+
+// lintNodes is bklint's pass over the parse of text assembled from f's nodes
+// (see lintResult), or nil when either declines (err: why bklint did).
+func lintNodes(f *dockerfile.File, text []byte, env []string, bad func(int) bool, stub map[int]string) (*lint.LintResults, error) {
+	if !lintEngine {
+		return nil, nil
+	}
+	res, cmds, ok := lintResult(f, bad, stub)
+	if !ok {
+		return nil, nil
+	}
+	if observeLint != nil {
+		observeLint(text, env)
+	}
+	check, _, _, _ := parser.ParseDirective("check", text)
+	return bklint.LintCommands(res, cmds, check, env)
+}
+
 var allCaps = pb.Caps.CapSet(pb.Caps.All())
 
 // lintEngine is whether BuildKit's checks go through bklint, which checks the
@@ -132,23 +127,21 @@ var lintEngine = true
 // BuildKit's checks.
 var observeLint func(text []byte, env []string)
 
-func lintText(text []byte) *lint.LintResults {
-	return lintWithEnv(text, bklint.EnvFor(text))
-}
-
 // lintWithEnv runs BuildKit's checks on text with the stand-in images
 // declaring env: through bklint when it models the text, else (and whenever
 // BuildKit would fail on it) through BuildKit's own DockerfileLint.
-func lintWithEnv(text []byte, env []string) *lint.LintResults {
+func lintWithEnv(text []byte, env []string, opts *Options) *lint.LintResults {
 	if observeLint != nil {
 		observeLint(text, env)
 	}
 	if lintEngine {
 		if res, err := parser.Parse(bytes.NewReader(text)); err == nil {
 			check, _, _, _ := parser.ParseDirective("check", text)
-			if r, ok := bklint.Lint(res, check, env); ok {
+			r, err := bklint.Lint(res, check, env)
+			if err == nil {
 				return r
 			}
+			opts.declined(err)
 		}
 	}
 	return dockerfileLint(text, env)
@@ -165,25 +158,6 @@ func dockerfileLint(text []byte, env []string) *lint.LintResults {
 		return nil
 	}
 	return res
-}
-
-// lintParsed runs BuildKit's checks through bklint on the parse of text (the
-// file's lint input) assembled from the file's own nodes, skipping the
-// parse; ok is false when either declines.
-func lintParsed(f *dockerfile.File, text []byte) (*lint.LintResults, bool) {
-	if !lintEngine {
-		return nil, false
-	}
-	res, cmds, ok := f.LintResultCommands(f.LintBadLines())
-	if !ok {
-		return nil, false
-	}
-	check, _, _, _ := parser.ParseDirective("check", text)
-	env := bklint.EnvFor(text)
-	if observeLint != nil {
-		observeLint(text, env)
-	}
-	return bklint.LintCommands(res, cmds, check, env)
 }
 
 // buildkitSpan picks the most precise span for a BuildKit warning on a

@@ -15,7 +15,7 @@ import (
 
 // TestCompactLintMatchesFullText: BuildKit's build checks must report exactly
 // the same warnings (rule, line, message) on the compact text msls lints
-// (dockerfile.File.LintText, with only the image variables it mentions)
+// (lintText, with only the image variables it mentions)
 // as on the file itself with the whole stand-in image environment, over every corpus
 // file BuildKit lints without a parse error.
 func TestCompactLintMatchesFullText(t *testing.T) {
@@ -35,7 +35,7 @@ func TestCompactLintMatchesFullText(t *testing.T) {
 		}
 		// the file as written, with every imageEnv variable, against what
 		// msls lints: the compact text with the variables it mentions
-		full, compact := lintWithEnv(src, bklint.ImageEnv), lintText(f.LintText(nil))
+		full, compact := lintWithEnv(src, bklint.ImageEnv, nil), lintTextAlone(lintText(f, nil, nil))
 		if full == nil || compact == nil {
 			if (full == nil) != (compact == nil) {
 				t.Errorf("%s: lint result presence differs", name)

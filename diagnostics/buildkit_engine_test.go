@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -11,17 +12,16 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 
-	"github.com/msls-dev/msls/bench/benchdata"
 	"github.com/msls-dev/msls/diagnostics/bklint"
 	"github.com/msls-dev/msls/dockerfile"
 )
 
 // TestEngineMatchesDockerfileLintOnLintInputs: every text msls hands to
-// BuildKit's checks (whole files, the stages' mini files with their stubs and
-// padding, the parallel groups, files with instructions in error) must give
-// the same warnings through bklint as through BuildKit's DockerfileLint,
-// wherever bklint answers. bklint's own test covers the corpus files as
-// written; this one covers the texts only msls makes.
+// BuildKit's checks (the lint input: compact RUNs, neutral comments, the
+// lines of instructions in error emptied, FROM stubs) must give the same
+// warnings through bklint as through BuildKit's DockerfileLint, wherever
+// bklint answers. bklint's own test covers the corpus files as written; this
+// one covers the texts only msls makes.
 func TestEngineMatchesDockerfileLintOnLintInputs(t *testing.T) {
 	type input struct {
 		text []byte
@@ -37,19 +37,10 @@ func TestEngineMatchesDockerfileLintOnLintInputs(t *testing.T) {
 		mu.Unlock()
 	}
 	defer func() { observeLint = nil }()
-	for _, text := range withErrors(stagedInputs(t)) {
+	for _, text := range withErrors(lintInputs(t)) {
 		f := dockerfile.Parse(text)
-		text = lintedText(f, text)
-		safeLint(func() *lint.LintResults { return lintStaged(f, text, lintEachStage) })
-		safeLint(func() *lint.LintResults {
-			p, ok := planStages(f, text)
-			if !ok {
-				return nil
-			}
-			found := make([][]stagedWarning, len(p.keys))
-			p.lintGroups(2, found)
-			return nil
-		})
+		text = lintInputOf(f)
+		safeLint(func() *lint.LintResults { return lintTextAlone(text) })
 	}
 	observeLint = nil
 	answered, bad := 0, 0
@@ -75,8 +66,8 @@ func TestEngineMatchesDockerfileLintOnLintInputs(t *testing.T) {
 			continue
 		}
 		check, _, _, _ := parser.ParseDirective("check", in.text)
-		got, ok := bklint.Lint(res, check, in.env)
-		if !ok {
+		got, err := bklint.Lint(res, check, in.env)
+		if err != nil {
 			continue
 		}
 		answered++
@@ -99,17 +90,18 @@ func TestEngineMatchesDockerfileLintOnLintInputs(t *testing.T) {
 	}
 }
 
-// TestParsedLintMatchesDockerfileLint: the whole-file pass over the nodes the
-// file already has (a file seen for the first time) must give what
+// TestParsedLintMatchesDockerfileLint: the fast path, bklint's pass over the
+// nodes and typed commands the file already has, must give what
 // DockerfileLint gives on the file's lint input, wherever it answers.
 func TestParsedLintMatchesDockerfileLint(t *testing.T) {
-	inputs := withErrors(stagedInputs(t))
+	inputs := withErrors(lintInputs(t))
 	answered, bad := 0, 0
 	for name, text := range inputs {
 		f := dockerfile.Parse(text)
-		text = f.LintInput()
-		got, ok := lintParsed(f, text)
-		if !ok {
+		hide, stub := lintBadLines(f)
+		text = lintText(f, hide, stub)
+		got, _ := lintNodes(f, text, bklint.EnvFor(text), hide, stub)
+		if got == nil {
 			continue
 		}
 		answered++
@@ -131,46 +123,6 @@ func TestParsedLintMatchesDockerfileLint(t *testing.T) {
 	}
 }
 
-// TestFirstSightMatchesStaged: the findings of a document's first check (one
-// pass over its nodes, Options.FirstSight) equal those of the staged path,
-// and the cache they fill afterwards serves the next check of the same text
-// without linting anything.
-func TestFirstSightMatchesStaged(t *testing.T) {
-	// the one-pass first check is for large files: the corpus files are
-	// made large by repeating them, so that it runs on each
-	n := 0
-	for name, text := range withErrors(stagedInputs(t)) {
-		if n++; (testing.Short() && n > 40) || n > 150 {
-			break
-		}
-		if len(text) == 0 {
-			continue
-		}
-		for dockerfile.NewLineIndex(text).LineCount() < parallelMinLines {
-			text = append(append(bytes.Clone(text), '\n'), text...)
-		}
-		f := dockerfile.Parse(text)
-		first := CheckWith(f, FirstSight(nil))
-		storing.Wait()
-		staged := CheckWith(f, nil)
-		if g, w := findingSet(first), findingSet(staged); g != w {
-			t.Errorf("%s: first-sight findings differ\nfirst:  %s\nstaged: %s", name, g, w)
-		}
-	}
-	text := benchdata.MustAll(t)[2].Text // 10,000 lines
-	f := dockerfile.Parse(text)
-	clear(bkCache.m)
-	lintStaged(f, f.LintInput(), lintFirst)
-	storing.Wait()
-	linted := 0
-	observeLint = func([]byte, []string) { linted++ }
-	defer func() { observeLint = nil }()
-	lintStaged(f, f.LintInput(), lintAuto)
-	if linted != 0 {
-		t.Errorf("after a first-sight check, the same text was linted %d times again", linted)
-	}
-}
-
 func findingSet(fs []Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
@@ -183,3 +135,26 @@ func findingSet(fs []Finding) string {
 // candidates at the same distance it picks in map order, so which one is
 // named varies from run to run (that one is named does not).
 var didYouMean = regexp.MustCompile(`\(did you mean [^)]*\)`)
+
+// TestPlatformVarsUndefinedAsBuildKit: $TARGETARCH, $BUILDARCH and
+// $TARGETPLATFORM used in a stage without `ARG` are reported as BuildKit's
+// DockerfileLint reports them with a base image that sets no such variable
+// (no image does), through msls's fast path too.
+func TestPlatformVarsUndefinedAsBuildKit(t *testing.T) {
+	text := []byte("FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nENV GOARCH=$TARGETARCH\nWORKDIR /src/$BUILDARCH\nFROM alpine\nCOPY --from=build /a /b-$TARGETPLATFORM\n")
+	want := warningSet(dockerfileLint(text, nil))
+	for _, name := range []string{"TARGETARCH", "BUILDARCH", "TARGETPLATFORM"} {
+		if !strings.Contains(strings.Join(want, "\n"), "UndefinedVar Usage of undefined variable '$"+name+"'") {
+			t.Fatalf("DockerfileLint does not report $%s: %q", name, want)
+		}
+	}
+	f := dockerfile.Parse(text)
+	var got []string
+	for _, fd := range BuildKitFindings(f) {
+		got = append(got, fmt.Sprintf("%d %s %s", f.Lines.Line(fd.Span.Start)+1, fd.Code, fd.Message))
+	}
+	sort.Strings(got)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("msls reports\n%s\nDockerfileLint reports\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

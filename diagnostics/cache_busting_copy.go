@@ -3,8 +3,10 @@ package diagnostics
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
+	"github.com/msls-dev/msls/buildmodel"
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/ecosystem"
 )
@@ -16,6 +18,7 @@ var CacheBustingCopyRule = register(&Rule{
 	Severity: SeverityWarning,
 	Summary:  "The whole build context is copied before the dependency install, so any source change re-runs the install",
 	Check:    checkCacheBustingCopy,
+	Fix:      FixOnRequest, // codeactions/fix_cachebust.go: the manifests come from the build context
 })
 
 // CacheBustHit is one broad COPY/ADD that comes before a dependency install
@@ -42,133 +45,83 @@ type CacheBustHit struct {
 	Whole bool
 }
 
-// copyKind says how much of the context a COPY brings.
-type copyKind int
-
-const (
-	copyNarrow  copyKind = iota
-	copyContext          // `.`, `./`, `*`, `./*`
-	copyDir              // a directory that may hold sources and manifests
-)
-
-// classifyCopy looks at a COPY/ADD's sources (not --from, not heredocs).
-func classifyCopy(in *dockerfile.Instruction) (copyKind, []string) {
-	if !in.Is("COPY") && !in.Is("ADD") || len(in.Heredocs) > 0 {
-		return copyNarrow, nil
-	}
-	if _, ok := in.Flag("from"); ok {
-		return copyNarrow, nil
-	}
-	if len(in.Args) < 2 {
-		return copyNarrow, nil
-	}
-	srcs := make([]string, 0, len(in.Args)-1)
-	for _, a := range in.Args[:len(in.Args)-1] {
-		srcs = append(srcs, strings.Trim(a.Value, `"'`))
-	}
-	kind := copyNarrow
-	for _, s := range srcs {
-		switch {
-		case s == "." || s == "./" || s == "*" || s == "./*" || s == "/" || s == "./.":
-			return copyContext, srcs
-		case strings.Contains(s, "://") || strings.HasPrefix(s, "git@"):
-			// a URL or git source: not the build context
-		case strings.HasSuffix(s, "/") && !strings.ContainsAny(s, "*?["):
-			kind = copyDir
-		case !strings.Contains(path.Base(s), ".") && !strings.ContainsAny(s, "*?[$") && !isManifestName(path.Base(s)):
-			kind = copyDir // `COPY src /app`: most likely a directory
-		}
-	}
-	return kind, srcs
-}
-
-func isManifestName(base string) bool {
-	for _, e := range ecosystem.All {
-		if e.IsManifest(base) {
-			return true
-		}
-	}
-	return false
-}
-
 // CacheBust finds every broad COPY that precedes a dependency install in the
-// same stage, one hit per (copy, install) pair, in source order.
+// install's stage or in a stage it is built on, one hit per (copy, install)
+// pair, in source order. It judges sources by their names; CacheBustWith
+// takes the build context's answers.
 func CacheBust(f *dockerfile.File) []CacheBustHit {
+	// Most files install nothing: no need for the model then.
+	for _, in := range f.Instructions {
+		if len(ecosystem.RunInstalls(in)) > 0 {
+			return CacheBustWith(buildmodel.Build(f))
+		}
+	}
+	return nil
+}
+
+// maxCopiesLooked bounds how far back along a stage chain an install looks
+// for broad copies: a file of thousands of chained stages must stay linear.
+const maxCopiesLooked = 256
+
+// CacheBustWith is CacheBust over a build model (which may carry the build
+// context: then a directory copy counts only when the context says it brings
+// a manifest).
+func CacheBustWith(m *buildmodel.Model) []CacheBustHit {
 	var hits []CacheBustHit
-	depsDone := map[int]map[string]bool{} // stage -> ecosystems with a Deps step so far
-	for _, st := range f.Stages {
-		done := map[string]bool{}
-		if st.Parent >= 0 {
-			for k := range depsDone[st.Parent] {
-				done[k] = true
-			}
-		}
-		depsDone[st.Index] = done
-		type broad struct {
-			in   *dockerfile.Instruction
-			kind copyKind
-			srcs []string
-			dest string
-		}
-		var broads []broad
-		copied := map[string]int{} // manifest-ish source -> offset of its COPY
-		workdir := ""
-		for _, in := range st.Instructions {
-			if in.Sub != nil || in.Err != nil && !in.Is("RUN") {
+	var copies []*buildmodel.Copy
+	for _, st := range m.Stages {
+		for _, step := range st.Steps {
+			in := step.In
+			if in.Err != nil && !in.Is("RUN") || len(step.Installs) == 0 {
 				continue
 			}
-			switch {
-			case in.Is("WORKDIR") && len(in.Args) > 0:
-				w := strings.Trim(in.Args[0].Value, `"'`)
-				if strings.HasPrefix(w, "/") || workdir == "" {
-					workdir = w
-				} else {
-					workdir = path.Join(workdir, w)
+			mounts := ecosystem.Mounts(in)
+			// the copies along the chain before this RUN, oldest first
+			copies = copies[:0]
+			for n := step.Before.Copies; n != nil && len(copies) < maxCopiesLooked; n = n.Tail {
+				copies = append(copies, n.Head)
+			}
+			slices.Reverse(copies)
+			before := step.Before
+			done := map[string]bool{}
+			for _, ri := range step.Installs {
+				eco := ri.Eco
+				wasDone := before.DepsDone(eco) || done[eco.Name]
+				if ri.Kind == ecosystem.Deps || ri.Kind == ecosystem.Resolve {
+					done[eco.Name] = true
 				}
-			case in.Is("COPY") || in.Is("ADD"):
-				kind, srcs := classifyCopy(in)
-				if kind == copyNarrow {
-					for _, s := range srcs {
-						copied[s] = in.Span.Start
-					}
+				// After a dependency-only install of the same ecosystem (here
+				// or in a stage this one is built on), a build or a project
+				// install only adds the project: the dependency layer stays.
+				if (ri.Kind == ecosystem.Build || ri.Kind == ecosystem.Project) && wasDone {
 					continue
 				}
-				broads = append(broads, broad{in: in, kind: kind, srcs: srcs, dest: strings.Trim(in.Args[len(in.Args)-1].Value, `"'`)})
-			case in.Is("RUN"):
-				mounts := ecosystem.Mounts(in)
-				for _, ri := range ecosystem.RunInstalls(in) {
-					eco := ri.Eco
-					wasDone := done[eco.Name]
-					if ri.Kind == ecosystem.Deps {
-						done[eco.Name] = true
+				manifests := ri.Manifests()
+				if boundManifest(mounts, manifests) {
+					continue
+				}
+				for _, c := range copies {
+					if c.Kind == buildmodel.CopyNarrow || !c.FromContext() || c.In.Err != nil {
+						continue // (a COPY BuildKit rejects is reported as such)
 					}
-					if ri.Kind == ecosystem.Build && wasDone {
+					if c.Kind == buildmodel.CopyDir && !dirHoldsManifest(m, c, ri, manifests, copies) {
 						continue
 					}
-					manifests := ri.Manifests()
-					if boundManifest(mounts, manifests) {
+					if copiedBefore(copies, manifests, c) {
 						continue
 					}
-					for _, b := range broads {
-						if b.kind == copyDir && !dirHoldsManifest(b.srcs, b.dest, workdir, manifests, copied) {
-							continue
-						}
-						if copiedBefore(copied, manifests, b.in.Span.Start) {
-							continue
-						}
-						hit := CacheBustHit{Copy: b.in, Install: in, InstallSpan: ri.Span, Eco: eco, Kind: ri.Kind,
-							Command: ri.Cmd.String(), Manifests: manifests, Whole: b.kind == copyContext}
-						switch {
-						case ri.Kind == ecosystem.Project:
-							hit.Soft, hit.Reason = true, "it installs the project itself"
-						case ri.Kind == ecosystem.Planner:
-							hit.Soft, hit.Reason = true, "a cargo-chef planner reads the whole tree by design"
-						case cacheMounted(mounts, eco):
-							hit.Soft, hit.Reason = true, "a cache mount keeps the re-run cheap"
-						}
-						hits = append(hits, hit)
-						break // the earliest broad copy is the one to fix
+					hit := CacheBustHit{Copy: c.In, Install: in, InstallSpan: ri.Span, Eco: eco, Kind: ri.Kind,
+						Command: ri.Cmd.String(), Manifests: manifests, Whole: c.Kind == buildmodel.CopyContext}
+					switch {
+					case ri.Kind == ecosystem.Project:
+						hit.Soft, hit.Reason = true, "it installs the project itself"
+					case ri.Kind == ecosystem.Planner:
+						hit.Soft, hit.Reason = true, "a cargo-chef planner reads the whole tree by design"
+					case cacheMounted(mounts, eco):
+						hit.Soft, hit.Reason = true, "a cache mount keeps the re-run cheap"
 					}
+					hits = append(hits, hit)
+					break // the earliest broad copy is the one to fix
 				}
 			}
 		}
@@ -196,40 +149,75 @@ func boundManifest(mounts []ecosystem.Mount, manifests []string) bool {
 	return false
 }
 
-// copiedBefore reports whether a narrow COPY brought the install's primary
-// manifest before offset off: the author already separated the manifest
-// layer, so msls does not second-guess the order.
-func copiedBefore(copied map[string]int, manifests []string, off int) bool {
+// copiedBefore reports whether a narrow context COPY brought the install's
+// primary manifest before the broad copy c: the author already separated
+// the manifest layer, so msls does not second-guess the order.
+func copiedBefore(copies []*buildmodel.Copy, manifests []string, c *buildmodel.Copy) bool {
 	if len(manifests) == 0 {
 		return false
 	}
-	for src, at := range copied {
-		if at < off && ecosystem.CopyCovers(src, manifests[0]) {
-			return true
+	for _, n := range copies {
+		if n == c {
+			return false
+		}
+		if n.Kind != buildmodel.CopyNarrow || !n.FromContext() {
+			continue
+		}
+		for _, src := range n.Sources {
+			if ecosystem.CopyCovers(src, manifests[0]) {
+				return true
+			}
 		}
 	}
 	return false
 }
 
 // dirHoldsManifest decides whether a directory COPY brought the install's
-// manifest: the install names a file under the copy's destination, or the
-// copy lands in the working directory and the manifest came from nowhere else.
-func dirHoldsManifest(srcs []string, dest, workdir string, manifests []string, copied map[string]int) bool {
-	d := strings.TrimSuffix(strings.TrimPrefix(dest, "./"), "/")
+// manifest: the build context says so; or the install names a file under the
+// copy's destination; or the copy lands in the directory the install runs in
+// (WORKDIR, then any `cd`) and the manifest came from nowhere else.
+func dirHoldsManifest(m *buildmodel.Model, c *buildmodel.Copy, ri *buildmodel.Install, manifests []string, copies []*buildmodel.Copy) bool {
+	known, holds := false, false
+	for i := range c.Sources {
+		files, ok := m.Files(c, i)
+		if !ok {
+			known = false
+			break
+		}
+		known = true
+		for _, fl := range files {
+			for _, mf := range manifests {
+				holds = holds || path.Base(fl) == path.Base(mf)
+			}
+		}
+	}
+	if known {
+		return holds
+	}
+	if c.Dest == "" {
+		return false
+	}
 	for _, mf := range manifests {
 		dir := path.Dir(strings.TrimPrefix(mf, "./"))
-		if dir != "." && (dir == d || workdir != "" && path.Join(workdir, dir) == path.Clean(dest)) {
+		if dir == "." {
+			continue
+		}
+		if path.IsAbs(dir) && dir == c.Dest || ri.DirKnown && path.Join(ri.Dir, dir) == c.Dest {
 			return true
 		}
 	}
-	intoWorkdir := d == "." || d == "" || workdir != "" && path.Clean(dest) == path.Clean(workdir)
-	if !intoWorkdir {
+	if !ri.DirKnown || ri.Dir != c.Dest {
 		return false
 	}
-	for src := range copied {
-		for _, mf := range manifests {
-			if ecosystem.CopyCovers(src, mf) {
-				return false
+	for _, n := range copies {
+		if n.Kind != buildmodel.CopyNarrow || !n.FromContext() {
+			continue
+		}
+		for _, src := range n.Sources {
+			for _, mf := range manifests {
+				if ecosystem.CopyCovers(src, mf) {
+					return false
+				}
 			}
 		}
 	}
@@ -283,6 +271,15 @@ func checkCacheBustingCopy(f *dockerfile.File) []Finding {
 			}
 			msg = fmt.Sprintf("%s %s copies "+scope+" before `%s` (line %d); %s, but %s",
 				h.Copy.Keyword, what, h.Command, lineOf(f, h.InstallSpan.Start), h.Reason, advice)
+		}
+		if h.Kind == ecosystem.Resolve && !soft {
+			msg = fmt.Sprintf("%s %s copies "+scope+" before `%s` (line %d), so every source change re-runs it and re-downloads the dependencies. Copy %s first and run `%s` before copying the rest",
+				h.Copy.Keyword, what, h.Command, lineOf(f, h.InstallSpan.Start), manifestList(h), h.Eco.DepsCommand)
+		}
+		if h.Copy.Stage != h.Install.Stage && h.Copy.Stage >= 0 && h.Install.Stage >= 0 {
+			// the copy is inherited: say where the install sees it from
+			msg += fmt.Sprintf(" (the install runs in stage %q, which is built on stage %q: base it on a stage before this copy, or copy the manifests first there)",
+				f.Stages[h.Install.Stage].Ref(), f.Stages[h.Copy.Stage].Ref())
 		}
 		fd := Finding{Severity: sev, Message: msg, Span: firstLine(f, h.Copy)}
 		for _, g := range group {

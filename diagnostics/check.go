@@ -1,8 +1,12 @@
 package diagnostics
 
 import (
+	"errors"
+	"runtime/debug"
 	"sort"
 
+	"github.com/msls-dev/msls/buildcontext"
+	"github.com/msls-dev/msls/diagnostics/bklint"
 	"github.com/msls-dev/msls/dockerfile"
 )
 
@@ -22,21 +26,33 @@ type Options struct {
 	// NoInlineSuppression ignores `# msls ignore=`, `# hadolint ignore=` and
 	// per-instruction `# check=skip=` comments.
 	NoInlineSuppression bool
-	// FirstSight says no earlier version of this document has been checked
-	// (a document just opened, a file of `msls check`): BuildKit's checks
-	// then run in one pass over the whole file, and the per-stage cache that
-	// makes later versions cheap is filled after the findings are returned.
-	FirstSight bool
+	// Lint, when set, keeps BuildKit's results of the versions of the
+	// document named Doc (see LintCache).
+	Lint *LintCache
+	Doc  string
+	// OnPanic, when set, is told of a panic recovered in a rule or in
+	// BuildKit's checks (whose findings are then left out), with the
+	// goroutine's stack.
+	OnPanic func(where string, v any, stack []byte)
+	// Context is the Dockerfile's build context (nil: unknown); the rules of
+	// context_rules.go need it.
+	Context *buildcontext.Context
 }
 
-// FirstSight returns a copy of o (nil: the defaults) with FirstSight set.
-func FirstSight(o *Options) *Options {
-	c := Options{}
-	if o != nil {
-		c = *o
+// declined reports to o.OnPanic a panic bklint recovered from (the caller
+// falls back to BuildKit's DockerfileLint); other declines are expected.
+func (o *Options) declined(err error) {
+	var p *bklint.Panic
+	if o != nil && o.OnPanic != nil && errors.As(err, &p) {
+		o.OnPanic("bklint", p.Value, p.Stack)
 	}
-	c.FirstSight = true
-	return &c
+}
+
+// panicked reports a recovered panic to o.OnPanic.
+func (o *Options) panicked(where string, v any) {
+	if o != nil && o.OnPanic != nil {
+		o.OnPanic(where, v, debug.Stack())
+	}
 }
 
 func (o *Options) enabled(code string) bool { return o == nil || !o.Disabled[code] }
@@ -49,11 +65,11 @@ func Check(f *dockerfile.File) []Finding { return CheckWith(f, nil) }
 func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 	// BuildKit's checks, the larger part of the work, run beside msls's own
 	// rules: on a keystroke the wait is the longer of the two, not the sum.
+	// The goroutine ends before CheckWith returns.
 	var bk chan []Finding
 	if opts == nil || !opts.NoBuildKit {
 		bk = make(chan []Finding, 1)
-		first := opts != nil && opts.FirstSight
-		go func() { bk <- buildKitFindings(f, first) }()
+		go func() { bk <- buildKitFindings(f, opts) }()
 	}
 	out := make([]Finding, 0, len(f.Errors)+8)
 	for _, e := range f.Errors {
@@ -63,7 +79,7 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 		if r.Check == nil || !opts.enabled(r.Code) {
 			continue
 		}
-		out = append(out, runRule(r, f)...)
+		out = append(out, runRule(r, f, opts)...)
 	}
 	if bk != nil {
 		for _, fd := range <-bk {
@@ -72,6 +88,7 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 			}
 		}
 	}
+	out = contextFindings(f, opts, out)
 	out = suppress(f, out, opts == nil || !opts.NoInlineSuppression)
 	for i := range out {
 		if r := registry[out[i].Code]; r != nil && out[i].URL == "" {
@@ -104,9 +121,10 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 
 // runRule runs one rule; a rule that panics on odd input loses its findings
 // for this file instead of taking the server down.
-func runRule(r *Rule, f *dockerfile.File) (out []Finding) {
+func runRule(r *Rule, f *dockerfile.File, opts *Options) (out []Finding) {
 	defer func() {
-		if recover() != nil {
+		if v := recover(); v != nil {
+			opts.panicked("rule "+r.Code, v)
 			out = nil
 		}
 	}()

@@ -30,9 +30,9 @@ func BenchmarkCheckBySize(b *testing.B) {
 	}
 }
 
-// BenchmarkParseAndCheckBySize is what a new document version costs before
-// encoding: the issue's "10,000-line file fully diagnosed in < 100 ms" is the
-// large case.
+// BenchmarkParseAndCheckBySize is what a document opened (or a file of
+// `msls check`) costs before encoding: a parse and a check without a lint
+// cache.
 func BenchmarkParseAndCheckBySize(b *testing.B) {
 	for _, s := range benchdata.MustAll(b) {
 		b.Run(s.Name, func(b *testing.B) {
@@ -40,35 +40,6 @@ func BenchmarkParseAndCheckBySize(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				diagnostics.Check(dockerfile.Parse(s.Text))
-			}
-			perLine(b, s.Lines())
-		})
-	}
-}
-
-// BenchmarkParseAndCheckColdBySize diagnoses each fixture as if seen for the
-// first time (every cache emptied before each iteration), as opening a file
-// or `msls check` does; BenchmarkParseAndCheckBySize repeats the same text,
-// which the caches answer as an unchanged version.
-func BenchmarkParseAndCheckColdBySize(b *testing.B) { benchCold(b, nil) }
-
-// BenchmarkParseAndCheckFirstSightBySize is a document just opened in the
-// server: a cold parse and the first check (Options.FirstSight: BuildKit's
-// checks in one pass over the parsed nodes, the stage cache filled after).
-func BenchmarkParseAndCheckFirstSightBySize(b *testing.B) {
-	benchCold(b, diagnostics.FirstSight(nil))
-}
-
-// benchCold parses and checks each fixture with opts, every cache emptied
-// before each iteration.
-func benchCold(b *testing.B, opts *diagnostics.Options) {
-	for _, s := range benchdata.MustAll(b) {
-		b.Run(s.Name, func(b *testing.B) {
-			b.SetBytes(int64(len(s.Text)))
-			b.ReportAllocs()
-			for b.Loop() {
-				diagnostics.DropCaches()
-				diagnostics.CheckWith(dockerfile.Parse(s.Text), opts)
 			}
 			perLine(b, s.Lines())
 		})

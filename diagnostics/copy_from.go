@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/moby/buildkit/util/suggest"
+
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/ecosystem"
 )
@@ -15,8 +17,9 @@ var CopyFromUnknownStageRule = register(&Rule{
 	Code:     "CopyFromUnknownStage",
 	Severity: SeverityWarning,
 	Summary:  "COPY --from (or RUN --mount from=) names no earlier stage and is not an image reference",
-	Hadolint: []string{"DL3022"},
+	Aliases:  []string{"DL3022"},
 	Check:    checkCopyFromUnknown,
+	Fix:      FixAttached,
 })
 
 // CopyFromOwnStageRule flags `COPY --from` naming the stage it is in.
@@ -24,7 +27,7 @@ var CopyFromOwnStageRule = register(&Rule{
 	Code:     "CopyFromOwnStage",
 	Severity: SeverityError,
 	Summary:  "COPY --from names the stage it is in",
-	Hadolint: []string{"DL3023"},
+	Aliases:  []string{"DL3023"},
 	Check:    checkCopyFromOwn,
 })
 
@@ -121,36 +124,24 @@ func checkCopyFromOwn(f *dockerfile.File) []Finding {
 	return out
 }
 
-// closestStage suggests an earlier stage name within a small edit distance.
+// closestStage suggests an earlier stage name within two edits, in any
+// case (BuildKit's suggest.Search, which BuildKit uses for its own "did you
+// mean").
 func closestStage(f *dockerfile.File, v string, before int) string {
-	best, bestD := "", 3
+	var names []string
+	byLower := map[string]string{}
 	for _, s := range f.Stages {
 		if s.Index >= before || s.Name == "" {
 			continue
 		}
-		if d := editDistance(strings.ToLower(v), strings.ToLower(s.Name)); d < bestD {
-			best, bestD = s.Name, d
+		names = append(names, s.Name)
+		if _, seen := byLower[strings.ToLower(s.Name)]; !seen {
+			byLower[strings.ToLower(s.Name)] = s.Name
 		}
 	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	best, ok := suggest.Search(v, names, false)
+	if !ok {
+		return ""
 	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return byLower[strings.ToLower(best)]
 }

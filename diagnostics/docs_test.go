@@ -27,6 +27,12 @@ func TestRuleDocs(t *testing.T) {
 		if !strings.HasPrefix(string(b), "# "+r.Code+"\n") || !strings.Contains(string(b), "msls ignore="+r.Code) {
 			t.Errorf("%s: doc page lacks its title or the suppression comment", r.Code)
 		}
+		for _, a := range r.Aliases {
+			// the page says which hadolint rule it mirrors
+			if !strings.Contains(string(b), a) {
+				t.Errorf("%s: doc page does not mention its alias %s", r.Code, a)
+			}
+		}
 		if r.Summary == "" || r.Severity == 0 {
 			t.Errorf("%s: no summary or severity", r.Code)
 		}

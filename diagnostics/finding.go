@@ -55,7 +55,12 @@ type Finding struct {
 	// URL documents the rule (codeDescription.href).
 	URL     string
 	Related []Related
-	Fixes   []Fix
+	// Fixes are attached by rules that declare FixAttached.
+	Fixes []Fix
+	// Aliases, when not nil, replace the rule's aliases for this finding
+	// (FindingAliases): a rule whose hadolint id covers only some of its
+	// findings lists it on those and sets an empty list on the others.
+	Aliases []string
 	// Unnecessary / Deprecated map to LSP diagnostic tags.
 	Unnecessary bool
 	Deprecated  bool

@@ -3,6 +3,8 @@ package diagnostics
 import (
 	"strings"
 
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+
 	"github.com/msls-dev/msls/dockerfile"
 )
 
@@ -55,3 +57,39 @@ func target(in *dockerfile.Instruction) *dockerfile.Instruction {
 }
 
 func hasVar(s string) bool { return strings.Contains(s, "$") }
+
+// expandBase expands a FROM reference with the global ARG defaults, in
+// order, as BuildKit does when no --build-arg is given; ok is false when some
+// variable has no value (an ARG without default, or an automatic platform ARG).
+func expandBase(f *dockerfile.File, base string) (string, bool) {
+	lex := shell.NewLex(f.EscapeToken)
+	env := argEnv{}
+	for _, a := range f.GlobalArgs {
+		if !a.HasValue {
+			delete(env, a.Name)
+			continue
+		}
+		v, _, err := lex.ProcessWord(a.Value, env)
+		if err != nil {
+			return "", false
+		}
+		env[a.Name] = v
+	}
+	res, err := lex.ProcessWordWithMatches(base, env)
+	if err != nil || len(res.Unmatched) > 0 {
+		return "", false
+	}
+	return res.Result, true
+}
+
+// argEnv is a shell.EnvGetter over a map.
+type argEnv map[string]string
+
+func (e argEnv) Get(k string) (string, bool) { v, ok := e[k]; return v, ok }
+func (e argEnv) Keys() []string {
+	keys := make([]string, 0, len(e))
+	for k := range e {
+		keys = append(keys, k)
+	}
+	return keys
+}

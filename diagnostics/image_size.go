@@ -13,7 +13,7 @@ var AptNoCleanupRule = register(&Rule{
 	Code:     "AptNoCleanup",
 	Severity: SeverityInformation,
 	Summary:  "apt-get install leaves /var/lib/apt/lists in the image layer",
-	Hadolint: []string{"DL3009"},
+	Aliases:  []string{"DL3009"},
 	Check:    checkAptNoCleanup,
 })
 
@@ -22,8 +22,9 @@ var PipCacheDirRule = register(&Rule{
 	Code:     "PipCacheDir",
 	Severity: SeverityInformation,
 	Summary:  "pip install keeps its download cache in the image layer (use --no-cache-dir or a cache mount)",
-	Hadolint: []string{"DL3042"},
+	Aliases:  []string{"DL3042"},
 	Check:    checkPipCacheDir,
+	Fix:      FixAttached,
 })
 
 func cacheMountOn(in *dockerfile.Instruction, frags ...string) bool {
@@ -67,7 +68,8 @@ func checkAptNoCleanup(f *dockerfile.File) []Finding {
 				}
 			}
 		}
-		if install == nil || cleaned || cacheMountOn(in, "/var/lib/apt", "/var/cache/apt") {
+		// an unreadable part of the script may hold the cleanup
+		if install == nil || cleaned || ecosystem.RunScript(in).Unknown || cacheMountOn(in, "/var/lib/apt", "/var/cache/apt") {
 			continue
 		}
 		out = append(out, Finding{
@@ -80,22 +82,28 @@ func checkAptNoCleanup(f *dockerfile.File) []Finding {
 
 func checkPipCacheDir(f *dockerfile.File) []Finding {
 	final := finalChain(f)
-	noCacheEnv := map[int]bool{}
-	for _, st := range f.Stages {
-		for _, s := range chain(f, st) {
-			for _, v := range s.Vars {
-				if v.Kind == dockerfile.VarEnv && strings.EqualFold(v.Name, "PIP_NO_CACHE_DIR") {
-					val := strings.ToLower(strings.Trim(v.Value, `"'`))
-					if val != "" && val != "0" && val != "false" && val != "no" && val != "off" {
-						noCacheEnv[st.Index] = true
-					}
+	// A stage has PIP_NO_CACHE_DIR when it or a stage it is built on sets
+	// it. Parents come before their children, so one pass in order carries
+	// the answer down each chain: walking every stage's whole chain was
+	// quadratic (30,000 chained stages ran out of memory).
+	noCacheEnv := make([]bool, len(f.Stages))
+	for k, st := range f.Stages {
+		if p := st.Parent; p >= 0 && p < k && noCacheEnv[p] {
+			noCacheEnv[k] = true
+			continue
+		}
+		for _, v := range st.Vars {
+			if v.Kind == dockerfile.VarEnv && strings.EqualFold(v.Name, "PIP_NO_CACHE_DIR") {
+				val := strings.ToLower(strings.Trim(v.Value, `"'`))
+				if val != "" && val != "0" && val != "false" && val != "no" && val != "off" {
+					noCacheEnv[k] = true
 				}
 			}
 		}
 	}
 	var out []Finding
 	for _, in := range f.Instructions {
-		if in.Sub != nil || !in.Is("RUN") || !final[in.Stage] || noCacheEnv[in.Stage] {
+		if in.Sub != nil || !in.Is("RUN") || !final[in.Stage] || (in.Stage >= 0 && in.Stage < len(noCacheEnv) && noCacheEnv[in.Stage]) {
 			continue
 		}
 		if cacheMountOn(in, "pip", "/root/.cache") {

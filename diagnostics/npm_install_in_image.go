@@ -15,6 +15,7 @@ var NpmInstallInImageRule = register(&Rule{
 	Severity: SeverityWarning,
 	Summary:  "`npm install` in an image build: use `npm ci` (exact lockfile install); `--only=production` is deprecated, use `--omit=dev`",
 	Check:    checkNpmInstall,
+	Fix:      FixOnRequest | FixAttached, // `npm ci`: codeactions/fix_npm.go (safe with a lockfile); `--omit=dev`: attached
 })
 
 var npmInstallAliases = map[string]bool{"install": true, "i": true, "add": true, "in": true, "ins": true, "inst": true, "insta": true, "instal": true, "isnt": true, "isnta": true, "isntal": true, "isntall": true}
@@ -39,8 +40,8 @@ func checkNpmInstall(f *dockerfile.File) []Finding {
 					fd := Finding{Message: fmt.Sprintf("`npm %s` may rewrite package-lock.json and resolve different versions than the ones you tested; `npm ci` installs exactly the lockfile (and fails if it is out of date)", w.Text),
 						Span: ri.Span}
 					if exact && f.Slice(dockerfile.Span{Start: w.Start, End: w.End}) == w.Text {
+						// the "Use npm ci" fix is codeactions/fix_npm.go's
 						fd.Span = dockerfile.Span{Start: words[0].Start, End: w.End}
-						fd.Fixes = []Fix{{Title: "Use npm ci", Edits: []dockerfile.Edit{{Span: dockerfile.Span{Start: w.Start, End: w.End}, NewText: "ci"}}, Preferred: true}}
 					}
 					out = append(out, fd)
 				}

@@ -12,8 +12,9 @@ var RootFinalStageRule = register(&Rule{
 	Code:     "RootFinalStage",
 	Severity: SeverityWarning,
 	Summary:  "The final stage runs as root: no USER, or USER root/0",
-	Hadolint: []string{"DL3002"},
+	Aliases:  []string{"DL3002"},
 	Check:    checkRootFinalStage,
+	Fix:      FixOnRequest, // codeactions/fix_root.go
 })
 
 // NonRootImage is one entry of the table of base images whose default user
@@ -40,6 +41,8 @@ var NonRootImages = []NonRootImage{
 	{Repo: "docker.io/bitnami/*", User: "1001", Why: "Bitnami images run as uid 1001"},
 	{Repo: "bitnami/*", User: "1001", Why: "Bitnami images run as uid 1001"},
 	{Repo: "registry.access.redhat.com/ubi*/*", Tag: "", User: "1001", Why: "Red Hat UBI language images (nodejs, python, ...) run as uid 1001"},
+	{Repo: "nginxinc/nginx-unprivileged", User: "nginx (101)", Why: "NGINX's unprivileged image sets USER 101 and listens on 8080"},
+	{Repo: "docker.io/nginxinc/nginx-unprivileged", User: "nginx (101)", Why: "NGINX's unprivileged image sets USER 101 and listens on 8080"},
 }
 
 // nonRootDefault reports whether an image reference defaults to a non-root user.

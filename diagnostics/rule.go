@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/msls-dev/msls/dockerfile"
 )
@@ -19,6 +20,22 @@ const (
 	SourceBuildKit Source = "buildkit"
 )
 
+// FixKind declares where a rule's fixes come from. A rule that declares
+// none offers no fix; one that declares a kind is "fixable" (`msls rules`),
+// and its findings get fixes only through the kinds it declares, so the
+// declaration cannot drift from what the editor and `msls fix` apply.
+type FixKind uint8
+
+const (
+	// FixAttached: the rule's Check attaches fixes to its findings
+	// (Finding.Fixes). For fixes that need nothing but the Dockerfile.
+	FixAttached FixKind = 1 << iota
+	// FixOnRequest: a fixer in package codeactions computes the fixes when
+	// an editor or `msls fix` asks, knowing the build context (manifests,
+	// lockfiles). The fixer registers for the rule there (RegisterFixer).
+	FixOnRequest
+)
+
 // Rule is one named, documented check.
 type Rule struct {
 	// Code is the CamelCase rule name shown to users and used in config and
@@ -30,17 +47,34 @@ type Rule struct {
 	// URL documents the rule.
 	URL    string
 	Source Source
-	// Hadolint lists hadolint rule ids that `# hadolint ignore=` maps onto
-	// this rule.
-	Hadolint []string
+	// Aliases are other names of the rule (hadolint's DLxxxx ids). An alias
+	// works wherever the name does: configuration, `# msls ignore=`,
+	// `# hadolint ignore=`; reports list them beside the name. Several rules
+	// may share an alias (it then stands for all of them); no alias is
+	// another rule's Code.
+	Aliases []string
+	// Fix declares how the rule's findings are fixed (0: they are not).
+	Fix FixKind
+	// Experimental BuildKit checks run only when a `# check=experimental=`
+	// directive asks for them.
+	Experimental bool
 	// Check finds the rule's problems. Nil for BuildKit rules, which run
 	// together in one BuildKit lint pass.
 	Check func(f *dockerfile.File) []Finding
 }
 
-var registry = map[string]*Rule{}
+// Fixable reports whether the rule declares a fix. Whether one finding can
+// be fixed depends on the text (and, for FixOnRequest, the build context):
+// codeactions.SafeFix answers that.
+func (r *Rule) Fixable() bool { return r.Fix != 0 }
 
-// register adds a msls rule; called from the init of each rule's file.
+var (
+	registry = map[string]*Rule{}
+	// aliases maps an upper-cased alias to the rules that carry it.
+	aliases = map[string][]*Rule{}
+)
+
+// register adds a rule; called from the init of each rule's file.
 func register(r *Rule) *Rule {
 	if r.Source == "" {
 		r.Source = SourceMsls
@@ -50,6 +84,15 @@ func register(r *Rule) *Rule {
 	}
 	if _, dup := registry[r.Code]; dup {
 		panic("diagnostics: rule registered twice: " + r.Code)
+	}
+	if _, clash := aliases[strings.ToUpper(r.Code)]; clash {
+		panic("diagnostics: rule name is already an alias: " + r.Code)
+	}
+	for _, a := range r.Aliases {
+		if registry[a] != nil {
+			panic("diagnostics: alias " + a + " of " + r.Code + " is a rule name")
+		}
+		aliases[strings.ToUpper(a)] = append(aliases[strings.ToUpper(a)], r)
 	}
 	registry[r.Code] = r
 	return r
@@ -72,3 +115,32 @@ func Rules() []*Rule {
 
 // RuleByCode finds a rule by its exact code.
 func RuleByCode(code string) *Rule { return registry[code] }
+
+// Lookup finds the rules a name stands for: the rule of that exact code, or
+// the rules carrying it as an alias (aliases are matched in any case, as
+// hadolint's ids are written both ways). Nil when it names nothing.
+func Lookup(name string) []*Rule {
+	if r := registry[name]; r != nil {
+		return []*Rule{r}
+	}
+	return aliases[strings.ToUpper(name)]
+}
+
+// IsAlias reports whether name is an alias (and not a rule's code).
+func IsAlias(name string) bool {
+	return registry[name] == nil && len(aliases[strings.ToUpper(name)]) > 0
+}
+
+// FindingAliases are the aliases a report shows beside a finding's code:
+// the finding's own when its rule set them (a rule whose alias covers only
+// some of its findings sets Finding.Aliases, empty for "none"), else the
+// rule's.
+func FindingAliases(fd Finding) []string {
+	if fd.Aliases != nil {
+		return fd.Aliases
+	}
+	if r := registry[fd.Code]; r != nil {
+		return r.Aliases
+	}
+	return nil
+}

@@ -56,8 +56,16 @@ func checkSingleStage(f *dockerfile.File) []Finding {
 			continue
 		}
 		if c, ok := BuildStep(in); ok {
+			// "and also runs it" only when the file says what runs: the
+			// base image's own CMD is unknown here.
+			runs := ""
+			for _, x := range st.Instructions {
+				if x.Sub == nil && (x.Is("CMD") || x.Is("ENTRYPOINT")) {
+					runs = " and also runs it"
+				}
+			}
 			return []Finding{{
-				Message: fmt.Sprintf("This single stage builds the application (`%s`, line %d) and also runs it, so the build toolchain, sources and caches ship in the image. Split it into deps → builder → runner stages and copy only the build output into a slim runtime image", c.String(), lineOf(f, c.Start)),
+				Message: fmt.Sprintf("This single stage builds the application (`%s`, line %d)%s, so the build toolchain, sources and caches ship in the image. Split it into deps → builder → runner stages and copy only the build output into a slim runtime image", c.String(), lineOf(f, c.Start), runs),
 				Span:    firstLine(f, st.From),
 				Related: []Related{{Span: dockerfile.Span{Start: c.Start, End: c.End}, Message: "the build step"}},
 			}}

@@ -16,17 +16,20 @@ func (s codeSet) has(code string, src Source) bool {
 	return s[code] || s["all"] && src != ""
 }
 
-func (s codeSet) add(codes string, hadolint bool) {
+// add puts a comma-separated list into the set. In msls's and hadolint's
+// comments (names true) a rule's name or alias (hadolint's ids) stands for
+// the rule; `check=skip=` lists are BuildKit's and taken as written.
+// hadolint has no `ignore=all`, so its comments never silence everything.
+func (s codeSet) add(codes string, names, hadolint bool) {
 	for _, c := range strings.Split(codes, ",") {
 		c = strings.TrimSpace(c)
-		if c == "" {
+		if c == "" || hadolint && c == "all" {
 			continue
 		}
-		if hadolint {
-			for _, code := range hadolintMap()[strings.ToUpper(c)] {
-				s[code] = true
+		if names {
+			for _, r := range Lookup(c) {
+				s[r.Code] = true
 			}
-			continue
 		}
 		s[c] = true
 	}
@@ -59,14 +62,14 @@ func parsePragma(text string) (pragma, bool) {
 		}
 		list := firstField(rest[len("ignore="):])
 		p.codes = codeSet{}
-		p.codes.add(list, hadolint)
+		p.codes.add(list, true, hadolint)
 		return p, true
 	case strings.HasPrefix(lower, "check="):
 		for _, part := range strings.Split(firstField(t[len("check="):]), ";") {
 			k, v, _ := strings.Cut(part, "=")
 			if strings.EqualFold(strings.TrimSpace(k), "skip") {
 				p.codes = codeSet{}
-				p.codes.add(v, false)
+				p.codes.add(v, false, false)
 				p.buildkit = true
 				return p, true
 			}
@@ -154,15 +157,4 @@ next:
 		out = append(out, fd)
 	}
 	return out
-}
-
-// hadolintMap maps hadolint ids to the rules that cover the same problem.
-func hadolintMap() map[string][]string {
-	m := map[string][]string{}
-	for _, r := range registry {
-		for _, id := range r.Hadolint {
-			m[id] = append(m[id], r.Code)
-		}
-	}
-	return m
 }

@@ -18,6 +18,7 @@ var ToolchainInFinalStageRule = register(&Rule{
 	Severity: SeverityInformation,
 	Summary:  "The final stage is based on a full toolchain/SDK image; build in an earlier stage and ship a runtime image",
 	Check:    checkToolchainInFinalStage,
+	Fix:      FixAttached,
 })
 
 const toolchainInFinalStageCode = "ToolchainInFinalStage"
@@ -256,11 +257,9 @@ var notApplications = map[string]bool{"bash": true, "sh": true, "ash": true, "zs
 	"mvn": true, "gradle": true, "jshell": true, "java": true, "dotnet": true, "go": true, "cargo": true, "rustc": true,
 	"gcc": true, "sleep": true}
 
-// runsApplication reports whether the image has a CMD or ENTRYPOINT that
-// runs something other than a shell or a bare toolchain program. Images
-// without one (base, CI and dev-container images) are toolchains on purpose.
-func runsApplication(stages []*dockerfile.Stage) bool {
-	var cmd, entry *dockerfile.Instruction
+// cmdAndEntrypoint are the last CMD and ENTRYPOINT along a chain (nearest
+// stage first in stages).
+func cmdAndEntrypoint(stages []*dockerfile.Stage) (cmd, entry *dockerfile.Instruction) {
 	for i := len(stages) - 1; i >= 0; i-- { // root first, so later stages override
 		for _, in := range stages[i].Instructions {
 			switch {
@@ -271,6 +270,14 @@ func runsApplication(stages []*dockerfile.Stage) bool {
 			}
 		}
 	}
+	return cmd, entry
+}
+
+// runsApplication reports whether the image has a CMD or ENTRYPOINT that
+// runs something other than a shell or a bare toolchain program. Images
+// without one (base, CI and dev-container images) are toolchains on purpose.
+func runsApplication(stages []*dockerfile.Stage) bool {
+	cmd, entry := cmdAndEntrypoint(stages)
 	app := func(in *dockerfile.Instruction) bool {
 		if in == nil || len(in.Args) == 0 {
 			return false
@@ -290,6 +297,50 @@ func runsApplication(stages []*dockerfile.Stage) bool {
 	return app(entry)
 }
 
+// toolchainPrograms are programs that a runtime image of their toolchain
+// lacks: an image whose CMD/ENTRYPOINT runs one needs the full image.
+var toolchainPrograms = map[string]bool{"cargo": true, "rustc": true, "rustup": true, "go": true, "mvn": true, "mvnw": true,
+	"./mvnw": true, "gradle": true, "gradlew": true, "./gradlew": true, "javac": true, "gcc": true, "g++": true, "cc": true,
+	"make": true, "air": true, "reflex": true}
+
+// runsToolchain reports whether the image's CMD/ENTRYPOINT (as the stage
+// chain leaves them) runs a toolchain program: `cargo watch -x run`,
+// `go run .`, `mvn spring-boot:run`, `dotnet watch run`.
+func runsToolchain(stages []*dockerfile.Stage) bool {
+	cmd, entry := cmdAndEntrypoint(stages)
+	for _, in := range []*dockerfile.Instruction{entry, cmd} {
+		if in == nil {
+			continue
+		}
+		var cmds []ecosystem.Command
+		if in.JSON {
+			words := make([]ecosystem.Word, len(in.Args))
+			for i, a := range in.Args {
+				words[i] = ecosystem.Word{Text: a.Value}
+			}
+			cmds = []ecosystem.Command{{Words: words}}
+			if len(words) > 2 && ecosystem.IsShell(words[0].Text) && strings.HasPrefix(words[1].Text, "-") && strings.Contains(words[1].Text, "c") {
+				cmds = ecosystem.ParseScript(words[2].Text).Commands
+			}
+		} else {
+			cmds = ecosystem.ParseScript(in.ArgsText).Commands
+		}
+		for _, c := range cmds {
+			name := c.Name()
+			if toolchainPrograms[name] {
+				return true
+			}
+			if args := c.Args(); name == "dotnet" && len(args) > 0 {
+				switch args[0] {
+				case "run", "watch", "build", "test":
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 func checkToolchainInFinalStage(f *dockerfile.File) []Finding {
 	final := f.FinalStage()
 	if final == nil || final.From == nil || final.From.Err != nil {
@@ -302,6 +353,9 @@ func checkToolchainInFinalStage(f *dockerfile.File) []Finding {
 	}
 	if !runsApplication(stages) {
 		return nil // a toolchain, CI or dev image: the toolchain is the product
+	}
+	if runsToolchain(stages) {
+		return nil // a dev image (`cargo watch`, `go run`): it needs the toolchain at run time
 	}
 	ref, ok := resolveBase(f, root)
 	if !ok {

@@ -7,40 +7,6 @@ import (
 	"strings"
 )
 
-// SetParallelKnobs lowers the thresholds of the parallel cold parse so that
-// small files use it; the returned func restores them.
-func SetParallelKnobs(chunkMin, parMin, nWorkers int) (restore func()) {
-	c, p, w := bulkChunkMin, parallelMin, maxWorkers
-	bulkChunkMin, parallelMin, maxWorkers = chunkMin, parMin, nWorkers
-	return func() { bulkChunkMin, parallelMin, maxWorkers = c, p, w }
-}
-
-// SetChunkKnobs lowers the thresholds of the chunked cold parse (lines per
-// chunk, lines searched for a cut, chunks; 0 chunks means two per core, and a
-// huge linesMin turns it off); the returned func restores them.
-func SetChunkKnobs(linesMin, search, chunks int) (restore func()) {
-	l, s, c := chunkLinesMin, chunkSearch, maxChunks
-	chunkLinesMin, chunkSearch, maxChunks = linesMin, search, chunks
-	return func() { chunkLinesMin, chunkSearch, maxChunks = l, s, c }
-}
-
-// SetChunkHook sets a func called at the start of each chunk's goroutine
-// (nil: none).
-func SetChunkHook(h func(chunk int)) { chunkHook = h }
-
-// Parallel is the worker pool of the cold parse.
-func Parallel(n int, fn func(k int)) { parallel(n, fn) }
-
-// ChunkMisses counts the chunked parses given up because a cut did not hold.
-func ChunkMisses() int64 { return chunkMisses.Load() }
-
-// ChunkedParses counts the parses made in chunks.
-func ChunkedParses() int64 { return chunkedParses.Load() }
-
-// BulkPieces counts the parses whose nodes came from pieces parsed in
-// parallel.
-func BulkPieces() int64 { return bulkPieces.Load() }
-
 // DumpFile writes out everything a File holds, private fields included, but
 // the BuildKit typed commands (see Commands) and the derived memo of
 // instructions. Pointers to instructions appear as their indexes.
@@ -141,7 +107,3 @@ func normalCommand(cmd any) any {
 	}
 	return c.Interface()
 }
-
-// SplicedLintInput is the lint input LintInput would take from the previous
-// version, if any.
-func SplicedLintInput(f *File) ([]byte, bool) { return f.splicedLintInput() }

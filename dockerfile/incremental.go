@@ -40,7 +40,6 @@ func ParseFrom(prev *File, text []byte) *File {
 	newSuf := len(text) - suf // the unchanged suffix is text[newSuf:] = old[newSuf-delta:]
 
 	f := &File{Text: text, Lines: prev.Lines.edited(text, pre, newSuf, delta), EscapeToken: '\\'}
-	f.prepareLintSplice(prev, pre, suf)
 	p := &parseState{f: f, esc: '\\', n: f.Lines.LineCount(), prev: prev}
 
 	// Instructions before the edit: the same pointers.
@@ -115,7 +114,7 @@ func ParseFrom(prev *File, text []byte) *File {
 			continue
 		}
 		src := prev.Instructions[from+i]
-		p.apply(in, &bkEntry{node: src.Node, cmd: src.Command, err: src.bkErr, line: src.StartLine + 1}, "")
+		p.apply(in, &bkEntry{node: src.Node, cmd: src.Command, err: src.bkErr, line: src.StartLine + 1})
 	}
 	p.buildStages()
 	p.sortErrors()

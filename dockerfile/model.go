@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
@@ -350,12 +349,18 @@ type File struct {
 	// used while every stage name is ASCII, where it agrees with EqualFold.
 	stageNames      map[string]*Stage
 	stageNamesASCII bool
-	// lintInput memoises LintInput (set once, read without the Once by
-	// ParseFrom); lintSplice, when set, says how to make it from the
-	// previous version's (see ParseFrom).
-	lintOnce   sync.Once
-	lintInput  atomic.Pointer[[]byte]
-	lintSplice *lintSplice
+	// Panics are the panics of BuildKit's parser recovered while parsing
+	// this version (the instructions got a parse error), for the caller to
+	// log.
+	Panics []Panic
+}
+
+// Panic is a recovered panic of BuildKit's parser on the instruction that
+// starts on Line (0-based), with the stack it was raised on.
+type Panic struct {
+	Line  int
+	Value any
+	Stack []byte
 }
 
 // Directive returns the value of the named parser directive.

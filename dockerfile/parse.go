@@ -3,9 +3,11 @@ package dockerfile
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -40,12 +42,6 @@ type parseState struct {
 	// line after it; true ends the scan (ParseFrom took the rest of the file
 	// from an earlier File).
 	sync func(line int) bool
-	// A chunk of a cold parse (see parseChunks) scans from line base (an
-	// instruction's first line) and stops at the first line from stop on
-	// that is not part of an instruction begun before it; serial keeps its
-	// BuildKit parse on its own goroutine.
-	base, stop int
-	serial     bool
 }
 
 // Parse builds the model of a Dockerfile. It never fails: problems become
@@ -54,10 +50,8 @@ type parseState struct {
 func Parse(text []byte) *File {
 	f := &File{Text: text, Lines: NewLineIndex(text), EscapeToken: '\\'}
 	p := &parseState{f: f, esc: '\\', n: f.Lines.LineCount()}
-	if !p.parseChunks() {
-		p.scan(0, false)
-		p.attachBuildKit(0, len(f.Instructions))
-	}
+	p.scan(0, false)
+	p.attachBuildKit(0, len(f.Instructions))
 	p.buildStages()
 	p.sortErrors()
 	return f
@@ -112,9 +106,6 @@ func (p *parseState) scan(from int, directivesDone bool) {
 	var seen map[string]bool
 	var pending []Comment
 	for p.line = from; p.line < p.n; p.line++ {
-		if p.stop > 0 && p.line >= p.stop {
-			return
-		}
 		start, end := p.lineContent(p.line)
 		i := skipSpace(t, start, end)
 		if !directivesDone {
@@ -249,15 +240,26 @@ func (p *parseState) instruction(first int) *Instruction {
 	return in
 }
 
-// mapOff maps an offset of the logical line to a source offset.
+// mapOff maps an offset of the logical line to a source offset: the first
+// segment that ends after lo (the last one past the end). Segments are
+// contiguous in logical order, so a binary search finds it; a linear scan
+// made every lookup O(lines) and long continuations quadratic.
 func mapOff(segs []segment, lo int) int {
-	for i, s := range segs {
-		if lo < s.log+s.n || i == len(segs)-1 {
-			return s.src + (lo - s.log)
-		}
+	if len(segs) == 0 {
+		return 0
 	}
-	return 0
+	i := sort.Search(len(segs)-1, func(i int) bool {
+		if mapOffProbe != nil {
+			mapOffProbe()
+		}
+		return lo < segs[i].log+segs[i].n
+	})
+	return segs[i].src + (lo - segs[i].log)
 }
+
+// mapOffProbe, set by tests only, is called for each segment mapOff looks
+// at: the count proves the lookups logarithmic without timing anything.
+var mapOffProbe func()
 
 // mapSpan maps a logical span to a source span; the end maps from its last
 // byte so that a span ending at a line join does not run into the next line.
@@ -548,12 +550,31 @@ func restoreRun(node *parser.Node, in *Instruction) {
 func parseCommand(node *parser.Node) (cmd any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("BuildKit could not parse the instruction: %v", r)
+			err = &panicError{value: r, stack: debug.Stack()}
 		}
 	}()
 	// A silent linter, not nil: BuildKit merges `# check=` comments above the
 	// instruction into the linter and dereferences a nil one.
 	return instructions.ParseInstructionWithLinter(node, silentLinter)
+}
+
+// panicError is a panic of BuildKit's typed parse: the instruction gets a
+// parse error, and the File keeps the panic for its caller to log (Panics).
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string {
+	return fmt.Sprintf("BuildKit could not parse the instruction: %v", e.value)
+}
+
+// notePanic records in the File a panic that err carries.
+func (p *parseState) notePanic(in *Instruction, err error) {
+	var pe *panicError
+	if errors.As(err, &pe) {
+		p.f.Panics = append(p.f.Panics, Panic{Line: in.StartLine, Value: pe.value, Stack: pe.stack})
+	}
 }
 
 // silentLinter reports nothing: with no Warn, Linter.Run returns before

@@ -23,25 +23,6 @@ func BenchmarkParseBySize(b *testing.B) {
 	}
 }
 
-// BenchmarkParseColdBySize parses each fixture as if for the first time (the
-// cache of per-instruction BuildKit results emptied before every parse), as
-// `msls check` or opening a file does; BenchmarkParseBySize measures the
-// repeated parses of an editing session, where the cache holds every
-// unchanged instruction.
-func BenchmarkParseColdBySize(b *testing.B) {
-	for _, s := range benchdata.MustAll(b) {
-		b.Run(s.Name, func(b *testing.B) {
-			b.SetBytes(int64(len(s.Text)))
-			b.ReportAllocs()
-			for b.Loop() {
-				dockerfile.DropBuildKitCache()
-				dockerfile.Parse(s.Text)
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(s.Lines()), "ns/line")
-		})
-	}
-}
-
 // BenchmarkParseFromBySize is one keystroke of an editing session: the
 // comment line "# typing: <n>" above the last instruction (end) or above the
 // middle one (middle) becomes "# typing: <n+1>" (mostly a one-character edit;

@@ -7,9 +7,10 @@
 // actions that rewrite a Dockerfile (copy the manifests first, split stages):
 // both must agree on what an install is and what it reads.
 //
-// The analysis is deliberately shallow: SplitCommands splits RUN text into
-// simple commands across `&&`, `||`, `;`, `|`, new lines and `sh -c '...'`,
-// and Classify recognises one command. Nothing is executed or expanded.
+// RUN scripts are parsed with a real shell parser (mvdan.cc/sh, see
+// RunScript): commands know their words, redirections and working directory
+// across `&&`/`;` chains, subshells, `sh -c` strings and heredocs. Classify
+// recognises one command. Nothing is executed or expanded.
 package ecosystem
 
 import (

@@ -20,6 +20,10 @@ const (
 	// Planner reads the whole tree to plan a dependency build
 	// (`cargo chef prepare`).
 	Planner
+	// Resolve downloads the dependencies but reads the sources to find them
+	// (`go mod tidy`): it re-downloads whenever a source changes, and cannot
+	// itself move before the source copy (the ecosystem's DepsCommand can).
+	Resolve
 )
 
 func (k Kind) String() string {
@@ -32,6 +36,8 @@ func (k Kind) String() string {
 		return "build"
 	case Planner:
 		return "planner"
+	case Resolve:
+		return "resolve"
 	}
 	return "unknown"
 }
@@ -161,6 +167,9 @@ func Classify(c Command) (Install, bool) {
 		case "mod":
 			if len(rest) > 0 && (rest[0] == "download" || rest[0] == "vendor") {
 				return mk("go", Deps)
+			}
+			if len(rest) > 0 && rest[0] == "tidy" {
+				return mk("go", Resolve)
 			}
 		case "build", "test", "vet":
 			return mk("go", Build)

@@ -1,6 +1,7 @@
 package ecosystem
 
 import (
+	"path"
 	"strings"
 
 	"github.com/msls-dev/msls/dockerfile"
@@ -82,58 +83,87 @@ type RunInstall struct {
 	InHeredoc bool
 }
 
-// RunCommands splits a RUN instruction (shell form, exec form running a
-// shell with -c, and heredoc bodies) into commands whose Start/End are source
-// offsets into the file.
+// RunCommands returns the commands of a RUN instruction (shell form, exec
+// form running a shell with -c, and heredoc scripts) with source offsets
+// into the file; see RunScript.
 //
 // The result is computed once per instruction and shared: callers must not
 // modify it.
 func RunCommands(in *dockerfile.Instruction) []Command {
-	return in.DerivedMovable(runCommandsKey{}, func() any { return runCommands(in) }, moveRunCommands).([]Command)
+	return RunScript(in).Commands
 }
 
-// moveRunCommands is RunCommands of the instruction moved by d bytes (see
+// RunScript parses a RUN instruction with a real shell parser
+// (mvdan.cc/sh): the shell form as /bin/sh -c would run it, heredocs
+// included (a heredoc redirected to a command is that command's input, not
+// commands; `RUN <<EOF` alone is a script when its interpreter is a POSIX
+// shell), and the exec form when it runs a shell with -c. Offsets are the
+// Dockerfile's; directories are relative to the RUN's WORKDIR (see
+// Command.Dir).
+//
+// The result is computed once per instruction and shared: callers must not
+// modify it.
+func RunScript(in *dockerfile.Instruction) *Script {
+	return in.DerivedMovable(runScriptKey{}, func() any { return runScript(in) }, moveRunScript).(*Script)
+}
+
+// moveRunScript is RunScript of the instruction moved by d bytes (see
 // dockerfile.DerivedMovable).
-func moveRunCommands(v any, d int) any {
-	cs := v.([]Command)
-	if cs == nil {
-		return cs
-	}
-	out := make([]Command, len(cs))
-	for i, c := range cs {
-		out[i] = c.moved(d)
+func moveRunScript(v any, d int) any {
+	s := v.(*Script)
+	out := &Script{Unknown: s.Unknown}
+	if s.Commands != nil {
+		out.Commands = make([]Command, len(s.Commands))
+		for i, c := range s.Commands {
+			out.Commands[i] = c.moved(d)
+		}
 	}
 	return out
 }
 
 // moved is a copy of a command of RunCommands (whose offsets are source
-// offsets) moved by d bytes, in new memory: Start/End and the words'
-// Start/End move, Word.raw is relative to the string the word was read from.
+// offsets) moved by d bytes, in new memory.
 func (c Command) moved(d int) Command {
 	c.Start += d
 	c.End += d
-	if c.Words != nil {
-		ws := make([]Word, len(c.Words))
-		for i, w := range c.Words {
-			w.Start += d
-			w.End += d
-			ws[i] = w
+	c.Words = movedWords(c.Words, d)
+	c.Prefix = movedWords(c.Prefix, d)
+	if c.Redirs != nil {
+		rs := make([]Redirect, len(c.Redirs))
+		for i, r := range c.Redirs {
+			r.Start += d
+			r.End += d
+			rs[i] = r
 		}
-		c.Words = ws
+		c.Redirs = rs
 	}
 	return c
 }
 
-type runCommandsKey struct{}
+func movedWords(ws []Word, d int) []Word {
+	if ws == nil {
+		return nil
+	}
+	out := make([]Word, len(ws))
+	for i, w := range ws {
+		w.Start += d
+		w.End += d
+		out[i] = w
+	}
+	return out
+}
 
-func runCommands(in *dockerfile.Instruction) []Command {
+type runScriptKey struct{}
+
+func runScript(in *dockerfile.Instruction) *Script {
 	if in.Sub != nil {
 		in = in.Sub
 	}
+	s := &Script{}
 	if !in.Is("RUN") {
-		return nil
+		return s
 	}
-	var out []Command
+	w := walker{out: s}
 	switch {
 	case in.JSON:
 		// ["sh", "-c", "npm ci"] or ["npm", "ci"]
@@ -144,52 +174,106 @@ func runCommands(in *dockerfile.Instruction) []Command {
 		for i, a := range in.Args {
 			words[i] = Word{Text: a.Value, Start: a.Span.Start, End: a.Span.End}
 		}
-		if shells[baseName(words[0].Text)] {
+		if IsShell(words[0].Text) {
 			for k := 1; k+1 < len(words); k++ {
-				if strings.HasPrefix(words[k].Text, "-") && strings.ContainsRune(words[k].Text, 'c') {
+				if strings.HasPrefix(words[k].Text, "-") && !strings.HasPrefix(words[k].Text, "--") && strings.ContainsRune(words[k].Text, 'c') {
 					a := in.Args[k+1]
-					for _, c := range SplitCommands(a.Value) {
-						// JSON escapes make exact offsets unreliable: point at the element.
-						c.Start, c.End = a.Span.Start, a.Span.End
-						for i := range c.Words {
-							c.Words[i].Start, c.Words[i].End = a.Span.Start, a.Span.End
-						}
-						out = append(out, c)
-					}
-					return out
+					// JSON escapes make exact offsets unreliable: point at the element.
+					w.parse(a.Value, func(int, int) (int, int) { return a.Span.Start, a.Span.End }, dirState{}, 0)
+					return s
 				}
 			}
 		}
-		out = append(out, Command{Words: words, Start: in.ArgsSpan.Start, End: in.ArgsSpan.End})
-	default:
-		text := in.ArgsText
-		cmds := SplitCommands(text)
-		for _, c := range cmds {
-			sp := in.ArgsTextSpan(c.Start, c.End)
-			c.Start, c.End = sp.Start, sp.End
-			for i := range c.Words {
-				ws := in.ArgsTextSpan(c.Words[i].Start, c.Words[i].End)
-				c.Words[i].Start, c.Words[i].End = ws.Start, ws.End
-			}
-			out = append(out, c)
-		}
-	}
-	for _, h := range in.Heredocs {
+		s.Commands = append(s.Commands, Command{Words: words, Start: in.ArgsSpan.Start, End: in.ArgsSpan.End})
+	case len(in.Heredocs) == 1 && isMarkerOnly(in):
+		// `RUN <<EOF`: BuildKit runs the body as a script, with its shebang's
+		// interpreter when it has one.
+		h := in.Heredocs[0]
 		if !heredocIsShell(h.Body) {
-			continue
+			s.Unknown = true // another language: its commands are not shell commands
+			return s
 		}
 		base := h.BodySpan.Start
-		for _, c := range SplitCommands(h.Body) {
-			c.Start += base
-			c.End += base
-			for i := range c.Words {
-				c.Words[i].Start += base
-				c.Words[i].End += base
-			}
-			out = append(out, c)
+		w.parse(noCR(h.Body), func(a, b int) (int, int) { return base + a, base + b }, dirState{}, 0)
+	default:
+		src, m := composeScript(in)
+		w.parse(src, m, dirState{}, 0)
+	}
+	return s
+}
+
+// isMarkerOnly reports whether the RUN's command line is its one heredoc
+// marker (`<<EOF`, `<<-"EOF"`).
+func isMarkerOnly(in *dockerfile.Instruction) bool {
+	t := strings.TrimSpace(in.ArgsText)
+	if !strings.HasPrefix(t, "<<") || strings.ContainsAny(t, " \t") {
+		return false
+	}
+	t = strings.TrimLeft(strings.TrimPrefix(t, "<<"), "-")
+	t = strings.Trim(t, `"'`)
+	return t == in.Heredocs[0].Name
+}
+
+// noCR blanks the carriage return of CRLF line breaks: the shell parser reads
+// it as part of a word, and a blank keeps every offset where it was.
+func noCR(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	return strings.ReplaceAll(s, "\r\n", " \n")
+}
+
+// composeScript is the script /bin/sh -c receives for a shell-form RUN: the
+// command line, then each heredoc's body and delimiter, as BuildKit passes
+// them. m maps offsets of the script back to the Dockerfile.
+func composeScript(in *dockerfile.Instruction) (string, offMap) {
+	if len(in.Heredocs) == 0 {
+		return noCR(in.ArgsText), func(a, b int) (int, int) {
+			sp := in.ArgsTextSpan(a, b)
+			return sp.Start, sp.End
 		}
 	}
-	return out
+	type piece struct {
+		at, end int // in the script
+		src     int // source offset of at; -1 for ArgsText
+		srcEnd  int // the source offsets it maps to end here
+	}
+	var b strings.Builder
+	b.WriteString(noCR(in.ArgsText))
+	pieces := []piece{{0, b.Len(), -1, -1}}
+	for _, h := range in.Heredocs {
+		b.WriteByte('\n')
+		pieces = append(pieces, piece{b.Len() - 1, b.Len(), h.MarkerSpan.End, h.MarkerSpan.End})
+		at := b.Len()
+		b.WriteString(noCR(h.Body))
+		if h.Body != "" && !strings.HasSuffix(h.Body, "\n") {
+			b.WriteByte('\n')
+		}
+		pieces = append(pieces, piece{at, b.Len(), h.BodySpan.Start, h.BodySpan.End})
+		at = b.Len()
+		b.WriteString(h.Name)
+		pieces = append(pieces, piece{at, b.Len(), h.EndSpan.Start, h.EndSpan.End})
+	}
+	n := len(in.ArgsText)
+	one := func(off int, end bool) int {
+		if off <= n {
+			sp := in.ArgsTextSpan(off, off)
+			return sp.Start
+		}
+		for _, p := range pieces[1:] {
+			if off < p.end || end && off == p.end {
+				return min(p.src+off-p.at, p.srcEnd)
+			}
+		}
+		return pieces[len(pieces)-1].srcEnd
+	}
+	return b.String(), func(a, c int) (int, int) {
+		if c <= n {
+			sp := in.ArgsTextSpan(a, c)
+			return sp.Start, sp.End
+		}
+		return one(a, false), one(c, true)
+	}
 }
 
 // heredocIsShell reports whether a RUN heredoc body is a shell script (no
@@ -199,12 +283,14 @@ func heredocIsShell(body string) bool {
 		return true
 	}
 	line, _, _ := strings.Cut(body, "\n")
-	for sh := range shells {
-		if strings.HasSuffix(strings.Fields(line)[0], "/"+sh) || strings.HasSuffix(line, " "+sh) {
-			return true
-		}
+	f := strings.Fields(strings.TrimPrefix(line, "#!"))
+	if len(f) == 0 {
+		return false
 	}
-	return false
+	if IsShell(f[0]) {
+		return true
+	}
+	return path.Base(f[0]) == "env" && len(f) > 1 && IsShell(f[len(f)-1])
 }
 
 // RunInstalls returns the installs a RUN instruction performs, in order.

@@ -115,7 +115,7 @@ var movable = []struct {
 	compute func(*dockerfile.Instruction) any
 	move    func(any, int) any
 }{
-	{"RunCommands", runCommandsKey{}, func(in *dockerfile.Instruction) any { return runCommands(in) }, moveRunCommands},
+	{"RunScript", runScriptKey{}, func(in *dockerfile.Instruction) any { return runScript(in) }, moveRunScript},
 	{"RunInstalls", runInstallsKey{}, func(in *dockerfile.Instruction) any { return runInstalls(in) }, moveRunInstalls},
 	{"Mounts", mountsKey{}, func(in *dockerfile.Instruction) any { return mounts(in) }, moveMounts},
 }

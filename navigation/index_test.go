@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/internal/corpustest"
 )
@@ -414,4 +415,23 @@ func oldStageHover(f *dockerfile.File, s *dockerfile.Stage) string {
 		b.WriteString("Name it (`AS <name>`) to build it alone with `docker build --target`.")
 	}
 	return b.String()
+}
+
+// The build checks offered for `# check=skip=` are the registry's BuildKit
+// rules, all of them (BuildKit's linter package has 22 in v0.34).
+func TestBuildChecksFromRegistry(t *testing.T) {
+	want := map[string]bool{}
+	for _, r := range diagnostics.Rules() {
+		if r.Source == diagnostics.SourceBuildKit {
+			want[r.Code] = true
+		}
+	}
+	if len(BuildChecks) != len(want) || len(want) < 22 {
+		t.Fatalf("%d build checks, the registry has %d BuildKit rules", len(BuildChecks), len(want))
+	}
+	for _, c := range BuildChecks {
+		if !want[c.Value] || c.Summary == "" {
+			t.Errorf("build check %+v", c)
+		}
+	}
 }

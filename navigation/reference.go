@@ -3,7 +3,7 @@ package navigation
 import (
 	"strings"
 
-	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/msls-dev/msls/diagnostics"
 )
 
 // The syntax reference below is what completion offers and hover explains.
@@ -266,35 +266,14 @@ func Directive(name string) (*DirectiveDoc, bool) {
 	return nil, false
 }
 
-// BuildChecks are BuildKit's build-check rules (for `# check=skip=`).
+// BuildChecks are BuildKit's build-check rules (for `# check=skip=`), as
+// the rule registry lists them.
 var BuildChecks = func() []ValueDoc {
-	rules := []struct{ name, desc string }{
-		{linter.RuleStageNameCasing.Name, linter.RuleStageNameCasing.Description},
-		{linter.RuleFromAsCasing.Name, linter.RuleFromAsCasing.Description},
-		{linter.RuleNoEmptyContinuation.Name, linter.RuleNoEmptyContinuation.Description},
-		{linter.RuleConsistentInstructionCasing.Name, linter.RuleConsistentInstructionCasing.Description},
-		{linter.RuleDuplicateStageName.Name, linter.RuleDuplicateStageName.Description},
-		{linter.RuleReservedStageName.Name, linter.RuleReservedStageName.Description},
-		{linter.RuleJSONArgsRecommended.Name, linter.RuleJSONArgsRecommended.Description},
-		{linter.RuleMaintainerDeprecated.Name, linter.RuleMaintainerDeprecated.Description},
-		{linter.RuleUndefinedArgInFrom.Name, linter.RuleUndefinedArgInFrom.Description},
-		{linter.RuleWorkdirRelativePath.Name, linter.RuleWorkdirRelativePath.Description},
-		{linter.RuleUndefinedVar.Name, linter.RuleUndefinedVar.Description},
-		{linter.RuleMultipleInstructionsDisallowed.Name, linter.RuleMultipleInstructionsDisallowed.Description},
-		{linter.RuleLegacyKeyValueFormat.Name, linter.RuleLegacyKeyValueFormat.Description},
-		{linter.RuleInvalidBaseImagePlatform.Name, linter.RuleInvalidBaseImagePlatform.Description},
-		{linter.RuleRedundantTargetPlatform.Name, linter.RuleRedundantTargetPlatform.Description},
-		{linter.RuleSecretsUsedInArgOrEnv.Name, linter.RuleSecretsUsedInArgOrEnv.Description},
-		{linter.RuleInvalidDefaultArgInFrom.Name, linter.RuleInvalidDefaultArgInFrom.Description},
-		{linter.RuleFromPlatformFlagConstDisallowed.Name, linter.RuleFromPlatformFlagConstDisallowed.Description},
-		{linter.RuleCopyIgnoredFile.Name, linter.RuleCopyIgnoredFile.Description},
-		{linter.RuleInvalidDefinitionDescription.Name, linter.RuleInvalidDefinitionDescription.Description},
-		{linter.RuleExposeProtoCasing.Name, linter.RuleExposeProtoCasing.Description},
-		{linter.RuleExposeInvalidFormat.Name, linter.RuleExposeInvalidFormat.Description},
-	}
-	out := make([]ValueDoc, len(rules))
-	for i, r := range rules {
-		out[i] = ValueDoc{r.name, r.desc}
+	var out []ValueDoc
+	for _, r := range diagnostics.Rules() {
+		if r.Source == diagnostics.SourceBuildKit {
+			out = append(out, ValueDoc{r.Code, r.Summary})
+		}
 	}
 	return out
 }()

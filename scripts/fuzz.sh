@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for a short, fixed time (FUZZTIME each, default 30s;
-# six targets keep CI around three and a half minutes). A crasher makes the run fail and
+# seven targets keep CI around four minutes). A crasher makes the run fail and
 # is left in <package>/testdata/fuzz/<Target>/: commit it as a regression
 # case once fixed. `go test ./...` replays those files on every run.
 #   FUZZTIME=10m scripts/fuzz.sh              # a longer local session
@@ -13,6 +13,7 @@ fuzztime="${FUZZTIME:-30s}"
 targets=(
   "./dockerfile FuzzParse"
   "./diagnostics FuzzRules"
+  "./ecosystem FuzzRunScript"
   "./completion FuzzComplete"
   "./codeactions FuzzActions"
   "./server FuzzFrameReader"

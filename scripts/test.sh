@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 echo "== go test (every package, corpus sweeps included when ../shared/corpus or \$MSLS_CORPUS exists)"
 go test -count=1 ./...
 
-echo "== go test -race (the concurrent parts: server, CLI, protocol)"
+echo "== go test -race (the concurrent parts: server, CLI, protocol; the model and the rules with -short)"
 go test -race -count=1 ./server/... ./cmd/... ./test/protocol/...
+go test -race -short -count=1 ./dockerfile/... ./diagnostics/...
 
 echo "== release build (size target: under 20 MB)"
 MAX_BYTES=20000000 bash scripts/build.sh "$(mktemp -d)/msls"

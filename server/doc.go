@@ -7,25 +7,31 @@
 //
 // # Adding a feature
 //
-// In server/<feature>.go, register handlers and capabilities from init():
+// In server/<feature>.go, register handlers (and, for standard features,
+// capabilities with registerCapability) from init(). This example is
+// compiled and run by doc_example_test.go:
 //
 //	func init() {
-//		registerCapability(func(caps *protocol.ServerCapabilities, client *protocol.ClientCapabilities) {
-//			caps.HoverProvider = true
-//		})
-//		registerRequest(protocol.MethodTextDocumentHover, hover)
+//		registerRequest("msls/instructionAt", instructionAt)
 //	}
 //
-//	func hover(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
-//		var p protocol.HoverParams
+//	// instructionAt answers which instruction is at a position: its keyword and
+//	// its range (a custom request; a standard feature would also call
+//	// registerCapability to announce itself in the initialize result).
+//	func instructionAt(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
+//		var p protocol.TextDocumentPositionParams
 //		snap, err := s.openDocument(ctx, raw, &p, func() protocol.DocumentURI { return p.TextDocument.URI })
 //		if snap == nil {
 //			return nil, err // bad params (InvalidParams), or not open: null
 //		}
-//		f := snap.File()                        // parsed once per version, shared
+//		f := snap.File()                       // parsed once per version, shared
 //		off := PositionToOffset(f, p.Position) // UTF-16 position -> byte offset
-//		...
-//		return &protocol.Hover{Range: ptr(SpanToRange(f, span)), ...}, nil
+//		in := f.InstructionAt(off)
+//		if in == nil {
+//			return nil, nil // JSON null
+//		}
+//		rng := SpanToRange(f, in.Span) // byte offsets -> UTF-16 range
+//		return &protocol.Hover{Range: &rng, Contents: protocol.MarkupContent{Kind: protocol.PlainText, Value: in.Keyword}}, nil
 //	}
 //
 // Rules for handlers:
@@ -186,16 +192,6 @@ func (s *Server) openDocument(ctx context.Context, raw json.RawMessage, p any, u
 func decodeParams(raw json.RawMessage, v any) error {
 	if len(raw) == 0 {
 		raw = json.RawMessage("{}")
-	}
-	switch p := v.(type) { // the messages that carry a whole document
-	case *didChangeParams:
-		if fastDidChange(raw, p) {
-			return nil
-		}
-	case *protocol.DidOpenTextDocumentParams:
-		if fastDidOpen(raw, p) {
-			return nil
-		}
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return InvalidParams("invalid params: %v", err)

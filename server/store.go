@@ -33,9 +33,6 @@ type Snapshot struct {
 type parseMemo struct {
 	once sync.Once
 	file *dockerfile.File
-	// first: parsed without an earlier version to parse from (the
-	// document was just opened)
-	first bool
 }
 
 // parseBase keeps one File per open document: the parse of its newest
@@ -68,25 +65,20 @@ type findingsMemo struct {
 	findings []diagnostics.Finding
 }
 
-// prevFile is the newest File of the document parsed before this version,
-// if this version is not parsed yet and has one to parse from.
-func (sn *Snapshot) prevFile() *dockerfile.File {
-	if sn.base == nil {
-		return nil
-	}
-	return sn.base.get()
-}
-
 // File returns the parsed document (parsed on first call, from the newest
 // version of the document parsed before it, if any).
 func (sn *Snapshot) File() *dockerfile.File {
 	sn.parsed.once.Do(func() {
+		if len(sn.Text) > maxParsedBytes { // see sizelimit.go
+			sn.parsed.file = unparsed(sn.Text)
+			return
+		}
 		if sn.base == nil {
-			sn.parsed.file, sn.parsed.first = dockerfile.Parse(sn.Text), true
+			sn.parsed.file = dockerfile.Parse(sn.Text)
 			return
 		}
 		prev := sn.base.get()
-		sn.parsed.file, sn.parsed.first = dockerfile.ParseFrom(prev, sn.Text), prev == nil
+		sn.parsed.file = dockerfile.ParseFrom(prev, sn.Text)
 		sn.base.offer(sn.seq, sn.parsed.file)
 	})
 	return sn.parsed.file

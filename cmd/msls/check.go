@@ -16,6 +16,7 @@ import (
 
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/safefs"
 )
 
 func init() {
@@ -31,6 +32,9 @@ type fileReport struct {
 	// soon as its file is checked, so a large run keeps little alive.
 	Lines    *dockerfile.LineIndex
 	Findings []diagnostics.Finding
+	// Fixable[i] says whether `msls fix` fixes Findings[i]; filled only for
+	// the formats that report it (checkFormat.fixable).
+	Fixable []bool
 }
 
 // checkFormatter writes the reports of a run (sorted by path, findings in
@@ -120,9 +124,9 @@ func lintFiles(run *checkRun, files []string, stdin io.Reader) ([]fileReport, er
 		var text []byte
 		var err error
 		if path == "-" {
-			text, err = io.ReadAll(stdin)
+			text, err = readStdin(stdin)
 		} else {
-			text, err = os.ReadFile(path)
+			text, err = safefs.ReadFile(path, safefs.MaxDockerfile)
 		}
 		if err != nil {
 			errs[i] = err
@@ -136,6 +140,9 @@ func lintFiles(run *checkRun, files []string, stdin io.Reader) ([]fileReport, er
 		}
 		sort.SliceStable(findings, func(i, j int) bool { return findings[i].Span.Start < findings[j].Span.Start })
 		reports[i] = fileReport{Path: path, Lines: f.Lines, Findings: findings}
+		if needsFixable[run.Format] {
+			reports[i].Fixable = fixable(path, f, findings)
+		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(files))
 	next := make(chan int)
@@ -363,23 +370,42 @@ type jsonFinding struct {
 	Code      string `json:"code"`
 	Message   string `json:"message"`
 	URL       string `json:"url,omitempty"`
-	Fixable   bool   `json:"fixable,omitempty"`
+	// Aliases are the rule's other names that apply to this finding
+	// (hadolint's ids).
+	Aliases []string `json:"aliases,omitempty"`
+	// Fixable is true exactly when `msls fix` fixes the finding.
+	Fixable bool `json:"fixable,omitempty"`
 }
 
 func writeJSON(w io.Writer, reports []fileReport) error {
 	out := []jsonFinding{}
 	for _, r := range reports {
-		for _, fd := range r.Findings {
+		for i, fd := range r.Findings {
 			line, col := r.Lines.LineCol(fd.Span.Start)
 			endLine, endCol := r.Lines.LineCol(fd.Span.End)
 			out = append(out, jsonFinding{
 				Path: r.Path, Line: line, Column: col, EndLine: endLine, EndColumn: endCol,
 				Severity: fd.Severity.String(), Code: fd.Code, Message: fd.Message, URL: fd.URL,
-				Fixable: len(fd.Fixes) > 0,
+				Aliases: diagnostics.FindingAliases(fd),
+				Fixable: i < len(r.Fixable) && r.Fixable[i],
 			})
 		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// readStdin reads a Dockerfile from standard input, at most
+// safefs.MaxDockerfile bytes (`msls check - </dev/zero` must not eat the
+// memory).
+func readStdin(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, safefs.MaxDockerfile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > safefs.MaxDockerfile {
+		return nil, &safefs.TooLargeError{Name: "<stdin>", Size: int64(len(data)), Limit: safefs.MaxDockerfile}
+	}
+	return data, nil
 }

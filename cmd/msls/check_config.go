@@ -2,13 +2,30 @@ package main
 
 import (
 	"flag"
+	"os"
 	"path/filepath"
 	"sync"
 
 	"github.com/msls-dev/msls/config"
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/engine"
 )
+
+// checkEngine is the state of one `msls check` run (see package engine):
+// each file is seen once, so its cache entries are dropped once it is
+// checked; a recovered panic is logged to stderr with its stack.
+func checkEngine() (check func(path string, f *dockerfile.File, opts *diagnostics.Options) []diagnostics.Finding) {
+	log, _, err := newLogger("error", "", os.Stderr)
+	if err != nil {
+		log = nil
+	}
+	eng := engine.New(log)
+	return func(path string, f *dockerfile.File, opts *diagnostics.Options) []diagnostics.Finding {
+		defer eng.Close(path)
+		return eng.Check(path, f, opts)
+	}
+}
 
 // --config FILE applies one configuration to every file; without it each
 // file uses the .msls.yaml found from its directory upward (the server does
@@ -20,20 +37,23 @@ func init() {
 			fs.StringVar(&path, "config", "", "configuration file (default: .msls.yaml found from each Dockerfile's directory upward)")
 		},
 		Setup: func(run *checkRun) error {
+			check := checkEngine()
+			contexts := newCheckContexts()
 			if path != "" {
 				c, err := config.Load(path)
 				if err != nil {
 					return usageError{err.Error()}
 				}
-				opts := diagnostics.FirstSight(c.Options())
-				run.Lint = func(_ string, f *dockerfile.File) ([]diagnostics.Finding, error) {
-					return diagnostics.CheckWith(f, opts), nil
+				opts := c.Options()
+				run.Lint = func(p string, f *dockerfile.File) ([]diagnostics.Finding, error) {
+					return check(p, f, contexts.with(p, c, opts)), nil
 				}
 				return nil
 			}
 			var mu sync.Mutex
 			byDir := map[string]*diagnostics.Options{}
 			byFile := map[string]*diagnostics.Options{}
+			cfgs := map[string]*config.Config{} // by directory, for `context:`
 			errs := map[string]error{}
 			run.Lint = func(p string, f *dockerfile.File) ([]diagnostics.Finding, error) {
 				dir := "."
@@ -55,16 +75,19 @@ func init() {
 						} else {
 							opts = c.Options()
 							byFile[cp] = opts
+							cfgs[cp] = c
 						}
+						cfgs[dir] = cfgs[cp]
 					}
 					byDir[dir] = opts
 				}
 				err := errs[dir]
+				cfg := cfgs[dir]
 				mu.Unlock()
 				if err != nil {
 					return nil, err
 				}
-				return diagnostics.CheckWith(f, diagnostics.FirstSight(opts)), nil
+				return check(p, f, contexts.with(p, cfg, opts)), nil
 			}
 			return nil
 		},

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -121,7 +122,7 @@ func TestCheckJSON(t *testing.T) {
 	want := jsonFinding{Path: filepath.Join(dir, "Dockerfile"), Line: 3, Column: 3, EndLine: 3, EndColumn: 12, Severity: "error", Code: "ParseError"}
 	got := *pe
 	got.Message, got.URL, got.Fixable = "", "", false
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ParseError = %+v, want %+v", got, want)
 	}
 

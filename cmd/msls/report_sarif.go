@@ -55,6 +55,9 @@ type sarifResult struct {
 	Message   sarifText       `json:"message"`
 	Locations []sarifLocation `json:"locations"`
 	Related   []sarifLocation `json:"relatedLocations,omitempty"`
+	// Properties carry msls's extras: the finding's aliases (hadolint's
+	// ids) and whether `msls fix` fixes it.
+	Properties map[string]any `json:"properties,omitempty"`
 }
 
 type sarifLocation struct {
@@ -90,13 +93,22 @@ func sarifLevel(s diagnostics.Severity) string {
 func writeSARIF(w io.Writer, reports []fileReport) error {
 	driver := sarifDriver{Name: "msls", Version: versionString(), InformationURI: "https://github.com/msls-dev/msls"}
 	index := map[string]int{}
-	addRule := func(id, summary, url string, sev diagnostics.Severity, src string) {
+	addRule := func(id, summary, url string, sev diagnostics.Severity, src string, aliases []string, fixable bool) {
 		index[id] = len(driver.Rules)
+		props := map[string]any{"source": src}
+		if len(aliases) > 0 {
+			// SARIF has no field for a rule's other names; code-scanning
+			// tools show properties.
+			props["aliases"] = aliases
+		}
+		if fixable {
+			props["fixable"] = true
+		}
 		driver.Rules = append(driver.Rules, sarifRule{ID: id, Name: id, ShortDescription: sarifText{summary}, HelpURI: url,
-			DefaultConfiguration: map[string]any{"level": sarifLevel(sev)}, Properties: map[string]any{"source": src}})
+			DefaultConfiguration: map[string]any{"level": sarifLevel(sev)}, Properties: props})
 	}
 	for _, r := range diagnostics.Rules() {
-		addRule(r.Code, r.Summary, r.URL, r.Severity, string(r.Source))
+		addRule(r.Code, r.Summary, r.URL, r.Severity, string(r.Source), r.Aliases, r.Fixable())
 	}
 	run := sarifRun{Results: []sarifResult{}}
 	for _, rep := range reports {
@@ -108,12 +120,21 @@ func writeSARIF(w io.Writer, reports []fileReport) error {
 			p.Region = sarifRegion{StartLine: a.Line + 1, StartColumn: a.Character + 1, EndLine: z.Line + 1, EndColumn: z.Character + 1}
 			return p
 		}
-		for _, fd := range rep.Findings {
+		for k, fd := range rep.Findings {
 			if _, ok := index[fd.Code]; !ok {
-				addRule(fd.Code, fd.Code, fd.URL, fd.Severity, "msls") // e.g. ParseError
+				addRule(fd.Code, fd.Code, fd.URL, fd.Severity, "msls", nil, false) // e.g. ParseError
 			}
 			res := sarifResult{RuleID: fd.Code, RuleIndex: index[fd.Code], Level: sarifLevel(fd.Severity), Message: sarifText{fd.Message},
 				Locations: []sarifLocation{{Physical: loc(fd.Span.Start, fd.Span.End)}}}
+			if a := diagnostics.FindingAliases(fd); len(a) > 0 {
+				res.Properties = map[string]any{"aliases": a}
+			}
+			if k < len(rep.Fixable) && rep.Fixable[k] {
+				if res.Properties == nil {
+					res.Properties = map[string]any{}
+				}
+				res.Properties["fixable"] = true
+			}
 			for i, rel := range fd.Related {
 				id := i + 1
 				res.Related = append(res.Related, sarifLocation{ID: &id, Physical: loc(rel.Span.Start, rel.Span.End), Message: &sarifText{rel.Message}})

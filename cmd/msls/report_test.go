@@ -87,3 +87,57 @@ func TestCheckConfigFlagAndLookup(t *testing.T) {
 		t.Fatalf("bad --config: exit %d, stderr %q", code, errb.String())
 	}
 }
+
+// Aliases (hadolint's ids) appear beside the rule in JSON and in SARIF
+// (rule and result properties), with "fixable" for what `msls fix` fixes.
+func TestReportAliases(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"Dockerfile": "FROM python:3.12\nRUN pip install flask\nCMD python app.py\n"})
+	out, _, _ := runMsls(t, "", "check", "--format", "json", dir)
+	var findings []jsonFinding
+	if err := json.Unmarshal([]byte(out), &findings); err != nil {
+		t.Fatal(err)
+	}
+	byCode := map[string]jsonFinding{}
+	for _, f := range findings {
+		byCode[f.Code] = f
+	}
+	if a := byCode["RootFinalStage"].Aliases; len(a) != 1 || a[0] != "DL3002" {
+		t.Errorf("RootFinalStage aliases %v\n%s", a, out)
+	}
+	if f := byCode["PipCacheDir"]; !f.Fixable || len(f.Aliases) != 1 || f.Aliases[0] != "DL3042" {
+		t.Errorf("PipCacheDir %+v", f)
+	}
+	if f, ok := byCode["ToolchainInFinalStage"]; !ok || f.Aliases != nil || f.Fixable {
+		t.Errorf("ToolchainInFinalStage %+v (present %v)", f, ok)
+	}
+	if !strings.Contains(out, `"aliases": [`) || strings.Contains(out, `"aliases": null`) {
+		t.Errorf("aliases field shape:\n%s", out)
+	}
+
+	out, _, _ = runMsls(t, "", "check", "--format", "sarif", dir)
+	var log sarifLog
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	for _, r := range run.Results {
+		rule := run.Tool.Driver.Rules[r.RuleIndex]
+		switch r.RuleID {
+		case "RootFinalStage":
+			if a, _ := r.Properties["aliases"].([]any); len(a) != 1 || a[0] != "DL3002" {
+				t.Errorf("result properties %v", r.Properties)
+			}
+			if a, _ := rule.Properties["aliases"].([]any); len(a) != 1 || a[0] != "DL3002" {
+				t.Errorf("rule properties %v", rule.Properties)
+			}
+		case "PipCacheDir":
+			if r.Properties["fixable"] != true || rule.Properties["fixable"] != true {
+				t.Errorf("PipCacheDir properties %v / %v", r.Properties, rule.Properties)
+			}
+		case "ToolchainInFinalStage":
+			if r.Properties != nil {
+				t.Errorf("ToolchainInFinalStage properties %v", r.Properties)
+			}
+		}
+	}
+}

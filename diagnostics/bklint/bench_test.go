@@ -59,7 +59,7 @@ func BenchmarkLint(b *testing.B) {
 			b.Fatal(err)
 		}
 		check, _, _, _ := parser.ParseDirective("check", text)
-		if _, ok := Lint(res, check, env); !ok {
+		if _, err := Lint(res, check, env); err != nil {
 			b.Fatalf("%s: Lint declined", name)
 		}
 		b.Run(name+"/Lint", func(b *testing.B) {

@@ -58,8 +58,9 @@ func lintCommandsOutcome(in input) (o outcome) {
 			}
 		}
 	}
-	want, wok := Lint(res, check, env)
-	got, gok := LintCommands(res, given, check, env)
+	want, werr := Lint(res, check, env)
+	got, gerr := LintCommands(res, given, check, env)
+	wok, gok := werr == nil, gerr == nil
 	for i := range given {
 		if !reflect.DeepEqual(given[i], fresh[i]) {
 			o.diff = "LintCommands changed the command of line " + res.AST.Children[i].Original

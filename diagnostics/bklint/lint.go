@@ -14,11 +14,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
-	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/containerd/platforms"
 	"github.com/distribution/reference"
@@ -44,6 +43,15 @@ type declined string
 
 func (d declined) Error() string { return "bklint: declined at " + string(d) }
 
+// Panic is the error of a Lint that panicked (a case bklint or BuildKit does
+// not handle): the caller falls back as for any decline, and logs it.
+type Panic struct {
+	Value any
+	Stack []byte
+}
+
+func (p *Panic) Error() string { return fmt.Sprint("bklint: panic: ", p.Value) }
+
 // SourceMap is the source msls's DockerfileLint calls register; Lint
 // registers the same so that the results compare equal.
 func SourceMap() *llb.SourceMap {
@@ -60,7 +68,10 @@ func SourceMap() *llb.SourceMap {
 // When `# check=error=true` is set and a check fired, r.Error carries the
 // error DockerfileLint reports after dispatching every stage (the warnings
 // are complete then), and ok is true.
-func Lint(res *parser.Result, check string, env []string) (r *lint.LintResults, ok bool) {
+//
+// err says why it declined: a *Panic for a panic, else the point of the
+// input Lint does not model.
+func Lint(res *parser.Result, check string, env []string) (r *lint.LintResults, err error) {
 	return LintCommands(res, nil, check, env)
 }
 
@@ -72,17 +83,12 @@ func Lint(res *parser.Result, check string, env []string) (r *lint.LintResults, 
 // the same checks). Lint never modifies them: what dispatch expands in place
 // it copies first, and what it cannot copy (a RUN with mounts) it parses
 // again; the checks BuildKit's typed parse runs (on FROM, ARG and MAINTAINER)
-// it runs itself.
-func LintCommands(res *parser.Result, cmds []any, check string, env []string) (r *lint.LintResults, ok bool) {
-	r, err := lintOrDecline(res, cmds, check, env)
-	return r, err == nil
-}
-
-// lintOrDecline is LintCommands with the reason it declines.
-func lintOrDecline(res *parser.Result, cmds []any, check string, env []string) (r *lint.LintResults, err error) {
+// it runs itself. Typed commands are a third of Lint on the largest corpus
+// files (docs/performance.md): this is what pays for LintCommands.
+func LintCommands(res *parser.Result, cmds []any, check string, env []string) (r *lint.LintResults, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			r, err = nil, declined(fmt.Sprint("panic: ", p))
+			r, err = nil, &Panic{Value: p, Stack: debug.Stack()}
 		}
 	}()
 	if res == nil || res.AST == nil {
@@ -122,6 +128,7 @@ type linterState struct {
 	esc        rune // shlex's escape token
 	rawLex     *shell.Lex
 	globalArgs *llb.EnvList
+	secretKeys map[string]bool // validateNoSecretKey's answers by key
 }
 
 func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env []string) error {
@@ -320,90 +327,12 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 	return nil
 }
 
-// parallelDispatchMin is the number of commands from which stages are
-// dispatched on every core.
-var parallelDispatchMin = 2000
-
-// dispatchStages dispatches every stage's commands, in order, or on a large
-// file in parallel: a stage built on another (FROM <stage>) starts from what
-// that one ends with, so each tree of such stages goes to one worker, which
-// dispatches it in order; the warnings and called rules of each stage are
-// kept and handed to the linter afterwards, stage by stage, as dispatching
-// in order would have made them.
+// dispatchStages dispatches every stage's commands, in order.
 func (ls *linterState) dispatchStages(states []*stage) error {
-	total := 0
 	for _, s := range states {
-		total += len(s.st.Commands)
-	}
-	n := min(runtime.GOMAXPROCS(0), 2*total/parallelDispatchMin)
-	if n < 2 {
-		for _, s := range states {
-			if err := ls.dispatchStage(s, ls.lt); err != nil {
-				return err
-			}
+		if err := ls.dispatchStage(s, ls.lt); err != nil {
+			return err
 		}
-		return nil
-	}
-	root := make([]int, len(states))
-	weight := make([]int, len(states))
-	var roots []int
-	for i, s := range states {
-		if s.base != nil {
-			root[i] = root[s.base.index]
-		} else {
-			root[i] = i
-			roots = append(roots, i)
-		}
-		weight[root[i]] += len(s.st.Commands) + 1
-	}
-	// the heaviest trees first, each to the least loaded worker
-	slices.SortStableFunc(roots, func(a, b int) int { return weight[b] - weight[a] })
-	owner := make([]int, len(states))
-	load := make([]int, n)
-	for _, r := range roots {
-		w := 0
-		for k := range load {
-			if load[k] < load[w] {
-				w = k
-			}
-		}
-		owner[r] = w
-		load[w] += weight[r]
-	}
-	bufs := make([]*buffered, len(states))
-	errs := make([]error, len(states))
-	var wg sync.WaitGroup
-	for w := range n {
-		// a shell.Lex reuses its state from word to word: one per worker
-		wls := *ls
-		wls.shlex, wls.rawLex, wls.refOK = shell.NewLex(ls.esc), shell.NewLex('\\'), map[string]bool{}
-		wls.rawLex.SkipProcessQuotes = true
-		wg.Go(func() {
-			i := 0
-			defer func() {
-				if p := recover(); p != nil {
-					errs[i] = declined(fmt.Sprint("panic: ", p))
-				}
-			}()
-			for ; i < len(states); i++ {
-				if owner[root[i]] != w {
-					continue
-				}
-				bufs[i] = newBuffered(ls.lt)
-				if errs[i] = wls.dispatchStage(states[i], &bufs[i].l); errs[i] != nil {
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	for i := range states {
-		if errs[i] != nil {
-			return errs[i]
-		}
-	}
-	for _, b := range bufs {
-		b.replay(ls.lt)
 	}
 	return nil
 }
@@ -539,7 +468,7 @@ func (ls *linterState) dispatch(lt *linter.Linter, s *stage, cmd instructions.Co
 			if e.NoDelim {
 				l.Run(&linter.RuleLegacyKeyValueFormat, c.Location(), linter.RuleLegacyKeyValueFormat.Format(c.Name()))
 			}
-			validateNoSecretKey("ENV", e.Key, c.Location(), l)
+			ls.validateNoSecretKey("ENV", e.Key, c.Location(), l)
 			s.env = s.env.AddOrReplace(e.Key, e.Value)
 			s.imgEnv = addEnv(s.imgEnv, e.Key, e.Value)
 		}
@@ -556,9 +485,9 @@ func (ls *linterState) dispatch(lt *linter.Linter, s *stage, cmd instructions.Co
 		}
 		s.wd = wd
 	case *instructions.AddCommand:
-		return checkCopy(true, c.SourcesAndDest, c.Chown, c.Chmod, c.Link, c.Checksum)
+		return checkCopy(true, c.SourcesAndDest, c.Chown, c.Chmod, c.Link, c.Checksum, c.KeepGitDir != nil)
 	case *instructions.CopyCommand:
-		return checkCopy(false, c.SourcesAndDest, c.Chown, c.Chmod, c.Link, "")
+		return checkCopy(false, c.SourcesAndDest, c.Chown, c.Chmod, c.Link, "", false)
 	case *instructions.LabelCommand:
 		for _, v := range c.Labels {
 			if v.NoDelim {
@@ -612,7 +541,7 @@ func (ls *linterState) dispatch(lt *linter.Linter, s *stage, cmd instructions.Co
 
 func (ls *linterState) arg(s *stage, c *instructions.ArgCommand, l *linter.Linter) error {
 	for _, a := range c.Args {
-		validateNoSecretKey("ARG", a.Key, c.Location(), l)
+		ls.validateNoSecretKey("ARG", a.Key, c.Location(), l)
 		if a.Value == nil {
 			if v, ok := ls.globalArgs.Get(a.Key); ok {
 				a.Value = &v
@@ -706,9 +635,11 @@ func (s *stage) run(c *instructions.RunCommand, sources []*stage) error {
 	return nil
 }
 
-// checkCopy reproduces the ways BuildKit's dispatchCopy fails on Linux;
-// sources that are Git references are not modelled.
-func checkCopy(isAdd bool, p instructions.SourcesAndDest, chown, chmod string, link bool, checksum string) error {
+// checkCopy reproduces the ways BuildKit's dispatchCopy fails on Linux. An
+// ADD of a Git reference is modelled when BuildKit's dispatch cannot fail on
+// it (a valid reference, no --checksum or --keep-git-dir to reconcile with
+// the reference's own): no check reads it. keepGitDir: the ADD has a --keep-git-dir flag.
+func checkCopy(isAdd bool, p instructions.SourcesAndDest, chown, chmod string, link bool, checksum string, keepGitDir bool) error {
 	if chown != "" && link {
 		co, ok := llb.WithUser(chown).(llb.ChownOpt)
 		if !ok || (co.User != nil && co.User.Name != "") || (co.Group != nil && co.Group.Name != "") {
@@ -740,8 +671,14 @@ func checkCopy(isAdd bool, p instructions.SourcesAndDest, chown, chmod string, l
 			continue
 		}
 		ref, isGit, err := dfgitutil.ParseGitRef(src)
-		if isGit || (err == nil && ref != nil && !ref.IndistinguishableFromLocal) {
-			return declined("Git source")
+		if err != nil && isGit {
+			return declined("Git source") // BuildKit fails
+		}
+		if err == nil && ref != nil && !ref.IndistinguishableFromLocal {
+			if !isAdd || checksum != "" || (keepGitDir && ref.KeepGitDir != nil) {
+				return declined("Git source")
+			}
+			continue
 		}
 		if isHTTP(src) && !isAdd {
 			return declined("COPY URL")
@@ -830,17 +767,6 @@ func portNumber(s string) (int, bool) {
 		return 0, false
 	}
 	return int(n), true
-}
-
-// BuiltinArg reports whether BuildKit declares the ARG name itself (the
-// platform and target ARGs every FROM can use).
-func BuiltinArg(name string) bool {
-	switch name {
-	case "BUILDPLATFORM", "BUILDOS", "BUILDOSVERSION", "BUILDARCH", "BUILDVARIANT",
-		"TARGETPLATFORM", "TARGETOS", "TARGETOSVERSION", "TARGETARCH", "TARGETVARIANT", "TARGETSTAGE":
-		return true
-	}
-	return false
 }
 
 func defaultArgs(tp ocispecs.Platform, target string) *llb.EnvList {
@@ -1083,27 +1009,17 @@ func containsFold(s, w string) bool {
 	return false
 }
 
-// secretKeys memoises validateNoSecretKey's two regular expressions by key
-// (the same names come back in every stage); it is emptied when full.
-var secretKeys = struct {
-	sync.Mutex
-	m map[string]bool
-}{m: map[string]bool{}}
-
-const secretKeysMax = 4096
-
-func validateNoSecretKey(instruction, key string, loc []parser.Range, l *linter.Linter) {
-	secretKeys.Lock()
-	secret, ok := secretKeys.m[key]
-	secretKeys.Unlock()
+// validateNoSecretKey is BuildKit's SecretsUsedInArgOrEnv; its two regular
+// expressions run once per key of a Lint (the same names come back in every
+// stage).
+func (ls *linterState) validateNoSecretKey(instruction, key string, loc []parser.Range, l *linter.Linter) {
+	secret, ok := ls.secretKeys[key]
 	if !ok {
 		secret = secretKey.MatchString(key) && !publicKey.MatchString(key)
-		secretKeys.Lock()
-		if len(secretKeys.m) >= secretKeysMax {
-			clear(secretKeys.m)
+		if ls.secretKeys == nil {
+			ls.secretKeys = map[string]bool{}
 		}
-		secretKeys.m[key] = secret
-		secretKeys.Unlock()
+		ls.secretKeys[key] = secret
 	}
 	if secret {
 		l.Run(&linter.RuleSecretsUsedInArgOrEnv, loc, linter.RuleSecretsUsedInArgOrEnv.Format(instruction, key))
@@ -1241,41 +1157,6 @@ func private(cmd any) (c instructions.Command, ok bool) {
 	return nil, false
 }
 
-// buffered is a copy of a linter that keeps the rules it calls and the
-// warnings it makes, for a worker on its own goroutine; replay hands them to
-// the linter it copied, in the order the work would have made them in.
-type buffered struct {
-	l      linter.Linter
-	called []string
-	warned []warning
-}
-
-type warning struct {
-	rule, desc, url, msg string
-	loc                  []parser.Range
-}
-
-func newBuffered(lt *linter.Linter) *buffered {
-	b := &buffered{l: *lt}
-	b.l.CalledRules = &b.called
-	b.l.Warn = func(rule, desc, url, msg string, loc []parser.Range) {
-		b.warned = append(b.warned, warning{rule, desc, url, msg, loc})
-	}
-	return b
-}
-
-// replay gives lt the rules called and the warnings made, as if they had
-// happened on it; a nil b (work not done) gives nothing.
-func (b *buffered) replay(lt *linter.Linter) {
-	if b == nil {
-		return
-	}
-	*lt.CalledRules = append(*lt.CalledRules, b.called...)
-	for _, w := range b.warned {
-		lt.Warn(w.rule, w.desc, w.url, w.msg, w.loc)
-	}
-}
-
 // shallow returns a copy of *c: its own fields, sharing what they point to.
 func shallow[T any](c *T) *T {
 	cp := *c
@@ -1288,63 +1169,28 @@ func cloneSources(s *instructions.SourcesAndDest) {
 	s.SourcePaths, s.SourceContents = slices.Clone(s.SourcePaths), slices.Clone(s.SourceContents)
 }
 
-// parallelParseMin is the number of instructions from which BuildKit's typed
-// parse of them (a third of Lint on a large file) is split over the cores.
-var parallelParseMin = 2000
-
-// parseInstructions is instructions.Parse, with the instructions of a large
-// file parsed on every core: each worker has its own copy of the linter,
-// whose warnings and called rules are handed to lt afterwards, in the order
-// of the instructions, as instructions.Parse would have made them.
+// parseInstructions is instructions.Parse, taking the typed command of each
+// node from reuse where it can (see LintCommands).
 func parseInstructions(ast *parser.Node, reuse []any, lt *linter.Linter) ([]instructions.Stage, []instructions.ArgCommand, error) {
-	nodes := ast.Children
-	n := min(runtime.GOMAXPROCS(0), 2*len(nodes)/parallelParseMin)
-	if n < 2 && reuse == nil {
+	if reuse == nil {
 		return instructions.Parse(ast, lt)
 	}
-	if reuse != nil {
-		// most commands are the caller's: cheap, and one worker is enough
-		// for a file much larger than parallelParseMin
-		n = max(1, min(runtime.GOMAXPROCS(0), len(nodes)/(4*parallelParseMin)+1))
-	}
-	cmds := make([]any, len(nodes))
-	errs := make([]error, len(nodes))
-	bufs := make([]*buffered, n)
-	var wg sync.WaitGroup
-	for w := range n {
-		lo, hi := len(nodes)*w/n, len(nodes)*(w+1)/n
-		bufs[w] = newBuffered(lt)
-		wl := &bufs[w].l
-		wg.Go(func() {
-			defer func() {
-				if recover() != nil {
-					errs[lo] = declined("instructions")
-				}
-			}()
-			for i := lo; i < hi; i++ {
-				if reuse != nil {
-					if c, ok := reused(nodes[i], reuse[i], wl); ok {
-						cmds[i] = c
-						continue
-					}
-				}
-				if cmds[i], errs[i] = instructions.ParseInstructionWithLinter(nodes[i], wl); errs[i] != nil {
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	for _, b := range bufs {
-		b.replay(lt)
+	cmds := make([]any, len(ast.Children))
+	for i, node := range ast.Children {
+		if c, ok := reused(node, reuse[i], lt); ok {
+			cmds[i] = c
+			continue
+		}
+		c, err := instructions.ParseInstructionWithLinter(node, lt)
+		if err != nil {
+			return nil, nil, err
+		}
+		cmds[i] = c
 	}
 	// what instructions.Parse does with the commands
 	var stages []instructions.Stage
 	var metaArgs []instructions.ArgCommand
-	for i, cmd := range cmds {
-		if errs[i] != nil {
-			return nil, nil, errs[i]
-		}
+	for _, cmd := range cmds {
 		if len(stages) == 0 {
 			if a, ok := cmd.(*instructions.ArgCommand); ok {
 				metaArgs = append(metaArgs, *a)

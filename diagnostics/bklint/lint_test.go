@@ -36,8 +36,8 @@ func lintText(text []byte, env []string) (r *lint.LintResults, ok, parsed bool) 
 		return nil, false, false
 	}
 	check, _, _, _ := parser.ParseDirective("check", text)
-	r, ok = Lint(res, check, env)
-	return r, ok, true
+	r, err = Lint(res, check, env)
+	return r, err == nil, true
 }
 
 // warningKeys renders each warning with everything a caller can read (rule,

@@ -24,7 +24,7 @@ func TestDeclineReasons(t *testing.T) {
 			continue
 		}
 		check, _, _, _ := parser.ParseDirective("check", text)
-		if _, err := lintOrDecline(res, nil, check, EnvFor(text)); err != nil {
+		if _, err := Lint(res, check, EnvFor(text)); err != nil {
 			k := err.Error()
 			if r, err := dockerfileLint(text, EnvFor(text)); err == nil && r.Error != nil {
 				k += " [BuildKit fails too]"

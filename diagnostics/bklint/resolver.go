@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/moby/buildkit/client/llb/sourceresolver"
 	digest "github.com/opencontainers/go-digest"
@@ -15,7 +13,11 @@ import (
 // ImageEnv is the environment the stand-in base image declares. BuildKit's
 // UndefinedVar consults the base image's config; without a registry msls
 // cannot read it, so the variables official images commonly set are declared
-// here to keep `ENV PATH=$PATH:...` and friends from being reported.
+// here to keep `ENV PATH=$PATH:...` and friends from being reported. The
+// platform variables (TARGETARCH, BUILDPLATFORM, ...) are not among them: no
+// image sets them, BuildKit declares them for FROM lines only, and a stage
+// that uses one without `ARG TARGETARCH` gets it empty (a real bug, which
+// BuildKit's UndefinedVar reports).
 var ImageEnv = []string{
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "HOSTNAME=", "LANG=C.UTF-8", "LC_ALL=",
 	"GOPATH=/go", "GOLANG_VERSION=", "GOTOOLCHAIN=", "GOROOT=", "GOOS=", "GOARCH=",
@@ -29,7 +31,7 @@ var ImageEnv = []string{
 	"NGINX_VERSION=", "NJS_VERSION=", "PKG_RELEASE=", "HTTPD_PREFIX=", "HTTPD_VERSION=",
 	"LD_LIBRARY_PATH=", "DEBIAN_FRONTEND=", "TZ=", "USER=", "SHELL=", "TERM=", "PWD=",
 	"CONDA_DIR=", "NVM_DIR=", "ANDROID_HOME=", "ANDROID_SDK_ROOT=", "ELIXIR_VERSION=", "OTP_VERSION=", "ERLANG_VERSION=", "MIX_ENV=", "HEX_HOME=",
-	"DOCKER_VERSION=", "KUBECTL_VERSION=", "TARGETPLATFORM=", "TARGETOS=", "TARGETARCH=", "TARGETVARIANT=", "BUILDPLATFORM=", "BUILDOS=", "BUILDARCH=", "BUILDVARIANT=",
+	"DOCKER_VERSION=", "KUBECTL_VERSION=",
 }
 
 // EnvFor keeps the ImageEnv entries whose name the text mentions as $NAME or
@@ -91,32 +93,9 @@ type Resolver struct{ Env []string }
 
 // ResolveImageConfig implements llb.ImageMetaResolver.
 func (r Resolver) ResolveImageConfig(_ context.Context, ref string, opt sourceresolver.Opt) (string, digest.Digest, []byte, error) {
-	var key strings.Builder
-	for _, kv := range r.Env {
-		key.WriteString(kv)
-		key.WriteByte(0)
-	}
-	if opt.ImageOpt != nil && opt.ImageOpt.Platform != nil {
-		p := opt.ImageOpt.Platform
-		key.WriteString("\x01" + p.OS + "/" + p.Architecture + "/" + p.Variant)
-	}
-	if dt, ok := imageConfigs.Load(key.String()); ok {
-		return ref, "", dt.([]byte), nil
-	}
 	dt, err := r.config(opt)
-	if err == nil && imageConfigCount.Add(1) <= 1024 { // bounded: past that, marshal each time
-		imageConfigs.Store(key.String(), dt)
-	}
 	return ref, "", dt, err
 }
-
-// imageConfigs memoises the stand-in image configs by environment and
-// platform (BuildKit asks once per FROM; the answers are few). BuildKit only
-// reads the bytes.
-var (
-	imageConfigs     sync.Map
-	imageConfigCount atomic.Int32
-)
 
 func (r Resolver) config(opt sourceresolver.Opt) ([]byte, error) {
 	img := map[string]any{

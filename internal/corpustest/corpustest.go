@@ -161,12 +161,29 @@ func Seeds(perFeature int) [][]byte {
 	return out
 }
 
+// Required reports whether the corpus is there; in CI (the CI environment
+// variable set, as .ci/run and CI services do) a missing corpus fails the
+// test instead, so that the sweeps guarding the coupling to BuildKit cannot
+// silently shrink to the fixtures.
+func Required(tb testing.TB) (dir string, ok bool) {
+	tb.Helper()
+	dir, ok = Dir()
+	if !ok && os.Getenv("CI") != "" && os.Getenv("CI") != "false" {
+		tb.Fatalf("CI: no corpus at %s (set %s)", dir, EnvVar)
+	}
+	return dir, ok
+}
+
 // AddAll reads every corpus file into srcs, keyed by path, unless the tests
-// run with -short or the corpus is absent (then srcs is left as it is).
+// run with -short or the corpus is absent (then srcs is left as it is; in CI
+// a missing corpus fails, see Required).
 func AddAll(tb testing.TB, srcs map[string][]byte) {
 	tb.Helper()
-	dir, ok := Dir()
-	if !ok || testing.Short() {
+	if testing.Short() {
+		return
+	}
+	dir, ok := Required(tb)
+	if !ok {
 		return
 	}
 	files, err := Files(dir)

@@ -1,0 +1,115 @@
+package diagnostics
+
+import (
+	"bytes"
+	"errors"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/msls-dev/msls/bench/benchdata"
+	"github.com/msls-dev/msls/diagnostics/bklint"
+	"github.com/msls-dev/msls/dockerfile"
+)
+
+// TestLintCacheAnswersUnchangedLintInput: typing in a comment or a RUN
+// script leaves the lint input as it was; the check of that version lints
+// nothing and finds what a check without a cache finds.
+func TestLintCacheAnswersUnchangedLintInput(t *testing.T) {
+	text := benchdata.MustAll(t)[1].Text
+	cache := NewLintCache(1 << 20)
+	opts := &Options{Lint: cache, Doc: "a"}
+	prev := dockerfile.Parse(text)
+	CheckWith(prev, opts)
+	linted := 0
+	observeLint = func([]byte, []string) { linted++ }
+	defer func() { observeLint = nil }()
+	for i, edit := range []struct{ old, new string }{
+		{"# Debug image", "# Debug image, typed into"},
+		{"RUN chmod 0755 /etc/shop/entrypoint.sh", "RUN chmod 0755 /etc/shop/entrypoint.sh && true"},
+	} {
+		if !bytes.Contains(text, []byte(edit.old)) {
+			t.Fatalf("fixture lacks %q", edit.old)
+		}
+		next := bytes.Replace(text, []byte(edit.old), []byte(edit.new), 1)
+		f := dockerfile.ParseFrom(prev, next)
+		got := findingSet(CheckWith(f, opts))
+		if linted != 0 {
+			t.Errorf("edit %d: the lint input did not change, yet it was linted", i)
+		}
+		observeLint = nil
+		if want := findingSet(CheckWith(dockerfile.Parse(next), nil)); got != want {
+			t.Errorf("edit %d: findings from the cache differ\ngot:  %s\nwant: %s", i, got, want)
+		}
+		observeLint = func([]byte, []string) { linted++ }
+	}
+	// an edit BuildKit sees is linted
+	next := bytes.Replace(text, []byte("WORKDIR /srv/worker"), []byte("WORKDIR srv/worker"), 1)
+	CheckWith(dockerfile.Parse(next), opts)
+	if linted == 0 {
+		t.Error("a changed lint input was answered from the cache")
+	}
+}
+
+// TestLintCacheBoundedInBytes: however many versions are checked, the cache
+// holds at most its budget, and a closed document's results are dropped.
+func TestLintCacheBoundedInBytes(t *testing.T) {
+	const budget = 64 << 10
+	cache := NewLintCache(budget)
+	base := benchdata.MustAll(t)[1].Text
+	for i := range 200 {
+		doc := []string{"a", "b"}[i%2]
+		text := bytes.Replace(base, []byte("WORKDIR /srv/worker"), []byte("WORKDIR /srv/worker"+strings.Repeat("x", i)), 1)
+		CheckWith(dockerfile.Parse(text), &Options{Lint: cache, Doc: doc})
+		if n := cache.Bytes(); n > budget {
+			t.Fatalf("after %d versions the cache holds %d bytes, over its %d", i+1, n, budget)
+		}
+	}
+	if cache.Bytes() == 0 {
+		t.Fatal("nothing cached")
+	}
+	cache.Forget("a")
+	cache.Forget("b")
+	if n := cache.Bytes(); n != 0 {
+		t.Errorf("after both documents closed the cache holds %d bytes", n)
+	}
+}
+
+// TestCheckLeavesNoGoroutine: nothing CheckWith starts outlives it.
+func TestCheckLeavesNoGoroutine(t *testing.T) {
+	f := dockerfile.Parse(benchdata.MustAll(t)[1].Text)
+	CheckWith(f, nil) // warm up whatever the runtime starts once
+	before := runtime.NumGoroutine()
+	for range 20 {
+		CheckWith(f, &Options{Lint: NewLintCache(1 << 20), Doc: "x"})
+	}
+	// a goroutine that has sent its result may not have exited yet
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines before 20 checks, %d after", before, n)
+	}
+}
+
+// TestRecoveredPanicsAreReported: a rule that panics loses its findings,
+// and OnPanic is told, with the stack; so is a panic bklint recovered.
+func TestRecoveredPanicsAreReported(t *testing.T) {
+	var where []string
+	var stack []byte
+	opts := &Options{OnPanic: func(w string, v any, s []byte) { where, stack = append(where, w), s }}
+	r := &Rule{Code: "Boom", Check: func(*dockerfile.File) []Finding { panic("boom") }}
+	if got := runRule(r, dockerfile.Parse([]byte("FROM a\n")), opts); got != nil {
+		t.Errorf("a panicking rule gave %v", got)
+	}
+	if len(where) != 1 || where[0] != "rule Boom" || !bytes.Contains(stack, []byte("runRule")) {
+		t.Errorf("OnPanic got %q with stack %q", where, stack)
+	}
+	opts.declined(&bklint.Panic{Value: "x", Stack: []byte("stack")})
+	opts.declined(errors.New("an ordinary decline"))
+	if len(where) != 2 || where[1] != "bklint" {
+		t.Errorf("OnPanic got %q", where)
+	}
+}
