@@ -22,11 +22,19 @@ MAX_BYTES=20000000 bash scripts/build.sh "$(mktemp -d)/msls"
 echo "== fuzz (each target for a short, fixed time; new crashers are printed, the gate is go test's replay of testdata/fuzz)"
 FUZZ_REPORT_ONLY=1 bash scripts/fuzz.sh
 
+echo "== release: scripts/release.sh twice for two platforms, same bytes (test/release/reproducible.sh)"
+bash test/release/reproducible.sh
+
+echo "== pre-commit hooks: Debian's pre-commit, try-repo on a sample repository (skips without root/apt unless CI=true)"
+bash test/precommit/try-repo.sh
+
 if [ "${CONTAINERS:-1}" != 0 ]; then
   # builds the stand-in base images (cached in test/containers/.cache), then builds and runs
   # the original and the split of every project under testdata/containers (needs root: podman)
   echo "== containers (the split refactor, built and run: test/containers/split-suite.sh)"
   bash test/containers/split-suite.sh
+  echo "== msls's own image: podman build on the stand-in bases, non-root, check - (test/containers/image.sh)"
+  bash test/containers/image.sh
 fi
 
 if [ "${EDITORS:-1}" != 0 ]; then

@@ -1,11 +1,12 @@
 // npm run package: bundle the extension, then write
 //   msls-<version>.vsix                   no binary (uses msls.server.path or msls on PATH)
 //   msls-<target>-<version>.vsix          per target, with bin/<platform>-<arch>/msls cross-built by Go
+// MSLS_PREBUILT=DIR packs DIR/<goos>-<goarch>/msls[.exe] instead of building (scripts/release.sh).
 // Targets: MSLS_TARGETS="linux-x64 linux-arm64 darwin-arm64 win32-x64 ..." (default: linux-x64).
 // MSLS_UNIVERSAL=0 skips the binary-less package. Works offline: vsce runs with --no-dependencies
 // because esbuild already inlined vscode-languageclient.
 import { execFileSync } from 'child_process';
-import { mkdirSync, readFileSync, rmSync, existsSync } from 'fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, existsSync } from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 
@@ -32,11 +33,17 @@ for (const target of targets) {
   const dir = path.join(here, 'bin', `${plat === 'alpine' ? 'linux' : plat}-${arch}`);
   mkdirSync(dir, { recursive: true });
   const exe = path.join(dir, plat === 'win32' ? 'msls.exe' : 'msls');
-  // the release build of scripts/build.sh (grpcnotrace: see there why)
-  run('go', ['build', '-tags', 'grpcnotrace', '-trimpath', '-ldflags=-s -w', '-o', exe, './cmd/msls'], {
-    cwd: repo,
-    env: { ...process.env, GOOS: goos[plat], GOARCH: goarch[arch], CGO_ENABLED: '0', ...(arch === 'armhf' ? { GOARM: '7' } : {}) },
-  });
+  if (process.env.MSLS_PREBUILT) {
+    // scripts/release.sh: the very binary of the release archive, <dir>/<goos>-<goarch>/msls[.exe]
+    copyFileSync(path.join(process.env.MSLS_PREBUILT, `${goos[plat]}-${goarch[arch]}`, path.basename(exe)), exe);
+    chmodSync(exe, 0o755);
+  } else {
+    // the release build of scripts/build.sh (grpcnotrace: see there why)
+    run('go', ['build', '-tags', 'grpcnotrace', '-trimpath', '-ldflags=-s -w', '-o', exe, './cmd/msls'], {
+      cwd: repo,
+      env: { ...process.env, GOOS: goos[plat], GOARCH: goarch[arch], CGO_ENABLED: '0', ...(arch === 'armhf' ? { GOARM: '7' } : {}) },
+    });
+  }
   run(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--target', target, '-o', `msls-${target}-${version}.vsix`]);
   rmSync(path.join(here, 'bin'), { recursive: true, force: true });
 }
