@@ -13,6 +13,7 @@
 //	  RootFinalStage: {severity: warning, enabled: true}
 //	buildkit: true                   # run BuildKit's build checks (default true)
 //	inlineSuppression: true          # honour `# msls ignore=` etc. (default true)
+//	context: ..                      # the build context, relative to the Dockerfile's folder
 //
 // Rule names are checked against the diagnostics registry: an unknown name is
 // an error with a suggestion, so a typo never silently does nothing. A rule's
@@ -23,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -47,6 +49,9 @@ type Config struct {
 	Rules             map[string]Rule
 	BuildKit          *bool
 	InlineSuppression *bool
+	// Context is the build context folder relative to the Dockerfile's
+	// folder ("" means the Dockerfile's folder), slash-separated and clean.
+	Context string
 	// Source names where the configuration came from (a path, or
 	// "initializationOptions"), for messages.
 	Source string
@@ -134,11 +139,21 @@ func FromValue(raw any, source string) (*Config, error) {
 			} else {
 				c.InlineSuppression = &b
 			}
+		case "context":
+			str, ok := v.(string)
+			if !ok {
+				return nil, &Error{source, fmt.Sprintf("context: expected a folder relative to the Dockerfile's (such as ..), found %s", kind(v))}
+			}
+			p := path.Clean(filepath.ToSlash(strings.TrimSpace(str)))
+			if str == "" || path.IsAbs(p) || filepath.IsAbs(str) || strings.ContainsRune(str, 0) {
+				return nil, &Error{source, fmt.Sprintf("context: %q must be a relative folder (such as . or ..)", str)}
+			}
+			c.Context = p
 		default:
 			if k == "format" || k == "formatting" || strings.HasPrefix(k, "x-") {
 				continue // other features' settings share the object
 			}
-			return nil, &Error{source, fmt.Sprintf("unknown key %q (known: rules, buildkit, inlineSuppression)", k)}
+			return nil, &Error{source, fmt.Sprintf("unknown key %q (known: rules, buildkit, inlineSuppression, context)", k)}
 		}
 	}
 	return c, nil
@@ -371,6 +386,10 @@ func Merge(base, over *Config) *Config {
 	}
 	if over.InlineSuppression != nil {
 		out.InlineSuppression = over.InlineSuppression
+	}
+	out.Context = base.Context
+	if over.Context != "" {
+		out.Context = over.Context
 	}
 	return out
 }

@@ -35,6 +35,9 @@ func TestInvalid(t *testing.T) {
 		"- a\n- b\n":                         "expected a mapping at the top level",
 		"rules: [\n":                         "invalid msls configuration in f.yaml",
 		"rules:\n  RootFinalStage: {x: 1}\n": `unknown key "x"`,
+		"context: /srv\n":                    `context: "/srv" must be a relative folder`,
+		"context: 3\n":                       "context: expected a folder",
+		"context: ''\n":                      "must be a relative folder",
 	}
 	for src, want := range cases {
 		_, err := Parse([]byte(src), "f.yaml")
@@ -189,6 +192,19 @@ func TestWithin(t *testing.T) {
 		if got := Within(tc.p, tc.root); got != tc.want {
 			t.Errorf("Within(%q, %q) = %v, want %v", tc.p, tc.root, got, tc.want)
 		}
+	}
+}
+
+func TestContextKey(t *testing.T) {
+	c, err := Parse([]byte("context: ../.\n"), "f.yaml")
+	if err != nil || c.Context != ".." {
+		t.Fatalf("context: %+v %v", c, err)
+	}
+	if m := Merge(&Config{Context: "a"}, &Config{}); m.Context != "a" {
+		t.Errorf("merge keeps the base's context: %q", m.Context)
+	}
+	if m := Merge(&Config{Context: "a"}, &Config{Context: ".."}); m.Context != ".." {
+		t.Errorf("merge: the file's context wins: %q", m.Context)
 	}
 }
 

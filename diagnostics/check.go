@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"sort"
 
+	"github.com/msls-dev/msls/buildcontext"
 	"github.com/msls-dev/msls/dockerfile"
 )
 
@@ -27,6 +28,9 @@ type Options struct {
 	// then run in one pass over the whole file, and the per-stage cache that
 	// makes later versions cheap is filled after the findings are returned.
 	FirstSight bool
+	// Context is the Dockerfile's build context (nil: unknown); the rules of
+	// context_rules.go need it.
+	Context *buildcontext.Context
 }
 
 // FirstSight returns a copy of o (nil: the defaults) with FirstSight set.
@@ -72,6 +76,7 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 			}
 		}
 	}
+	out = contextFindings(f, opts, out)
 	out = suppress(f, out, opts == nil || !opts.NoInlineSuppression)
 	for i := range out {
 		if r := registry[out[i].Code]; r != nil && out[i].URL == "" {

@@ -66,7 +66,7 @@ func codeAction(ctx context.Context, s *Server, raw json.RawMessage) (any, error
 		req.Findings = []diagnostics.Finding{}
 	}
 	acts := codeactions.Actions(req)
-	out := make([]protocol.CodeAction, 0, len(acts))
+	out := make([]any, 0, len(acts))
 	for _, a := range acts {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -83,6 +83,10 @@ func codeAction(ctx context.Context, s *Server, raw json.RawMessage) (any, error
 			ca.Diagnostics = append(ca.Diagnostics, Diagnostic(snap, fd))
 		}
 		out = append(out, ca)
+	}
+	// writing .dockerignore edits another file (context_features.go)
+	if wantsQuickFix(p.Context.Only) {
+		out = append(out, s.ignoreFileActions(snap, req.Range)...)
 	}
 	return out, nil
 }

@@ -43,6 +43,8 @@ func complete(ctx context.Context, s *Server, raw json.RawMessage) (any, error) 
 	retrigger := isVSCode(s.ClientInfo())
 	items := completion.Complete(f, PositionToOffset(f, p.Position), completion.Options{Snippets: snippetSupport(s.ClientCapabilities())})
 	list := &protocol.CompletionList{Items: make([]protocol.CompletionItem, 0, len(items))}
+	// COPY/ADD source paths from the build context (context_features.go)
+	list.Items = append(list.Items, s.sourceCompletions(snap, f, PositionToOffset(f, p.Position))...)
 	for i, it := range items {
 		ci := protocol.CompletionItem{
 			Label:      it.Label,

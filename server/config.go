@@ -54,6 +54,7 @@ func init() {
 		if caps := s.ClientCapabilities(); caps.Workspace != nil && caps.Workspace.Configuration {
 			go s.pullConfiguration()
 		}
+		go s.registerContextWatchers()
 		return nil
 	})
 }
@@ -71,14 +72,11 @@ func (s *Server) ruleOptions(snap *Snapshot) *diagnostics.Options {
 	settings := rc.settings
 	rc.mu.Unlock()
 
-	var fileCfg *config.Config
-	if dir, root, ok := s.inWorkspace(docDir(snap.URI)); ok {
-		if p := config.FindWithin(dir, root); p != "" {
-			fileCfg = rc.file(s, p)
-		}
-	}
-	c := config.Merge(settings, fileCfg)
-	return c.Options()
+	// the folder, its .msls.yaml and its build context: cached while file
+	// watchers keep them fresh (buildcontext.go)
+	d := s.docFolder(rc, snap.URI)
+	c := config.Merge(settings, d.cfg)
+	return s.withBuildContext(snap.URI, d, c, c.Options())
 }
 
 // file loads (or reuses) a configuration file; an invalid one is reported

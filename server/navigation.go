@@ -47,9 +47,12 @@ func atPosition(ctx context.Context, s *Server, raw json.RawMessage) (snap *Snap
 }
 
 func hover(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
-	_, f, off, ok, err := atPosition(ctx, s, raw)
+	snap, f, off, ok, err := atPosition(ctx, s, raw)
 	if !ok {
 		return nil, err
+	}
+	if h, ok := s.sourceHover(snap, f, off); ok { // a COPY/ADD source: context_features.go
+		return h, nil
 	}
 	h, ok := navigation.Hover(f, off)
 	if !ok {
@@ -63,6 +66,9 @@ func definition(ctx context.Context, s *Server, raw json.RawMessage) (any, error
 	snap, f, off, ok, err := atPosition(ctx, s, raw)
 	if !ok {
 		return nil, err
+	}
+	if locs, ok := s.sourceDefinition(snap, f, off); ok { // a COPY/ADD source: context_features.go
+		return locs, nil
 	}
 	span, ok := navigation.Definition(f, off)
 	if !ok {

@@ -20,20 +20,22 @@ func init() {
 			fs.StringVar(&path, "config", "", "configuration file (default: .msls.yaml found from each Dockerfile's directory upward)")
 		},
 		Setup: func(run *checkRun) error {
+			contexts := newCheckContexts()
 			if path != "" {
 				c, err := config.Load(path)
 				if err != nil {
 					return usageError{err.Error()}
 				}
 				opts := diagnostics.FirstSight(c.Options())
-				run.Lint = func(_ string, f *dockerfile.File) ([]diagnostics.Finding, error) {
-					return diagnostics.CheckWith(f, opts), nil
+				run.Lint = func(p string, f *dockerfile.File) ([]diagnostics.Finding, error) {
+					return diagnostics.CheckWith(f, contexts.with(p, c, opts)), nil
 				}
 				return nil
 			}
 			var mu sync.Mutex
 			byDir := map[string]*diagnostics.Options{}
 			byFile := map[string]*diagnostics.Options{}
+			cfgs := map[string]*config.Config{} // by directory, for `context:`
 			errs := map[string]error{}
 			run.Lint = func(p string, f *dockerfile.File) ([]diagnostics.Finding, error) {
 				dir := "."
@@ -55,16 +57,19 @@ func init() {
 						} else {
 							opts = c.Options()
 							byFile[cp] = opts
+							cfgs[cp] = c
 						}
+						cfgs[dir] = cfgs[cp]
 					}
 					byDir[dir] = opts
 				}
 				err := errs[dir]
+				cfg := cfgs[dir]
 				mu.Unlock()
 				if err != nil {
 					return nil, err
 				}
-				return diagnostics.CheckWith(f, diagnostics.FirstSight(opts)), nil
+				return diagnostics.CheckWith(f, contexts.with(p, cfg, diagnostics.FirstSight(opts))), nil
 			}
 			return nil
 		},

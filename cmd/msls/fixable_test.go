@@ -82,7 +82,8 @@ func TestFixableMatchesFix(t *testing.T) {
 		}
 		// each fixable finding, fixed alone
 		f := dockerfile.Parse(text)
-		findings := diagnostics.Check(f)
+		// the same build context `msls check` reads (check_context.go)
+		findings := diagnostics.CheckWith(f, newCheckContexts().with(path, nil, nil))
 		if len(findings) != len(got) {
 			t.Fatalf("%s: %d findings in JSON, %d from Check", path, len(got), len(findings))
 		}

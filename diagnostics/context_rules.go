@@ -1,0 +1,297 @@
+package diagnostics
+
+import (
+	"fmt"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/buildkit/util/suggest"
+
+	"github.com/msls-dev/msls/buildcontext"
+	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/ecosystem"
+)
+
+// The rules of this file need the build context (Options.Context); without
+// one (a document outside every workspace folder, stdin) they find nothing.
+// BuildKit's CopyIgnoredFile is reported here too, under BuildKit's name and
+// with BuildKit's message: its lint pass is run without a build client, so
+// it never sees the ignore patterns.
+
+// CopySourceNotFoundRule: a COPY/ADD source that is not in the context.
+var CopySourceNotFoundRule = register(&Rule{
+	Code:     "CopySourceNotFound",
+	Severity: SeverityError,
+	Summary:  "A COPY/ADD source names nothing in the build context, so the build fails",
+	Check:    needsContext,
+})
+
+// MissingDockerignoreRule: a broad COPY that sends dependency folders,
+// virtual environments, build output or VCS data.
+var MissingDockerignoreRule = register(&Rule{
+	Code:     "MissingDockerignore",
+	Severity: SeverityWarning,
+	Summary:  "COPY . sends node_modules, .git, .venv or target/ to the build because no .dockerignore excludes them",
+	Check:    needsContext,
+})
+
+func needsContext(*dockerfile.File) []Finding { return nil }
+
+// heavyDirs are the folders MissingDockerignore looks for at the context
+// root, with why they should stay out of the build.
+var heavyDirs = []struct{ name, why string }{
+	{".git", "version-control history"},
+	{".venv", "a local virtual environment"},
+	{"node_modules", "locally installed packages for the host's platform"},
+	{"target", "local build output"},
+	{"venv", "a local virtual environment"},
+	{"__pycache__", "compiled bytecode"},
+}
+
+// contextFindings runs the context rules and judges CacheBustingCopy's
+// findings with the copied files' real contents. out are the findings so
+// far; the result replaces them.
+func contextFindings(f *dockerfile.File, opts *Options, out []Finding) []Finding {
+	if opts == nil || opts.Context == nil {
+		return out
+	}
+	c := opts.Context
+	if opts.enabled(CacheBustingCopyRule.Code) {
+		out = dropManifestOnlyCopies(f, c, out)
+	}
+	var broadDone bool
+	for _, in := range f.Instructions {
+		if in.Err != nil {
+			continue
+		}
+		srcs := buildcontext.Sources(in)
+		for _, s := range srcs {
+			r := c.Lookup(s.Value, s.Parents)
+			ignoredFinding := false
+			if !opts.NoBuildKit && opts.enabled(linter.RuleCopyIgnoredFile.Name) {
+				if fd, ok := copyIgnoredFile(in, s, r, c); ok {
+					out = append(out, fd)
+					ignoredFinding = true
+				}
+			}
+			if opts.enabled(CopySourceNotFoundRule.Code) && !ignoredFinding {
+				if fd, ok := sourceNotFound(f, in, s, r, c); ok {
+					out = append(out, fd)
+				}
+			}
+			if !broadDone && r.Source == "." && opts.enabled(MissingDockerignoreRule.Code) {
+				if fd, ok := missingDockerignore(f, in, c); ok {
+					out = append(out, fd)
+					broadDone = true // one per file: the fix is one .dockerignore
+				}
+			}
+		}
+	}
+	return out
+}
+
+// copyIgnoredFile is BuildKit's check (validateCopySourcePath): only when
+// the ignore file has no `!` exceptions, which BuildKit cannot judge.
+func copyIgnoredFile(in *dockerfile.Instruction, s buildcontext.Source, r buildcontext.Result, c *buildcontext.Context) (Finding, bool) {
+	if len(c.Patterns) == 0 || c.HasExceptions() {
+		return Finding{}, false
+	}
+	if r.Source == "." {
+		if !rootIgnored(c.Patterns) {
+			return Finding{}, false
+		}
+	} else if !r.PatternIgnored {
+		return Finding{}, false
+	}
+	cmd := "Copy"
+	if in.Is("ADD") {
+		cmd = "Add"
+	}
+	msg := linter.RuleCopyIgnoredFile.Format(cmd, filepath.ToSlash(filepath.Clean(s.Value)))
+	if c.IgnoreFile != "" && path.Base(c.IgnoreFile) != ".dockerignore" {
+		msg += " (" + path.Base(c.IgnoreFile) + ")"
+	}
+	sev := SeverityWarning
+	if r := RuleByCode(linter.RuleCopyIgnoredFile.Name); r != nil {
+		sev = r.Severity
+	}
+	return Finding{Code: linter.RuleCopyIgnoredFile.Name, Severity: sev, Message: msg, Span: s.Span}, true
+}
+
+// rootIgnored is BuildKit's copySourceRootIgnored.
+func rootIgnored(patterns []string) bool {
+	for _, p := range patterns {
+		switch p {
+		case "*", "**", "**/*":
+			return true
+		}
+	}
+	return false
+}
+
+// sourceNotFound: BuildKit requires a source without wildcards to exist
+// (with --parents too); a wildcard may match nothing (AllowEmptyWildcard).
+func sourceNotFound(f *dockerfile.File, in *dockerfile.Instruction, s buildcontext.Source, r buildcontext.Result, c *buildcontext.Context) (Finding, bool) {
+	if r.Wildcard || !r.Known || len(r.Matched) > 0 || r.Source == "." {
+		return Finding{}, false
+	}
+	where := "the build context"
+	if c.Dir != "." {
+		where += " (" + c.Dir + "/)"
+	}
+	fd := Finding{Code: CopySourceNotFoundRule.Code, Severity: SeverityError, Span: s.Span}
+	if len(r.Ignored) > 0 || r.PatternIgnored {
+		fd.Message = fmt.Sprintf("%s source `%s` is excluded by %s, so it is not in %s and the build fails", in.Keyword, s.Value, path.Base(c.IgnoreFile), where)
+		return fd, true
+	}
+	fd.Message = fmt.Sprintf("%s source `%s` does not exist in %s: the build fails with \"not found\"", in.Keyword, s.Value, where)
+	dir := path.Dir(r.Source)
+	if kids, _ := c.Children(dir); len(kids) > 0 {
+		names := make([]string, 0, len(kids))
+		want := len(path.Base(r.Source))
+		for _, k := range kids {
+			// suggest.Search accepts a distance under 3: skip names whose
+			// length alone rules them out (folders of hundreds of files)
+			if n := path.Base(k.Path); !k.Ignored && abs(len(n)-want) < 3 {
+				names = append(names, n)
+			}
+		}
+		if m, ok := suggest.Search(path.Base(r.Source), names, true); ok {
+			repl := m
+			if i := strings.LastIndex(s.Value, "/"); i >= 0 {
+				repl = s.Value[:i+1] + m
+			}
+			fd.Message += fmt.Sprintf("; did you mean `%s`?", repl)
+			text := f.Slice(s.Span)
+			if text == s.Value { // unquoted: replace the word as it is
+				fd.Fixes = append(fd.Fixes, Fix{Title: fmt.Sprintf("Change to `%s`", repl), Edits: []dockerfile.Edit{{Span: s.Span, NewText: repl}}, Preferred: true})
+			}
+		}
+	}
+	return fd, true
+}
+
+// missingDockerignore: a copy of the whole context while heavy folders sit
+// at its root and the ignore file does not exclude them.
+func missingDockerignore(f *dockerfile.File, in *dockerfile.Instruction, c *buildcontext.Context) (Finding, bool) {
+	var names, whys []string
+	for _, h := range heavyDirs {
+		e, ok := c.Entry(h.name)
+		if !ok || !e.Dir || e.Ignored || c.Ignored(h.name+"/x") {
+			continue
+		}
+		names = append(names, h.name)
+		whys = append(whys, fmt.Sprintf("%s/ (%s)", h.name, h.why))
+	}
+	if len(names) == 0 {
+		return Finding{}, false
+	}
+	what := "no .dockerignore"
+	if c.IgnoreFile != "" {
+		what = path.Base(c.IgnoreFile) + " does not"
+	}
+	verb := "excludes"
+	if c.IgnoreFile != "" {
+		verb = "exclude"
+	}
+	cost := "slower builds and a larger context"
+	if slices.Contains(names, "node_modules") {
+		cost += ", and node_modules built for the host's platform may break in the image"
+	}
+	msg := fmt.Sprintf("%s %s sends %s into the build because %s %s %s: %s",
+		in.Keyword, strings.Join(strings.Fields(f.Slice(in.ArgsSpan)), " "), strings.Join(whys, ", "), what, verb, pronoun(len(names)), cost)
+	return Finding{Code: MissingDockerignoreRule.Code, Severity: SeverityWarning, Message: msg, Span: firstLine(f, in)}, true
+}
+
+func pronoun(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
+}
+
+// MissingDockerignoreDirs are the folders a MissingDockerignore finding
+// would add to the ignore file (for the quick fix, which writes a file and
+// so lives with the server).
+func MissingDockerignoreDirs(c *buildcontext.Context) []string {
+	var out []string
+	for _, h := range heavyDirs {
+		if e, ok := c.Entry(h.name); ok && e.Dir && !e.Ignored && !c.Ignored(h.name+"/x") {
+			out = append(out, h.name)
+		}
+	}
+	return out
+}
+
+// dropManifestOnlyCopies removes CacheBustingCopy findings whose COPY, per
+// the real context, brings only dependency manifests (requirement files,
+// lock files): no source change can touch those files, so the install after
+// them stays cached, and copying one file instead (the rule's advice) could
+// break an `-r base.txt` include. When the context cannot tell, the
+// finding stays.
+func dropManifestOnlyCopies(f *dockerfile.File, c *buildcontext.Context, out []Finding) []Finding {
+	keep := out[:0]
+	for _, fd := range out {
+		if fd.Code == CacheBustingCopyRule.Code {
+			if in := f.InstructionAt(fd.Span.Start); in != nil && copiesOnlyManifests(c, in) {
+				continue
+			}
+		}
+		keep = append(keep, fd)
+	}
+	return keep
+}
+
+// copiesOnlyManifests is the hook CacheBustingCopy's judgement uses: which
+// files a COPY brings, and whether each is a dependency manifest.
+func copiesOnlyManifests(c *buildcontext.Context, in *dockerfile.Instruction) bool {
+	srcs := buildcontext.Sources(in)
+	if len(srcs) == 0 {
+		return false
+	}
+	n := 0
+	for _, s := range srcs {
+		r := c.Lookup(s.Value, s.Parents)
+		if !r.FilesKnown || !r.Known || r.Source == "." {
+			return false
+		}
+		for _, p := range r.Files {
+			if !isDependencyManifest(p) {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
+}
+
+// isDependencyManifest: a manifest or lock file of a known ecosystem, or a
+// pip requirements file (`*.txt`/`*.in` named or filed as requirements).
+func isDependencyManifest(p string) bool {
+	base := path.Base(p)
+	for _, e := range ecosystem.All {
+		if e.IsManifest(base) {
+			return true
+		}
+	}
+	ext := path.Ext(base)
+	if ext != ".txt" && ext != ".in" {
+		return false
+	}
+	for _, part := range strings.Split(strings.ToLower(p), "/") {
+		if strings.HasPrefix(part, "requirement") || strings.HasPrefix(part, "constraint") {
+			return true
+		}
+	}
+	return false
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
