@@ -148,12 +148,10 @@ func dlPinFindings(ws []ecosystem.Word, how string) []Finding {
 // with no clean command, no rm of the cache directory and no cache mount on
 // it in that RUN.
 type dlCleanRule struct {
-	names    []string // programs (yum, dnf, microdnf)
-	subs     []string // install subcommands
-	cleaned  func(c ecosystem.Command) bool
-	dirs     []string // cache directories (rm targets and cache mounts)
-	valueOpt []string
-	msg      string
+	install func(c ecosystem.Command) bool
+	cleaned func(c ecosystem.Command) bool
+	dirs    []string // cache directories (rm targets and cache mounts)
+	msg     string
 }
 
 func (r dlCleanRule) check(f *dockerfile.File) []Finding {
@@ -177,7 +175,7 @@ func (r dlCleanRule) check(f *dockerfile.File) []Finding {
 					}
 				}
 			}
-			if install == nil && dlIn(c.Name(), r.names...) && dlIn(splitPkgCommand(c, r.valueOpt...).Sub, r.subs...) {
+			if install == nil && r.install(c) {
 				install = &s.Commands[i]
 			}
 		}
