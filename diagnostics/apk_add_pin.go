@@ -34,7 +34,7 @@ func checkApkAddPin(f *dockerfile.File) []Finding {
 	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
 		if p, ok := apkAdd(c); ok {
 			pinned := func(s string) bool { return strings.ContainsAny(s, "=<>~") }
-			out = append(out, dlPinFindings(dlUnpinned(p.Operands, pinned, ".apk"), "`pkg=version` or `pkg~minor`")...)
+			out = dlPinFindings(out, dlUnpinned(p.Operands, pinned, ".apk"), "`pkg=version` or `pkg~minor`")
 		}
 	})
 	return out

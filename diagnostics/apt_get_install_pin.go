@@ -35,7 +35,7 @@ func checkAptGetInstallPin(f *dockerfile.File) []Finding {
 		if p, ok := aptGetInstall(c); ok {
 			// `pkg=1.2`, and `pkg/bookworm-backports` (a release pin) are pinned
 			pinned := func(s string) bool { return strings.ContainsAny(s, "=/") }
-			out = append(out, dlPinFindings(dlUnpinned(p.Operands, pinned, ".deb"), "`pkg=version`")...)
+			out = dlPinFindings(out, dlUnpinned(p.Operands, pinned, ".deb"), "`pkg=version`")
 		}
 	})
 	return out

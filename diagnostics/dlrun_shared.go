@@ -131,12 +131,11 @@ func dlInsertAfter(f *dockerfile.File, in *dockerfile.Instruction, w ecosystem.W
 	return []Fix{{Title: title, Edits: []dockerfile.Edit{{Span: dockerfile.Span{Start: w.End, End: w.End}, NewText: text}}, Preferred: true, Safe: safe}}
 }
 
-// dlPinFindings reports each unpinned operand.
-func dlPinFindings(ws []ecosystem.Word, how string) []Finding {
-	var out []Finding
+// dlPinFindings appends a finding for each unpinned operand to out.
+func dlPinFindings(out []Finding, ws []ecosystem.Word, how string) []Finding {
 	for _, w := range ws {
 		out = append(out, Finding{
-			Message: fmt.Sprintf("Pin the version of `%s` (%s), so that a rebuild installs what was tested", shorten(w.Text), how),
+			Message: "Pin the version of `" + shorten(w.Text) + "` (" + how + "), so that a rebuild installs what was tested",
 			Span:    dlWordSpan(w),
 		})
 	}

@@ -30,7 +30,7 @@ func checkGemInstallPin(f *dockerfile.File) []Finding {
 			return
 		}
 		pinned := func(s string) bool { return strings.Contains(s, ":") }
-		out = append(out, dlPinFindings(dlUnpinned(p.Operands, pinned, ".gem"), "`gem install name:version` or `-v version`")...)
+		out = dlPinFindings(out, dlUnpinned(p.Operands, pinned, ".gem"), "`gem install name:version` or `-v version`")
 	})
 	return out
 }

@@ -46,7 +46,7 @@ func checkGoInstallPin(f *dockerfile.File) []Finding {
 			return
 		}
 		pinned := func(s string) bool { return strings.Contains(s, "@") || !goRemote(s) }
-		out = append(out, dlPinFindings(dlUnpinned(ops, pinned), "`path@version`")...)
+		out = dlPinFindings(out, dlUnpinned(ops, pinned), "`path@version`")
 	})
 	return out
 }

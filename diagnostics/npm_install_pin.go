@@ -43,7 +43,7 @@ func checkNpmInstallPin(f *dockerfile.File) []Finding {
 			return
 		}
 		ws := dlUnpinned(p.Operands, npmPinned, ".tgz", ".tar.gz")
-		out = append(out, dlPinFindings(ws, "`pkg@version`")...)
+		out = dlPinFindings(out, ws, "`pkg@version`")
 	})
 	return out
 }

@@ -51,7 +51,7 @@ func checkPipInstallPin(f *dockerfile.File) []Finding {
 	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
 		if p, ok := pipInstall(c); ok {
 			ws := dlUnpinned(p.Operands, pipPinned, ".whl", ".tar.gz", ".zip", ".tgz")
-			out = append(out, dlPinFindings(ws, "`pkg==version`")...)
+			out = dlPinFindings(out, ws, "`pkg==version`")
 		}
 	})
 	return out

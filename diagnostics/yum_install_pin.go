@@ -18,7 +18,7 @@ func checkYumInstallPin(f *dockerfile.File) []Finding {
 	var out []Finding
 	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
 		if p, ok := rpmInstall(c, "yum"); ok {
-			out = append(out, dlPinFindings(dlUnpinned(p.Operands, rpmPinned, ".rpm"), "`name-version`")...)
+			out = dlPinFindings(out, dlUnpinned(p.Operands, rpmPinned, ".rpm"), "`name-version`")
 		}
 	})
 	return out

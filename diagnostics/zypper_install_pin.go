@@ -18,7 +18,7 @@ func checkZypperInstallPin(f *dockerfile.File) []Finding {
 	var out []Finding
 	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
 		if p, ok := zypperInstall(c); ok {
-			out = append(out, dlPinFindings(dlUnpinned(p.Operands, zypperPinned, ".rpm"), "`name=version`")...)
+			out = dlPinFindings(out, dlUnpinned(p.Operands, zypperPinned, ".rpm"), "`name=version`")
 		}
 	})
 	return out
