@@ -17,7 +17,9 @@ import (
 // wraps runs in every image built FROM this one), with its parsed script.
 func dlRun(f *dockerfile.File, fn func(in *dockerfile.Instruction, s *ecosystem.Script)) {
 	for _, in := range f.Instructions {
-		if !target(in).Is("RUN") {
+		// Keyword is upper-cased by the parser: a plain comparison, as this
+		// loop runs once per rule on every keystroke.
+		if target(in).Keyword != "RUN" {
 			continue
 		}
 		fn(in, ecosystem.RunScript(in))
