@@ -17,7 +17,11 @@ var RunSudoRule = register(&Rule{
 func checkRunSudo(f *dockerfile.File) []Finding {
 	var out []Finding
 	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
-		for _, w := range c.Prefix {
+		words := c.Prefix
+		if c.Name() == "sudo" {
+			words = c.Words[:1] // the exec form keeps wrappers in Words
+		}
+		for _, w := range words {
 			if w.Text == "sudo" || w.Text == "/usr/bin/sudo" {
 				out = append(out, Finding{
 					Message: "sudo in a build has unpredictable TTY and signal behaviour and needs sudo installed: run the step as root with USER root (and USER back afterwards)",
