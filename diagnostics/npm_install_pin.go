@@ -1,0 +1,49 @@
+package diagnostics
+
+import (
+	"strings"
+
+	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/ecosystem"
+)
+
+// NpmInstallPinRule flags `npm install <pkg>` without `@version`.
+var NpmInstallPinRule = register(&Rule{
+	Code:     "NpmInstallPin",
+	Severity: SeverityWarning,
+	Summary:  "npm install of a package without @version",
+	Aliases:  []string{"DL3016"},
+	Check:    checkNpmInstallPin,
+})
+
+var npmValueOpts = []string{"--prefix", "--registry", "--cache", "--userconfig", "--loglevel", "--omit", "--include",
+	"-w", "--workspace", "--tag", "--install-strategy"}
+
+// npmPinned reports whether an npm package spec names a version, a tag, a
+// git ref or a file: `x@1`, `@scope/x@1`, `git+https://...#v1`, `user/repo#v1`,
+// `x.tgz`.
+func npmPinned(s string) bool {
+	name := strings.TrimPrefix(s, "@")
+	if strings.Contains(name, "@") || strings.Contains(s, "#") {
+		return true
+	}
+	// `user/repo` (GitHub shorthand, no ref) is a moving branch; `@scope/x`
+	// without a version is not pinned either.
+	return false
+}
+
+func checkNpmInstallPin(f *dockerfile.File) []Finding {
+	var out []Finding
+	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
+		if c.Name() != "npm" {
+			return
+		}
+		p := splitPkgCommand(c, npmValueOpts...)
+		if !dlIn(p.Sub, "install", "i", "add", "isntall", "in") {
+			return
+		}
+		ws := dlUnpinned(p.Operands, npmPinned, ".tgz", ".tar.gz")
+		out = dlPinFindings(out, ws, "`pkg@version`")
+	})
+	return out
+}

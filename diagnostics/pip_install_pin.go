@@ -1,0 +1,58 @@
+package diagnostics
+
+import (
+	"strings"
+
+	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/ecosystem"
+)
+
+// pipValueOpts are pip install's options that take the next word as value.
+// The requirement/constraint/editable files are among them: what they list
+// is not judged here.
+var pipValueOpts = []string{"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
+	"--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix", "--root", "--trusted-host", "--platform",
+	"--python-version", "--implementation", "--abi", "--src", "--upgrade-strategy", "--progress-bar", "--cache-dir",
+	"--log", "--proxy", "--timeout", "--retries", "--global-option", "--config-settings", "-C", "--no-binary",
+	"--only-binary", "--report", "--python", "--exists-action", "--cert", "--client-cert", "--root-user-action"}
+
+// pipInstall returns the install of a pip command (`pip`, `pip3`,
+// `python -m pip`).
+func pipInstall(c ecosystem.Command) (pkgInvocation, bool) {
+	name := c.Name()
+	switch {
+	case name == "pip" || name == "pip3" || strings.HasPrefix(name, "pip3."):
+	case strings.HasPrefix(name, "python") && len(c.Words) > 3 && c.Words[1].Text == "-m" && c.Words[2].Text == "pip":
+		c.Words = c.Words[2:] // `python -m pip install ...` reads as `pip install ...`
+	default:
+		return pkgInvocation{}, false
+	}
+	p := splitPkgCommand(c, pipValueOpts...)
+	return p, p.Sub == "install"
+}
+
+// PipInstallPinRule flags pip install of a package without a version.
+var PipInstallPinRule = register(&Rule{
+	Code:     "PipInstallPin",
+	Severity: SeverityWarning,
+	Summary:  "pip install of a package without a version specifier",
+	Aliases:  []string{"DL3013"},
+	Check:    checkPipInstallPin,
+})
+
+// pipPinned reports whether a requirement specifier names a version (or a
+// direct reference, `name @ url`, or a VCS/URL requirement).
+func pipPinned(s string) bool {
+	return strings.ContainsAny(s, "=<>~@") || strings.HasPrefix(s, "git+")
+}
+
+func checkPipInstallPin(f *dockerfile.File) []Finding {
+	var out []Finding
+	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
+		if p, ok := pipInstall(c); ok {
+			ws := dlUnpinned(p.Operands, pipPinned, ".whl", ".tar.gz", ".zip", ".tgz")
+			out = dlPinFindings(out, ws, "`pkg==version`")
+		}
+	})
+	return out
+}

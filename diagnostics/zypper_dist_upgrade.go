@@ -1,0 +1,33 @@
+package diagnostics
+
+import (
+	"fmt"
+
+	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/ecosystem"
+)
+
+// ZypperDistUpgradeRule flags: zypper dist-upgrade in a build: upgrade the base image instead.
+var ZypperDistUpgradeRule = register(&Rule{
+	Code:     "ZypperDistUpgrade",
+	Severity: SeverityWarning,
+	Summary:  "zypper dist-upgrade in a build: upgrade the base image instead",
+	Aliases:  []string{"DL3035"},
+	Check:    checkZypperDistUpgrade,
+})
+
+func checkZypperDistUpgrade(f *dockerfile.File) []Finding {
+	var out []Finding
+	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
+		if c.Name() != "zypper" {
+			return
+		}
+		if p := splitPkgCommand(c, zypperValueOpts...); p.Sub == "dist-upgrade" || p.Sub == "dup" {
+			out = append(out, Finding{
+				Message: fmt.Sprintf("`%s` upgrades the whole distribution inside the build, so the image no longer matches its FROM tag: use a newer base image", shorten(c.String())),
+				Span:    dlCmdSpan(c),
+			})
+		}
+	})
+	return out
+}

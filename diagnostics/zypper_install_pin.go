@@ -1,0 +1,25 @@
+package diagnostics
+
+import (
+	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/ecosystem"
+)
+
+// ZypperInstallPinRule flags: zypper install of a package without a version (name=version).
+var ZypperInstallPinRule = register(&Rule{
+	Code:     "ZypperInstallPin",
+	Severity: SeverityWarning,
+	Summary:  "zypper install of a package without a version (name=version)",
+	Aliases:  []string{"DL3037"},
+	Check:    checkZypperInstallPin,
+})
+
+func checkZypperInstallPin(f *dockerfile.File) []Finding {
+	var out []Finding
+	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
+		if p, ok := zypperInstall(c); ok {
+			out = dlPinFindings(out, dlUnpinned(p.Operands, zypperPinned, ".rpm"), "`name=version`")
+		}
+	})
+	return out
+}
