@@ -16,6 +16,10 @@ const ParseErrorCode = "ParseError"
 type Options struct {
 	// Disabled rules are not run (by code).
 	Disabled map[string]bool
+	// Enabled turns on rules that are off by default (Rule.DefaultOff).
+	Enabled map[string]bool
+	// Settings are the rule settings beyond on/off (nil: none).
+	Settings *Settings
 	// Severity overrides a rule's default severity (by code).
 	Severity map[string]Severity
 	// NoBuildKit skips BuildKit's checks (they are the costliest part).
@@ -43,7 +47,35 @@ func FirstSight(o *Options) *Options {
 	return &c
 }
 
-func (o *Options) enabled(code string) bool { return o == nil || !o.Disabled[code] }
+func (o *Options) enabled(code string) bool {
+	if r := registry[code]; r != nil && r.DefaultOff {
+		return o != nil && o.Enabled[code] && !o.Disabled[code]
+	}
+	return o == nil || !o.Disabled[code]
+}
+
+// Settings are the rule settings that are more than on/off and a severity;
+// they come from `.hadolint.yaml` (trustedRegistries, label-schema,
+// strict-labels) or the same keys of `.msls.yaml`.
+type Settings struct {
+	// TrustedRegistries, when not empty, are the only registries images may
+	// come from (UntrustedRegistry); "*" wildcards as in hadolint.
+	TrustedRegistries []string
+	// LabelSchema maps required label names to their type: text, url,
+	// semver, hash, rfc3339, spdx or email (the LabelSchema* rules).
+	LabelSchema map[string]string
+	// StrictLabels also flags labels the schema does not name.
+	StrictLabels bool
+}
+
+var noSettings = &Settings{}
+
+func (o *Options) settings() *Settings {
+	if o == nil || o.Settings == nil {
+		return noSettings
+	}
+	return o.Settings
+}
 
 // Check runs every rule with the default configuration.
 func Check(f *dockerfile.File) []Finding { return CheckWith(f, nil) }
@@ -61,17 +93,18 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 	}
 	out := make([]Finding, 0, len(f.Errors)+8)
 	for _, e := range f.Errors {
-		out = append(out, Finding{Code: ParseErrorCode, Severity: SeverityError, Message: e.Message, Span: e.Span})
+		out = append(out, Finding{Code: ParseErrorCode, Severity: SeverityError, Message: e.Message, Span: e.Span, Aliases: parseErrorAliases(e.Message)})
 	}
 	for _, r := range Rules() {
-		if r.Check == nil || !opts.enabled(r.Code) {
+		if (r.Check == nil && r.CheckSettings == nil) || !opts.enabled(r.Code) {
 			continue
 		}
-		out = append(out, runRule(r, f)...)
+		out = append(out, runRule(r, f, opts.settings())...)
 	}
 	if bk != nil {
 		for _, fd := range <-bk {
 			if opts.enabled(fd.Code) {
+				fd.Aliases = buildkitFindingAliases(fd)
 				out = append(out, fd)
 			}
 		}
@@ -109,13 +142,17 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 
 // runRule runs one rule; a rule that panics on odd input loses its findings
 // for this file instead of taking the server down.
-func runRule(r *Rule, f *dockerfile.File) (out []Finding) {
+func runRule(r *Rule, f *dockerfile.File, s *Settings) (out []Finding) {
 	defer func() {
 		if recover() != nil {
 			out = nil
 		}
 	}()
-	out = r.Check(f)
+	if r.CheckSettings != nil {
+		out = r.CheckSettings(f, s)
+	} else {
+		out = r.Check(f)
+	}
 	for i := range out {
 		if out[i].Code == "" {
 			out[i].Code = r.Code
