@@ -6,6 +6,7 @@
 package codeactions
 
 import (
+	"context"
 	"sort"
 
 	"github.com/msls-dev/msls/diagnostics"
@@ -52,6 +53,10 @@ type Request struct {
 	Context Context
 	// Only restricts the kinds (LSP CodeActionContext.only); empty = all.
 	Only []Kind
+	// Ctx, when set, bounds the work: once it is cancelled or past its
+	// deadline, reads of the build context fail and Actions returns what it
+	// has (nothing, when cancelled before it starts).
+	Ctx context.Context
 }
 
 // wants reports whether kind k passes the Only filter: a requested kind
@@ -77,6 +82,14 @@ func Actions(req Request) []Action {
 	if f == nil {
 		return nil
 	}
+	ctx := req.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	req.Context = WithContext(ctx, req.Context)
 	findings := req.Findings
 	if findings == nil {
 		findings = diagnostics.Check(f)
@@ -87,6 +100,9 @@ func Actions(req Request) []Action {
 		for _, fd := range findings {
 			if !touches(fd.Span, req.Range) {
 				continue
+			}
+			if ctx.Err() != nil {
+				return nil
 			}
 			for _, a := range QuickFixes(f, fd, req.Context) {
 				a.Fixes = []diagnostics.Finding{fd}
@@ -101,10 +117,16 @@ func Actions(req Request) []Action {
 		out = append(out, fixes...)
 		out = append(out, ignores...)
 	}
+	if ctx.Err() != nil {
+		return nil
+	}
 	if req.wants(KindRefactorRewrite) {
 		if a, ok := SplitAction(f, req.Context, req.Range); ok {
 			out = append(out, a)
 		}
+	}
+	if ctx.Err() != nil {
+		return nil
 	}
 	if req.wants(KindFixAllMsls) || req.wants(KindSourceFixAll) {
 		if a, ok := FixAll(f, findings, req.Context); ok {
@@ -113,6 +135,11 @@ func Actions(req Request) []Action {
 			}
 			out = append(out, a)
 		}
+	}
+	if ctx.Err() != nil {
+		// a half-computed list (a split declined because its reads were
+		// cut off) must not pass for the real one
+		return nil
 	}
 	return out
 }

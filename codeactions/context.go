@@ -1,11 +1,14 @@
 package codeactions
 
 import (
+	"context"
+	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/msls-dev/msls/internal/safefs"
 )
 
 // Context is the build context beside a Dockerfile, as far as the actions
@@ -22,69 +25,57 @@ type Context interface {
 const maxContextFile = 1 << 20
 
 // DirContext is a Context backed by a directory (normally the Dockerfile's
-// own). It refuses paths that leave the directory, including through
-// symbolic links, so a crafted Dockerfile cannot make msls read elsewhere.
+// own), read through safefs.Root (os.Root): a path that leaves the
+// directory, through ".." or a symbolic link, even one swapped in while msls
+// reads, is refused, so a crafted Dockerfile or repository cannot make msls
+// read elsewhere. Only regular files of at most 1 MiB are read; a FIFO or
+// device never blocks. Close releases the directory handle.
 type DirContext struct {
-	root string
+	root *safefs.Root
 }
 
 // NewDirContext returns a Context for dir, or nil when dir is not a readable
-// directory (the context is then unknown).
+// directory (the context is then unknown). Close it (io.Closer) when done.
 func NewDirContext(dir string) Context {
-	abs, err := filepath.Abs(dir)
+	r, err := safefs.OpenRoot(dir)
 	if err != nil {
 		return nil
 	}
-	real, err := filepath.EvalSymlinks(abs)
-	if err != nil {
-		return nil
-	}
-	if st, err := os.Stat(real); err != nil || !st.IsDir() {
-		return nil
-	}
-	return &DirContext{root: real}
+	return &DirContext{root: r}
 }
 
-func (d *DirContext) resolve(rel string) (string, bool) {
+// NewRootContext is a Context on an already opened root (the server opens
+// the document's folder below its workspace folder). It takes ownership of
+// r: Close closes it.
+func NewRootContext(r *safefs.Root) *DirContext { return &DirContext{root: r} }
+
+// Close releases the directory handle.
+func (d *DirContext) Close() error { return d.root.Close() }
+
+func clean(rel string) string {
 	rel = strings.TrimPrefix(path.Clean("/"+filepath.ToSlash(rel)), "/")
-	if rel == "" || rel == "." {
-		return d.root, true
+	if rel == "" {
+		return "."
 	}
-	p := filepath.Join(d.root, filepath.FromSlash(rel))
-	real, err := filepath.EvalSymlinks(p)
-	if err != nil {
-		return "", false
-	}
-	if real != d.root && !strings.HasPrefix(real, d.root+string(filepath.Separator)) {
-		return "", false
-	}
-	return real, true
+	return rel
 }
 
 // Exists reports whether rel names a file or directory inside the context.
 func (d *DirContext) Exists(rel string) bool {
-	p, ok := d.resolve(rel)
-	if !ok {
-		return false
-	}
-	_, err := os.Stat(p)
+	_, err := d.root.Stat(clean(rel))
 	return err == nil
 }
 
 // ReadFile reads a regular file of the context (at most 1 MiB).
 func (d *DirContext) ReadFile(rel string) ([]byte, error) {
-	p, ok := d.resolve(rel)
-	if !ok {
-		return nil, fs.ErrNotExist
-	}
-	st, err := os.Stat(p)
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() || st.Size() > maxContextFile {
-		return nil, fs.ErrInvalid
-	}
-	return os.ReadFile(p)
+	return d.root.ReadFile(clean(rel), maxContextFile)
+}
+
+// ID is the real identity of a file of the context, so that walks over
+// includes can tell two names of one file apart from two files.
+func (d *DirContext) ID(rel string) (any, bool) {
+	id, ok := d.root.ID(clean(rel))
+	return id, ok
 }
 
 // MapContext is an in-memory Context (tests, and editors that know the
@@ -126,3 +117,67 @@ func readFile(c Context, rel string) []byte {
 	}
 	return b
 }
+
+// fileID is the identity of a context file for walks that must visit each
+// file once: the real file (device and inode) when the context knows it,
+// else the cleaned path (a MapContext has no links).
+func fileID(c Context, rel string) any {
+	if idc, ok := c.(interface{ ID(string) (any, bool) }); ok {
+		if id, ok := idc.ID(rel); ok {
+			return id
+		}
+	}
+	return clean(rel)
+}
+
+// WithContext ties a build context to ctx: once ctx is cancelled or past
+// its deadline every read fails, so an action working from the context winds
+// down instead of running on for a request nobody waits for.
+func WithContext(ctx context.Context, c Context) Context {
+	if c == nil || ctx == nil {
+		return c
+	}
+	return &ctxContext{c: c, ctx: ctx}
+}
+
+type ctxContext struct {
+	c   Context
+	ctx context.Context
+}
+
+func (x *ctxContext) Exists(rel string) bool {
+	return x.ctx.Err() == nil && x.c.Exists(rel)
+}
+
+func (x *ctxContext) ReadFile(rel string) ([]byte, error) {
+	if err := x.ctx.Err(); err != nil {
+		return nil, err
+	}
+	return x.c.ReadFile(rel)
+}
+
+func (x *ctxContext) ID(rel string) (any, bool) {
+	if x.ctx.Err() != nil {
+		return nil, false
+	}
+	if idc, ok := x.c.(interface{ ID(string) (any, bool) }); ok {
+		return idc.ID(rel)
+	}
+	return nil, false
+}
+
+func (x *ctxContext) Err() error { return x.ctx.Err() }
+
+// Close closes the wrapped context when it holds a handle.
+func (x *ctxContext) Close() error { return closeContext(x.c) }
+
+// closeContext closes a Context that holds a handle (DirContext).
+func closeContext(c Context) error {
+	if cl, ok := c.(io.Closer); ok {
+		return cl.Close()
+	}
+	return nil
+}
+
+// CloseContext releases what a Context from NewDirContext holds.
+func CloseContext(c Context) error { return closeContext(c) }

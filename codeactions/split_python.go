@@ -8,6 +8,13 @@ import (
 
 const venv = "/opt/venv"
 
+// includeRe finds the files a requirements file includes.
+var includeRe = regexp.MustCompile(`(?m)^\s*(?:-r|-c|--requirement|--constraint)[ =]\s*(\S+)`)
+
+// maxRequirementFiles bounds the requirement files the split copies (the
+// include walk stops there and the split is refused).
+const maxRequirementFiles = 256
+
 func (a *analysis) splitPython() (string, bool) {
 	l := a.landmarks()
 	if l.inst < 0 {
@@ -100,10 +107,22 @@ func (a *analysis) splitPython() (string, bool) {
 				projectRuns = append(projectRuns, withItemComments(it))
 			}
 		}
-		// Requirement files may include others (-r base.txt).
+		// Requirement files may include others (-r base.txt). Each real
+		// file is read once, by identity rather than by name: with links
+		// such as a -> . and b -> ., names grow without end
+		// (a/b/a/requirements.txt...) and the walk would be exponential.
+		read := map[any]bool{}
 		for i := 0; i < len(manifestFiles); i++ {
+			if len(manifestFiles) > maxRequirementFiles {
+				return "", a.refuse("the requirement files include more than %d files", maxRequirementFiles)
+			}
+			if id := fileID(a.ctx, manifestFiles[i]); read[id] {
+				continue
+			} else {
+				read[id] = true
+			}
 			body := readFile(a.ctx, manifestFiles[i])
-			for _, m := range regexp.MustCompile(`(?m)^\s*(?:-r|-c|--requirement|--constraint)[ =]\s*(\S+)`).FindAllStringSubmatch(string(body), -1) {
+			for _, m := range includeRe.FindAllStringSubmatch(string(body), -1) {
 				inc := path.Join(path.Dir(manifestFiles[i]), m[1])
 				if !seen[inc] {
 					seen[inc] = true

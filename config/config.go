@@ -33,6 +33,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/msls-dev/msls/diagnostics"
+	"github.com/msls-dev/msls/internal/safefs"
 )
 
 // FileNames are the configuration files looked for, in order, in each directory.
@@ -272,9 +273,11 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-// Load reads and parses a configuration file.
+// Load reads and parses a configuration file named by the user (the command
+// line): a regular file of at most safefs.MaxConfig bytes; a FIFO or device
+// is refused rather than read.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefs.ReadFile(path, safefs.MaxConfig)
 	if err != nil {
 		return nil, &Error{path, err.Error()}
 	}
@@ -283,7 +286,7 @@ func Load(path string) (*Config, error) {
 
 // Find looks for a configuration file in dir and its parents, up to the
 // file-system root, and returns its path, or "" when there is none. This is
-// the command line's lookup (like .editorconfig); the server uses FindWithin.
+// the command line's lookup (like .editorconfig); the server uses FindIn.
 func Find(dir string) string {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
@@ -336,6 +339,44 @@ func FindWithin(dir, root string) string {
 		}
 		d = parent
 	}
+}
+
+// FindIn is FindWithin through an open root (the workspace folder, opened
+// once with os.Root): dir is a folder below root, relative to it; the
+// lookup goes from dir up to the root itself. Every look goes through
+// os.Root, so a file or folder swapped for a link leaving the root while
+// msls looks is absent, never read. It returns the file's name relative to
+// root, or "".
+func FindIn(root *safefs.Root, dir string) string {
+	d, ok := root.Rel(dir)
+	if !ok {
+		return ""
+	}
+	d = filepath.ToSlash(d)
+	for {
+		for _, n := range FileNames {
+			p := path.Join(d, n)
+			if st, err := root.Stat(p); err == nil && st.Mode().IsRegular() {
+				return p
+			}
+		}
+		if d == "." {
+			return ""
+		}
+		d = path.Dir(d)
+	}
+}
+
+// LoadIn reads and parses the configuration file rel below root (a regular
+// file of at most safefs.MaxConfig bytes). Errors name the file by its full
+// path.
+func LoadIn(root *safefs.Root, rel string) (*Config, error) {
+	full := filepath.Join(root.Dir(), filepath.FromSlash(rel))
+	data, err := root.ReadFile(rel, safefs.MaxConfig)
+	if err != nil {
+		return nil, &Error{full, err.Error()}
+	}
+	return Parse(data, full)
 }
 
 func realPath(p string) (string, error) {

@@ -411,6 +411,17 @@ func planStages(f *dockerfile.File, text []byte) (*stagePlan, bool) {
 	}
 	p.headerKey = sha256.Sum256(append([]byte("header\x00"), p.chunk(0)...))
 	p.ps = plans.get(f, p.sum[0])
+	// Each stage's mini file holds its whole ancestry, so staging costs the
+	// sum of the ancestries: fine for the usual few stages, quadratic for
+	// long chains (30,000 `FROM s{i-1} AS s{i}`: hours). Past a few times
+	// the file's own size, one whole-file lint is the cheaper way.
+	total := 0
+	for _, d := range p.ps.deps {
+		total += len(d) + 1
+	}
+	if total > maxStagedWork(len(f.Stages)) {
+		return nil, false
+	}
 
 	p.stubs = make([][]int, len(f.Stages))
 	p.pad = make([]int, len(f.Stages))
@@ -455,6 +466,10 @@ func planStages(f *dockerfile.File, text []byte) (*stagePlan, bool) {
 	}
 	return p, true
 }
+
+// maxStagedWork bounds the stages' mini files together, in stages, for a
+// file of n stages.
+func maxStagedWork(n int) int { return 8*n + 256 }
 
 // sortedSet sorts s and drops repeats, in place.
 func sortedSet(s []int) []int {
@@ -561,7 +576,7 @@ func (p *stagePlan) appendHeader(b []byte, kept []bool) []byte {
 // the group.
 func (p *stagePlan) outside(g0, g1 int) []int {
 	if g1 == g0+1 {
-		return p.ps.deps[g0]
+		return p.ps.deps[g0] // clipped: the caller's append copies
 	}
 	set := map[int]bool{}
 	for k := g0; k < g1; k++ {
@@ -719,8 +734,30 @@ func mentionedStages(s []byte, byName map[string][]int) []int {
 // stageDeps lists, per stage, the earlier stages its lint depends on, in
 // order: its ancestors, or every earlier stage when its FROM names a
 // variable (BuildKit expands it, so it may name any stage).
+//
+// A stage built on another has that stage's list plus the stage itself:
+// the lists share their backing arrays (a chain of stages shares one), so
+// 30,000 chained stages cost one array, not 30,000 copies of their
+// ancestry (issue 16 item 9). The lists returned are clipped to their
+// length, so a caller's append copies instead of writing into a list
+// another stage shares.
 func stageDeps(f *dockerfile.File) [][]int {
 	deps := make([][]int, len(f.Stages))
+	// full[k] is deps[k] with its array's spare capacity; the first stage
+	// built on j extends full[j] in place (the slot after it is free: only
+	// j's first child uses it), later ones copy.
+	full := make([][]int, len(f.Stages))
+	claimed := make([]bool, len(f.Stages))
+	extend := func(j int) []int {
+		if !claimed[j] {
+			claimed[j] = true
+			return append(full[j], j)
+		}
+		s := make([]int, len(full[j])+1)
+		copy(s, full[j])
+		s[len(full[j])] = j
+		return s
+	}
 	var exp *baseExpander
 	// a stage whose FROM is in error is `FROM scratch` for BuildKit: no
 	// name another stage can build on, no parent
@@ -744,8 +781,8 @@ func stageDeps(f *dockerfile.File) [][]int {
 			if name, ok := exp.expand(st.BaseImage); ok {
 				for j := 0; j < k; j++ {
 					if named(j) != "" && strings.EqualFold(named(j), name) {
-						deps[k] = append(append([]int(nil), deps[j]...), j)
-						sort.Ints(deps[k])
+						// j's ancestors all come before j: still in order
+						full[k] = extend(j)
 						break
 					}
 				}
@@ -768,20 +805,14 @@ func stageDeps(f *dockerfile.File) [][]int {
 			}
 			for j := 0; j < k; j++ {
 				if set[j] {
-					deps[k] = append(deps[k], j)
+					full[k] = append(full[k], j)
 				}
 			}
 		case st.Parent >= 0 && st.Parent < k && f.Stages[st.Parent].From.Err == nil:
-			set := map[int]bool{st.Parent: true}
-			for _, j := range deps[st.Parent] {
-				set[j] = true
-			}
-			for j := 0; j < k; j++ {
-				if set[j] {
-					deps[k] = append(deps[k], j)
-				}
-			}
+			// the parent's ancestors all come before it: still in order
+			full[k] = extend(st.Parent)
 		}
+		deps[k] = full[k][:len(full[k]):len(full[k])]
 	}
 	return deps
 }

@@ -82,22 +82,28 @@ func checkAptNoCleanup(f *dockerfile.File) []Finding {
 
 func checkPipCacheDir(f *dockerfile.File) []Finding {
 	final := finalChain(f)
-	noCacheEnv := map[int]bool{}
-	for _, st := range f.Stages {
-		for _, s := range chain(f, st) {
-			for _, v := range s.Vars {
-				if v.Kind == dockerfile.VarEnv && strings.EqualFold(v.Name, "PIP_NO_CACHE_DIR") {
-					val := strings.ToLower(strings.Trim(v.Value, `"'`))
-					if val != "" && val != "0" && val != "false" && val != "no" && val != "off" {
-						noCacheEnv[st.Index] = true
-					}
+	// A stage has PIP_NO_CACHE_DIR when it or a stage it is built on sets
+	// it. Parents come before their children, so one pass in order carries
+	// the answer down each chain: walking every stage's whole chain was
+	// quadratic (30,000 chained stages ran out of memory).
+	noCacheEnv := make([]bool, len(f.Stages))
+	for k, st := range f.Stages {
+		if p := st.Parent; p >= 0 && p < k && noCacheEnv[p] {
+			noCacheEnv[k] = true
+			continue
+		}
+		for _, v := range st.Vars {
+			if v.Kind == dockerfile.VarEnv && strings.EqualFold(v.Name, "PIP_NO_CACHE_DIR") {
+				val := strings.ToLower(strings.Trim(v.Value, `"'`))
+				if val != "" && val != "0" && val != "false" && val != "no" && val != "off" {
+					noCacheEnv[k] = true
 				}
 			}
 		}
 	}
 	var out []Finding
 	for _, in := range f.Instructions {
-		if in.Sub != nil || !in.Is("RUN") || !final[in.Stage] || noCacheEnv[in.Stage] {
+		if in.Sub != nil || !in.Is("RUN") || !final[in.Stage] || (in.Stage >= 0 && in.Stage < len(noCacheEnv) && noCacheEnv[in.Stage]) {
 			continue
 		}
 		if cacheMountOn(in, "pip", "/root/.cache") {

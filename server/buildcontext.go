@@ -116,8 +116,12 @@ func (s *Server) docFolder(rc *ruleConfig, uri protocol.DocumentURI) dirEntry {
 	var d dirEntry
 	d.realDir, d.realRoot, d.ok = s.inWorkspace(dir)
 	if d.ok {
-		if p := config.FindWithin(d.realDir, d.realRoot); p != "" {
-			d.cfg = rc.file(s, p)
+		// found and read through os.Root on the folder: no check-then-open gap
+		if r, err := safefs.OpenRoot(d.realRoot); err == nil {
+			if p := config.FindIn(r, d.realDir); p != "" {
+				d.cfg = rc.file(s, r, p)
+			}
+			r.Close()
 		}
 	}
 	bs.mu.Lock()
@@ -214,7 +218,8 @@ func (s *Server) documentContext(uri protocol.DocumentURI) *buildcontext.Context
 	rc := s.ruleConfig()
 	d := s.docFolder(rc, uri)
 	rc.mu.Lock()
-	settings := rc.settings
+	rc.loadInit(s)
+	settings := config.Merge(rc.init, rc.workspace)
 	rc.mu.Unlock()
 	return s.contextFor(uri, d, config.Merge(settings, d.cfg))
 }

@@ -3,11 +3,13 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"go.lsp.dev/protocol"
 
 	"github.com/msls-dev/msls/codeactions"
 	"github.com/msls-dev/msls/diagnostics"
+	"github.com/msls-dev/msls/internal/safefs"
 )
 
 // codeActionKinds are the kinds msls returns.
@@ -34,14 +36,30 @@ func init() {
 // buildContext is the directory of a file:// document when it lies inside a
 // workspace folder, else nil (unknown: the actions then go by the Dockerfile
 // alone), so a document opened from elsewhere never makes msls read its
-// surroundings.
+// surroundings. The directory is opened through os.Root on the workspace
+// folder (safefs), so a folder swapped for a link on the way cannot lead
+// outside it. Callers close it with codeactions.CloseContext.
 func (s *Server) buildContext(u protocol.DocumentURI) codeactions.Context {
-	dir, _, ok := s.inWorkspace(docDir(u))
+	dir, root, ok := s.inWorkspace(docDir(u))
 	if !ok {
 		return nil
 	}
-	return codeactions.NewDirContext(dir)
+	r, err := safefs.OpenRoot(root)
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	sub, err := r.Sub(dir)
+	if err != nil {
+		return nil
+	}
+	return codeactions.NewRootContext(sub)
 }
+
+// codeActionBudget bounds the time one codeAction request may take; past
+// it, reads of the build context fail and the request answers with what it
+// has (an error: the client asks again on its next move).
+const codeActionBudget = 5 * time.Second
 
 func codeAction(ctx context.Context, s *Server, raw json.RawMessage) (any, error) {
 	var p protocol.CodeActionParams
@@ -53,11 +71,16 @@ func codeAction(ctx context.Context, s *Server, raw json.RawMessage) (any, error
 		return []protocol.CodeAction{}, nil
 	}
 	f := snap.File()
+	ctx, cancel := context.WithTimeout(ctx, codeActionBudget)
+	defer cancel()
+	bctx := s.buildContext(p.TextDocument.URI)
+	defer codeactions.CloseContext(bctx)
 	req := codeactions.Request{
 		File:     f,
 		Range:    RangeToSpan(f, p.Range),
 		Findings: snap.Findings(),
-		Context:  s.buildContext(p.TextDocument.URI),
+		Context:  bctx,
+		Ctx:      ctx,
 	}
 	for _, k := range p.Context.Only {
 		req.Only = append(req.Only, codeactions.Kind(k))
@@ -66,6 +89,9 @@ func codeAction(ctx context.Context, s *Server, raw json.RawMessage) (any, error
 		req.Findings = []diagnostics.Finding{}
 	}
 	acts := codeactions.Actions(req)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	out := make([]any, 0, len(acts))
 	for _, a := range acts {
 		if ctx.Err() != nil {

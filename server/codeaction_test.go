@@ -101,3 +101,36 @@ func titles(acts []protocol.CodeAction) []string {
 	}
 	return out
 }
+
+// Issue 16 item 1 through the server: requirements including
+// a/requirements.txt and b/requirements.txt, with a -> . and b -> ., made
+// the split's include walk run for ever (one spinning goroutine per
+// request). The walk now goes by file identity; the answer comes back
+// with each named include copied once.
+func TestCodeActionIncludeLoop(t *testing.T) {
+	dir := t.TempDir()
+	text := "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD python app.py\n"
+	os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(text), 0o644)
+	os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("-r a/requirements.txt\n-r b/requirements.txt\nflask\n"), 0o644)
+	if err := os.Symlink(".", filepath.Join(dir, "a")); err != nil {
+		t.Skip(err)
+	}
+	os.Symlink(".", filepath.Join(dir, "b"))
+	uri := "file://" + filepath.ToSlash(filepath.Join(dir, "Dockerfile"))
+	c := startNavRoot(t, `{"textDocument":{"codeAction":{"codeActionLiteralSupport":{"codeActionKind":{"valueSet":["refactor"]}}}}}`,
+		"file://"+filepath.ToSlash(dir))
+	c.openURI(uri, text)
+	var acts []protocol.CodeAction
+	params := map[string]any{"textDocument": map[string]string{"uri": uri}, "range": protocol.Range{},
+		"context": map[string]any{"diagnostics": []any{}, "only": []string{"refactor"}}}
+	if e := c.call("textDocument/codeAction", params, &acts); e != nil {
+		t.Fatalf("codeAction: %v", e)
+	}
+	if len(acts) != 1 {
+		t.Fatalf("want the split, got %v", titles(acts))
+	}
+	nt := acts[0].Edit.Changes[protocol.DocumentURI(uri)][0].NewText
+	if !strings.Contains(nt, "COPY a/requirements.txt a/requirements.txt\n") || strings.Contains(nt, "a/a/") {
+		t.Fatalf("split text:\n%s", nt)
+	}
+}

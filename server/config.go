@@ -3,32 +3,44 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/msls-dev/msls/config"
 	"github.com/msls-dev/msls/diagnostics"
+	"github.com/msls-dev/msls/internal/safefs"
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 )
 
-// Rule configuration in the server, the same as the CLI's: client settings
-// (initializationOptions, workspace/didChangeConfiguration, and the client's
-// workspace/configuration section "msls" when it supports it) overlaid by the
-// .msls.yaml found from the document's directory upward, so that the editor
-// shows what `msls check` in CI reports. Unlike the CLI, the search stops at
-// the workspace folder holding the document, and a document in no folder
-// gets no file at all (workspace.go). An invalid configuration is
-// announced with window/showMessage (once per distinct message) and the
-// defaults (or the last valid settings) are kept.
+// Rule configuration in the server, the same as the CLI's. Precedence,
+// lowest first, each layer overriding the one below rule by rule
+// (config.Merge):
+//
+//  1. the defaults;
+//  2. initializationOptions (read once, on first use);
+//  3. workspace settings: workspace/didChangeConfiguration, or the client's
+//     answer to workspace/configuration section "msls" when it supports it.
+//     Each answer replaces this layer as a whole; an empty answer ({} or
+//     null) sets nothing, so it leaves initializationOptions in force;
+//  4. the .msls.yaml found from the document's directory upward, so that the
+//     editor shows what `msls check` in CI reports.
+//
+// Unlike the CLI, the file search stops at the workspace folder holding the
+// document, and a document in no folder gets no file at all (workspace.go);
+// the search and the read go through os.Root on that folder (safefs), so a
+// file swapped for a link mid-way is never read from outside. An invalid
+// configuration is announced with window/showMessage (once per distinct
+// message) and the defaults (or the last valid settings) are kept.
 
 type ruleConfig struct {
-	mu       sync.Mutex
-	loaded   bool           // initializationOptions read
-	settings *config.Config // from the client
-	files    map[string]fileConfig
-	shown    map[string]bool
+	mu        sync.Mutex
+	loaded    bool           // initializationOptions read
+	init      *config.Config // from initializationOptions
+	workspace *config.Config // from workspace settings
+	files     map[string]fileConfig
+	shown     map[string]bool
 }
 
 type fileConfig struct {
@@ -63,13 +75,8 @@ func init() {
 func (s *Server) ruleOptions(snap *Snapshot) *diagnostics.Options {
 	rc := s.ruleConfig()
 	rc.mu.Lock()
-	if !rc.loaded {
-		rc.loaded = true
-		if raw := s.InitializationOptions(); len(raw) > 0 {
-			rc.setSettings(s, raw, "initializationOptions")
-		}
-	}
-	settings := rc.settings
+	rc.loadInit(s)
+	settings := config.Merge(rc.init, rc.workspace)
 	rc.mu.Unlock()
 
 	// the folder, its .msls.yaml and its build context: cached while file
@@ -79,20 +86,34 @@ func (s *Server) ruleOptions(snap *Snapshot) *diagnostics.Options {
 	return s.withBuildContext(snap.URI, d, c, c.Options())
 }
 
-// file loads (or reuses) a configuration file; an invalid one is reported
-// once and ignored.
-func (rc *ruleConfig) file(s *Server, p string) *config.Config {
-	st, err := os.Stat(p)
+// loadInit reads initializationOptions once; callers hold rc.mu.
+func (rc *ruleConfig) loadInit(s *Server) {
+	if rc.loaded {
+		return
+	}
+	rc.loaded = true
+	if raw := s.InitializationOptions(); len(raw) > 0 {
+		if c, ok := rc.parseSettings(s, raw, "initializationOptions"); ok {
+			rc.init = c
+		}
+	}
+}
+
+// file loads (or reuses) the configuration file rel below root; an invalid
+// one is reported once and ignored.
+func (rc *ruleConfig) file(s *Server, root *safefs.Root, rel string) *config.Config {
+	st, err := root.Stat(rel)
 	if err != nil {
 		return nil
 	}
+	key := filepath.Join(root.Dir(), filepath.FromSlash(rel))
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	if fc, ok := rc.files[p]; ok && fc.mod.Equal(st.ModTime()) && fc.size == st.Size() {
+	if fc, ok := rc.files[key]; ok && fc.mod.Equal(st.ModTime()) && fc.size == st.Size() {
 		return fc.cfg
 	}
-	c, err := config.Load(p)
-	rc.files[p] = fileConfig{mod: st.ModTime(), size: st.Size(), cfg: c, err: err}
+	c, err := config.LoadIn(root, rel)
+	rc.files[key] = fileConfig{mod: st.ModTime(), size: st.Size(), cfg: c, err: err}
 	if err != nil {
 		rc.report(s, err)
 		return nil
@@ -100,12 +121,21 @@ func (rc *ruleConfig) file(s *Server, p string) *config.Config {
 	return c
 }
 
-// setSettings parses client settings; callers hold rc.mu.
-func (rc *ruleConfig) setSettings(s *Server, raw json.RawMessage, source string) bool {
+// setWorkspace replaces the workspace-settings layer; callers hold rc.mu.
+func (rc *ruleConfig) setWorkspace(s *Server, raw json.RawMessage) bool {
+	c, ok := rc.parseSettings(s, raw, "workspace settings")
+	if ok {
+		rc.workspace = c
+	}
+	return ok
+}
+
+// parseSettings parses client settings; callers hold rc.mu.
+func (rc *ruleConfig) parseSettings(s *Server, raw json.RawMessage, source string) (*config.Config, bool) {
 	var v any
 	if err := json.Unmarshal(raw, &v); err != nil {
 		rc.report(s, &config.Error{Source: source, Msg: err.Error()})
-		return false
+		return nil, false
 	}
 	if m, ok := v.(map[string]any); ok {
 		// initializationOptions may carry other features' settings next to
@@ -125,10 +155,9 @@ func (rc *ruleConfig) setSettings(s *Server, raw json.RawMessage, source string)
 	c, err := config.FromValue(v, source)
 	if err != nil {
 		rc.report(s, err)
-		return false
+		return nil, false
 	}
-	rc.settings = c
-	return true
+	return c, true
 }
 
 func (rc *ruleConfig) report(s *Server, err error) {
@@ -155,8 +184,8 @@ func didChangeConfiguration(ctx context.Context, s *Server, raw json.RawMessage)
 	}
 	rc := s.ruleConfig()
 	rc.mu.Lock()
-	rc.loaded = true
-	ok := rc.setSettings(s, p.Settings, "workspace settings")
+	rc.loadInit(s)
+	ok := rc.setWorkspace(s, p.Settings)
 	rc.mu.Unlock()
 	if ok {
 		s.RefreshDiagnostics()
@@ -174,8 +203,11 @@ func (s *Server) pullConfiguration() {
 	}
 	rc := s.ruleConfig()
 	rc.mu.Lock()
-	rc.loaded = true
-	ok := rc.setSettings(s, json.RawMessage(`{"msls":`+string(res[0])+`}`), "workspace settings")
+	// Before the answer replaces the workspace layer, make sure
+	// initializationOptions are in: they stay below it (an empty answer
+	// leaves them in force).
+	rc.loadInit(s)
+	ok := rc.setWorkspace(s, json.RawMessage(`{"msls":`+string(res[0])+`}`))
 	rc.mu.Unlock()
 	if ok {
 		s.RefreshDiagnostics()

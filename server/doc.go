@@ -193,16 +193,6 @@ func decodeParams(raw json.RawMessage, v any) error {
 	if len(raw) == 0 {
 		raw = json.RawMessage("{}")
 	}
-	switch p := v.(type) { // the messages that carry a whole document
-	case *didChangeParams:
-		if fastDidChange(raw, p) {
-			return nil
-		}
-	case *protocol.DidOpenTextDocumentParams:
-		if fastDidOpen(raw, p) {
-			return nil
-		}
-	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return InvalidParams("invalid params: %v", err)
 	}

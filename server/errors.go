@@ -4,35 +4,40 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"go.lsp.dev/jsonrpc2"
 )
 
-// JSON-RPC and LSP error codes.
+// JSON-RPC and LSP error codes, as go.lsp.dev/jsonrpc2's Code; the LSP codes
+// jsonrpc2 v0.10.0 does not name (-32803 to -32800) are added here.
 const (
-	CodeParseError           int64 = -32700
-	CodeInvalidRequest       int64 = -32600
-	CodeMethodNotFound       int64 = -32601
-	CodeInvalidParams        int64 = -32602
-	CodeInternalError        int64 = -32603
-	CodeServerNotInitialized int64 = -32002
-	CodeUnknownError         int64 = -32001
-	CodeRequestFailed        int64 = -32803
-	CodeServerCancelled      int64 = -32802
-	CodeContentModified      int64 = -32801
-	CodeRequestCancelled     int64 = -32800
+	CodeParseError           = jsonrpc2.ParseError
+	CodeInvalidRequest       = jsonrpc2.InvalidRequest
+	CodeMethodNotFound       = jsonrpc2.MethodNotFound
+	CodeInvalidParams        = jsonrpc2.InvalidParams
+	CodeInternalError        = jsonrpc2.InternalError
+	CodeServerNotInitialized = jsonrpc2.ServerNotInitialized
+	CodeUnknownError         = jsonrpc2.UnknownError
+	CodeRequestFailed        = jsonrpc2.Code(-32803)
+	CodeServerCancelled      = jsonrpc2.Code(-32802)
+	CodeContentModified      = jsonrpc2.Code(-32801)
+	CodeRequestCancelled     = jsonrpc2.Code(-32800)
 )
 
 // Error is an LSP error reply. A handler returns one (or wraps one) to choose
-// the code the client sees; any other error becomes RequestFailed.
+// the code the client sees; any other error becomes RequestFailed. It is
+// jsonrpc2.Error with Data of any type (jsonrpc2's is raw JSON), so a handler
+// can attach a value without encoding it first.
 type Error struct {
-	Code    int64  `json:"code"`
-	Message string `json:"message"`
-	Data    any    `json:"data,omitempty"`
+	Code    jsonrpc2.Code `json:"code"`
+	Message string        `json:"message"`
+	Data    any           `json:"data,omitempty"`
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s (code %d)", e.Message, e.Code) }
 
 // Errorf builds an *Error with the given code.
-func Errorf(code int64, format string, args ...any) *Error {
+func Errorf(code jsonrpc2.Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
@@ -53,6 +58,14 @@ func toReplyError(ctx context.Context, err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
+	}
+	var je *jsonrpc2.Error
+	if errors.As(err, &je) {
+		out := &Error{Code: je.Code, Message: je.Message}
+		if je.Data != nil {
+			out.Data = je.Data
+		}
+		return out
 	}
 	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		return Errorf(CodeRequestCancelled, "request cancelled")

@@ -11,6 +11,9 @@ import "github.com/msls-dev/msls/diagnostics"
 // resolving symbolic links) is file-system work that does not need the
 // parse: it runs beside it.
 func (s *Server) computeFindings(snap *Snapshot) []diagnostics.Finding {
+	if len(snap.Text) > maxCheckedBytes {
+		return tooLargeFindings(snap) // see sizelimit.go
+	}
 	opts := make(chan *diagnostics.Options, 1)
 	go func() {
 		defer func() {

@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 )
@@ -57,6 +57,9 @@ type Server struct {
 
 	inflightMu sync.Mutex
 	inflight   map[string]*inflightRequest
+	// slots bounds the requests being handled or waiting to write their
+	// reply (see handleRequest).
+	slots chan struct{}
 
 	callsMu sync.Mutex
 	calls   map[string]chan *message
@@ -94,6 +97,13 @@ type Server struct {
 	handled     sync.WaitGroup
 }
 
+// maxInflight is how many requests may be handled (or wait to write their
+// reply) at once. It is far above what an editor keeps in flight, and low
+// enough that the goroutines stay a few megabytes. A handler that waits on the
+// client (Server.Call) holds its slot while it waits: the read loop delivers
+// the answer as long as fewer than maxInflight requests do that at once.
+const maxInflight = 1024
+
 type inflightRequest struct {
 	cancel    context.CancelFunc
 	cancelled atomic.Bool
@@ -112,6 +122,7 @@ func New(opts Options) *Server {
 		opts:      opts,
 		log:       log,
 		inflight:  map[string]*inflightRequest{},
+		slots:     make(chan struct{}, maxInflight),
 		calls:     map[string]chan *message{},
 		diag:      map[protocol.DocumentURI]*diagWorker{},
 		published: map[protocol.DocumentURI]*Snapshot{},
@@ -144,6 +155,11 @@ func (s *Server) Run(in io.Reader, out io.Writer) int {
 				s.replyError(nullID, Errorf(CodeParseError, "%v", err))
 				s.flushDiagnostics(fr.r.Buffered() == 0)
 				continue
+			}
+			if errors.Is(err, errFrameTooLarge) {
+				s.log.Error("closing the stream", zap.Error(err))
+				s.replyError(nullID, Errorf(CodeParseError, "%v; closing the stream", err))
+				return s.exitStatus()
 			}
 			if err != io.EOF {
 				s.log.Warn("input ended", zap.Error(err))
@@ -201,12 +217,8 @@ func (s *Server) handleFrame(ctx context.Context, body []byte) (exit bool) {
 	return false
 }
 
-// decodeMessage is json.Unmarshal into a message, in one pass when it can
-// (see fastjson.go).
+// decodeMessage is json.Unmarshal into a message.
 func decodeMessage(body []byte) (message, error) {
-	if m, ok := fastMessage(body); ok {
-		return m, nil
-	}
 	var m message
 	err := json.Unmarshal(body, &m)
 	return m, err
@@ -255,6 +267,12 @@ func (s *Server) handleRequest(msg *message) {
 		s.replyError(msg.ID, Errorf(CodeMethodNotFound, "method not found: %s", msg.Method))
 		return
 	}
+	// Backpressure: each request runs in its own goroutine until its reply
+	// is written; when the client stops reading, replies stop being written
+	// and the slots fill up, and the read loop waits here instead of reading
+	// more requests and starting a goroutine for each (100,000 hovers from a
+	// client that never read took the server to ~1 GB).
+	s.slots <- struct{}{}
 	ctx, cancel := context.WithCancel(withView(s.base, *s.docs.Load()))
 	req := &inflightRequest{cancel: cancel}
 	key := idKey(msg.ID)
@@ -263,6 +281,7 @@ func (s *Server) handleRequest(msg *message) {
 	s.inflightMu.Unlock()
 	s.handled.Add(1)
 	go func() {
+		defer func() { <-s.slots }()
 		defer s.handled.Done()
 		defer cancel()
 		s.guard(msg, func() (any, error) {
@@ -408,7 +427,10 @@ func (s *Server) send(body []byte) {
 	}
 }
 
-// Notify sends a notification to the client.
+// Notify sends a notification to the client. Not through
+// jsonrpc2.NewNotification: it encodes the params, then the message around
+// them again, which made every publishDiagnostics (one per keystroke) ~3x
+// slower to encode.
 func (s *Server) Notify(method string, params any) error {
 	body, err := json.Marshal(notificationOut{JSONRPC: "2.0", Method: method, Params: params})
 	if err != nil {
@@ -425,8 +447,10 @@ func (s *Server) Call(ctx context.Context, method string, params, result any) er
 	if ctx.Value(loopKey{}) != nil {
 		return fmt.Errorf("server: Call(%s) on the read loop would deadlock; call it from a goroutine", method)
 	}
-	id := s.nextID.Add(1)
-	key := strconv.FormatInt(id, 10)
+	// Our own ids: small numbers, as jsonrpc2.ID holds them (an int32; the
+	// counter wraps long before a session could have that many calls open).
+	id := jsonrpc2.NewNumberID(int32(s.nextID.Add(1)))
+	key := fmt.Sprint(id)
 	ch := make(chan *message, 1)
 	s.callsMu.Lock()
 	s.calls[key] = ch
@@ -436,7 +460,12 @@ func (s *Server) Call(ctx context.Context, method string, params, result any) er
 		delete(s.calls, key)
 		s.callsMu.Unlock()
 	}
-	body, err := json.Marshal(requestOut{JSONRPC: "2.0", ID: id, Method: method, Params: params})
+	call, err := jsonrpc2.NewCall(id, method, params)
+	if err != nil {
+		forget()
+		return err
+	}
+	body, err := json.Marshal(call)
 	if err != nil {
 		forget()
 		return err

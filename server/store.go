@@ -81,6 +81,10 @@ func (sn *Snapshot) prevFile() *dockerfile.File {
 // version of the document parsed before it, if any).
 func (sn *Snapshot) File() *dockerfile.File {
 	sn.parsed.once.Do(func() {
+		if len(sn.Text) > maxParsedBytes { // see sizelimit.go
+			sn.parsed.file, sn.parsed.first = unparsed(sn.Text), true
+			return
+		}
 		if sn.base == nil {
 			sn.parsed.file, sn.parsed.first = dockerfile.Parse(sn.Text), true
 			return

@@ -1,8 +1,31 @@
 package server
 
-// The wire layer is our own rather than go.lsp.dev/jsonrpc2's: jsonrpc2 tears
-// the connection down when a frame does not parse or a handler returns an
-// error, and an editor session must survive both.
+// The wire layer: what is msls's own, what is go.lsp.dev/jsonrpc2's, and why.
+//
+// jsonrpc2 (v0.10.0) is the JSON-RPC package of the protocol module msls uses,
+// and msls speaks its types where they fit: error codes are jsonrpc2.Code
+// (errors.go), and the server's own requests to the client (whose ids it
+// picks) are jsonrpc2.Call. Notifications are not jsonrpc2.Notification:
+// it encodes the params, then the message around them again, ~3x the cost of
+// one encoding for the publishDiagnostics sent on every keystroke.
+//
+// The rest is msls's own, because jsonrpc2's connection does not survive what
+// an editor session must:
+//   - framing (frameReader): jsonrpc2's stream ends the connection on a frame
+//     that does not parse; here a bad frame costs only itself, header lines
+//     and frames are bounded (maxHeaderLine, maxFrameBytes), and a frame too
+//     large to skip closes the stream with a logged error (maxSkipBytes);
+//   - reading messages (message, decodeMessage in server.go): jsonrpc2's
+//     DecodeMessage cannot tell a parse error (-32700) from an invalid request
+//     (-32600), and its ID holds an int32 or a string, where a client may send
+//     any JSON number, or null;
+//   - replies (responseOut, errorOut) echo the client's id byte for byte, for
+//     the same reason;
+//   - dispatch (server.go): jsonrpc2 closes the connection when a handler
+//     returns an error; here the error becomes the reply, a panic is logged
+//     and answered, and at most maxInflight requests are handled at once, so
+//     a client that stops reading stops the server reading instead of
+//     growing it.
 
 import (
 	"bufio"
@@ -17,18 +40,55 @@ import (
 )
 
 // maxFrameBytes bounds a single message so a bogus Content-Length cannot make
-// us allocate gigabytes; larger frames are skipped.
+// us allocate gigabytes.
 const maxFrameBytes = 128 << 20
+
+// maxSkipBytes is the largest frame over maxFrameBytes that is skipped (read
+// and discarded, exactly its length) rather than ending the session. Reading
+// past a frame means trusting its length: up to 1 GiB that costs a second of
+// reading at most and the session goes on (an editor that sent a huge file
+// by mistake keeps its server); beyond it (a length of 2^62) skipping would
+// swallow every later message while the server looked alive, answering
+// nothing, so the stream is closed with a logged error instead.
+const maxSkipBytes = 1 << 30
+
+// maxHeaderLine bounds one header line (the reader's buffer): a line without
+// a line break must not grow memory. A longer line is discarded as it is
+// read, keeping only its last headerTail bytes, where a Content-Length
+// glued to the tail of a broken body would be.
+const (
+	maxHeaderLine = 64 << 10
+	headerTail    = 256
+)
 
 // errBadFrame marks a frame that was skipped; the stream is still usable.
 var errBadFrame = errors.New("bad frame")
+
+// errFrameTooLarge ends the stream: a frame announced more than maxSkipBytes.
+var errFrameTooLarge = errors.New("frame too large to skip")
 
 type frameReader struct {
 	r *bufio.Reader
 }
 
 func newFrameReader(r io.Reader) *frameReader {
-	return &frameReader{r: bufio.NewReaderSize(r, 64<<10)}
+	return &frameReader{r: bufio.NewReaderSize(r, maxHeaderLine)}
+}
+
+// readLine reads one header line, holding at most maxHeaderLine+headerTail
+// bytes of it; long reports that the line was longer and only its tail is
+// returned.
+func (fr *frameReader) readLine() (line string, long bool, err error) {
+	b, err := fr.r.ReadSlice('\n')
+	if err != bufio.ErrBufferFull {
+		return string(b), false, err
+	}
+	tail := make([]byte, 0, headerTail)
+	for err == bufio.ErrBufferFull {
+		tail = append(tail[:0], b[max(0, len(b)-headerTail):]...)
+		b, err = fr.r.ReadSlice('\n')
+	}
+	return string(append(tail, b...)), true, err
 }
 
 // Read returns the body of the next frame. Errors wrapping errBadFrame mean
@@ -39,7 +99,7 @@ func (fr *frameReader) Read() ([]byte, error) {
 	sawHeader := false
 	var bad string
 	for {
-		line, err := fr.r.ReadString('\n')
+		line, long, err := fr.readLine()
 		if err != nil {
 			if err == io.EOF && (sawHeader || line != "") {
 				return nil, io.ErrUnexpectedEOF
@@ -50,8 +110,12 @@ func (fr *frameReader) Read() ([]byte, error) {
 		// A frame whose Content-Length was wrong leaves the tail of a body
 		// (which has no line break) glued to the next header line; cut it
 		// off, or every later frame would be lost the same way.
-		if i := indexContentLength(line); i > 0 {
+		if i := indexContentLength(line); i >= 0 {
 			line = line[i:]
+		} else if long {
+			sawHeader = true
+			bad = fmt.Sprintf("header line longer than %d bytes", maxHeaderLine)
+			continue
 		}
 		if line == "" {
 			if !sawHeader {
@@ -80,6 +144,9 @@ func (fr *frameReader) Read() ([]byte, error) {
 			bad = "missing Content-Length header"
 		}
 		return nil, fmt.Errorf("%w: %s", errBadFrame, bad)
+	}
+	if length > maxSkipBytes {
+		return nil, fmt.Errorf("%w: Content-Length %d is over %d", errFrameTooLarge, length, maxSkipBytes)
 	}
 	if length > maxFrameBytes {
 		if _, err := io.CopyN(io.Discard, fr.r, int64(length)); err != nil {
@@ -190,13 +257,6 @@ type errorOut struct {
 	JSONRPC string          `json:"jsonrpc"`
 	ID      json.RawMessage `json:"id"`
 	Error   *Error          `json:"error"`
-}
-
-type requestOut struct {
-	JSONRPC string `json:"jsonrpc"`
-	ID      int64  `json:"id"`
-	Method  string `json:"method"`
-	Params  any    `json:"params,omitempty"`
 }
 
 type notificationOut struct {

@@ -3,6 +3,8 @@ package server
 import (
 	"errors"
 	"io"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -52,12 +54,83 @@ func TestFrameReaderCleanEOF(t *testing.T) {
 }
 
 func TestFrameReaderHugeFrameSkipped(t *testing.T) {
-	fr := newFrameReader(strings.NewReader("Content-Length: 999999999999\r\n\r\n"))
+	fr := newFrameReader(strings.NewReader("Content-Length: 999999999\r\n\r\n"))
 	// Skipping (not allocating) the announced bytes runs into the end of
 	// input.
 	if _, err := fr.Read(); err != io.ErrUnexpectedEOF {
 		t.Fatalf("got %v, want io.ErrUnexpectedEOF", err)
 	}
+}
+
+// A frame over the limit but skippable costs itself: the frame after it is
+// read. The body is streamed, never held.
+func TestFrameReaderOverLimitFrameThenNext(t *testing.T) {
+	n := int64(maxFrameBytes + 1<<20)
+	in := io.MultiReader(
+		strings.NewReader("Content-Length: "+strconv.FormatInt(n, 10)+"\r\n\r\n"),
+		io.LimitReader(zeros{}, n),
+		strings.NewReader("Content-Length: 2\r\n\r\n{}"))
+	fr := newFrameReader(in)
+	if _, err := fr.Read(); !errors.Is(err, errBadFrame) {
+		t.Fatalf("oversized frame: %v, want a skipped frame", err)
+	}
+	if b, err := fr.Read(); err != nil || string(b) != "{}" {
+		t.Fatalf("frame after it: %q, %v", b, err)
+	}
+}
+
+// A Content-Length too large to skip (2^62) ends the stream at once: skipping
+// it would swallow every later frame while the server looked alive.
+func TestFrameReaderUnskippableFrameEnds(t *testing.T) {
+	fr := newFrameReader(strings.NewReader("Content-Length: 4611686018427387904\r\n\r\nContent-Length: 2\r\n\r\n{}"))
+	if _, err := fr.Read(); !errors.Is(err, errFrameTooLarge) {
+		t.Fatalf("got %v, want errFrameTooLarge", err)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// A header line with no line break is read in bounded memory: 64 MiB of it
+// must not be held, and a frame after it (on a line of its own) still comes
+// through, as does a Content-Length glued to the end of a long line.
+func TestFrameReaderLongHeaderLine(t *testing.T) {
+	const n = 64 << 20
+	in := io.MultiReader(
+		io.LimitReader(repeatByte('a'), n),
+		strings.NewReader("\r\n\r\nContent-Length: 2\r\n\r\n{}"),
+		io.LimitReader(repeatByte('b'), n),
+		strings.NewReader("Content-Length: 4\r\n\r\nnull"))
+	fr := newFrameReader(in)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	if _, err := fr.Read(); !errors.Is(err, errBadFrame) {
+		t.Fatalf("long header line: %v, want a skipped frame", err)
+	}
+	runtime.ReadMemStats(&after)
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 8<<20 {
+		t.Errorf("reading a %d-byte header line allocated %d bytes", n, grew)
+	}
+	if b, err := fr.Read(); err != nil || string(b) != "{}" {
+		t.Fatalf("frame after the long line: %q, %v", b, err)
+	}
+	if b, err := fr.Read(); err != nil || string(b) != "null" {
+		t.Fatalf("frame glued to a long line: %q, %v", b, err)
+	}
+}
+
+type repeatByte byte
+
+func (r repeatByte) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(r)
+	}
+	return len(p), nil
 }
 
 func TestValidID(t *testing.T) {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/msls-dev/msls/internal/lspclient"
 )
 
 // The test binary doubles as a fake LSP server, so the tool is tested over a
@@ -55,11 +57,11 @@ func fakeServer(mode, out string) {
 		}
 	}
 	for {
-		body, err := readFrame(r)
+		body, err := lspclient.ReadFrame(r)
 		if err != nil {
 			return
 		}
-		var m message
+		var m lspclient.Message
 		if json.Unmarshal(body, &m) != nil {
 			continue
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/safefs"
 )
 
 func init() {
@@ -123,9 +124,9 @@ func lintFiles(run *checkRun, files []string, stdin io.Reader) ([]fileReport, er
 		var text []byte
 		var err error
 		if path == "-" {
-			text, err = io.ReadAll(stdin)
+			text, err = readStdin(stdin)
 		} else {
-			text, err = os.ReadFile(path)
+			text, err = safefs.ReadFile(path, safefs.MaxDockerfile)
 		}
 		if err != nil {
 			errs[i] = err
@@ -393,4 +394,18 @@ func writeJSON(w io.Writer, reports []fileReport) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// readStdin reads a Dockerfile from standard input, at most
+// safefs.MaxDockerfile bytes (`msls check - </dev/zero` must not eat the
+// memory).
+func readStdin(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, safefs.MaxDockerfile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > safefs.MaxDockerfile {
+		return nil, &safefs.TooLargeError{Name: "<stdin>", Size: int64(len(data)), Limit: safefs.MaxDockerfile}
+	}
+	return data, nil
 }

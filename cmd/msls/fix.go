@@ -1,17 +1,22 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
+	"time"
 
 	"github.com/msls-dev/msls/codeactions"
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/safefs"
 	"github.com/msls-dev/msls/internal/udiff"
 )
+
+// fixBudget bounds the time one file's split may spend on its build context.
+const fixBudget = 30 * time.Second
 
 func init() {
 	registerCommand(command{name: "fix", summary: "apply safe quick fixes (and --split): print a diff, or --write", run: runFix})
@@ -60,9 +65,9 @@ func runFix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		var text []byte
 		var ctx codeactions.Context
 		if path == "-" {
-			text, err = io.ReadAll(stdin)
+			text, err = readStdin(stdin)
 		} else {
-			text, err = os.ReadFile(path)
+			text, err = safefs.ReadFile(path, safefs.MaxDockerfile)
 			ctx = fixContext(path)
 		}
 		if err != nil {
@@ -70,6 +75,7 @@ func runFix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		fixed, refusal := fixText(text, ctx, *split)
+		codeactions.CloseContext(ctx)
 		if refusal != "" {
 			name := path
 			if name == "-" {
@@ -85,7 +91,7 @@ func runFix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		case *write:
 			if string(fixed) != string(text) {
-				if err := writeKeepingMode(path, fixed); err != nil {
+				if err := safefs.WriteFile(path, fixed); err != nil {
 					fmt.Fprintf(stderr, "msls fix: %v\n", err)
 					return 2
 				}
@@ -109,6 +115,12 @@ func runFix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // fixText runs the split (when asked and offered) and then the safe fixes.
 // refusal says why a split that was asked for was not made.
 func fixText(text []byte, ctx codeactions.Context, split bool) (fixed []byte, refusal string) {
+	// A hostile build context (includes looping through links, huge
+	// trees) must not hold the command for ever: past the budget, reads of
+	// the context fail and the split is refused with a message.
+	budget, cancel := context.WithTimeout(context.Background(), fixBudget)
+	defer cancel()
+	ctx = codeactions.WithContext(budget, ctx)
 	if split {
 		f := dockerfile.Parse(text)
 		if ed, ok := codeactions.Split(f, ctx); ok {
@@ -119,20 +131,11 @@ func fixText(text []byte, ctx codeactions.Context, split bool) (fixed []byte, re
 			}
 		} else {
 			refusal = codeactions.SplitRefusal(f, ctx)
+			if budget.Err() != nil {
+				refusal = fmt.Sprintf("reading the build context took longer than %v", fixBudget)
+			}
 		}
 	}
 	out, _ := codeactions.FixAllText(text, ctx, nil)
 	return out, refusal
-}
-
-func writeKeepingMode(path string, data []byte) error {
-	mode := os.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
-		mode = st.Mode().Perm()
-	}
-	tmp := path + ".msls-fix.tmp"
-	if err := os.WriteFile(tmp, data, mode); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }

@@ -26,6 +26,7 @@ func fixContext(path string) codeactions.Context {
 // same build context).
 func fixable(path string, f *dockerfile.File, findings []diagnostics.Finding) []bool {
 	ctx := fixContext(path)
+	defer codeactions.CloseContext(ctx) // it holds the directory open
 	out := make([]bool, len(findings))
 	for i, fd := range findings {
 		_, out[i] = codeactions.SafeFix(f, fd, ctx)

@@ -6,10 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/format"
+	"github.com/msls-dev/msls/internal/safefs"
 )
 
 func init() {
@@ -61,15 +61,10 @@ func runFmt(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	status := 0
 	for _, path := range files {
 		var text []byte
-		var mode os.FileMode = 0o644
 		if path == "-" {
-			text, err = io.ReadAll(stdin)
+			text, err = readStdin(stdin)
 		} else {
-			var st os.FileInfo
-			if st, err = os.Stat(path); err == nil {
-				mode = st.Mode().Perm()
-				text, err = os.ReadFile(path)
-			}
+			text, err = safefs.ReadFile(path, safefs.MaxDockerfile)
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "msls fmt: %v\n", err)
@@ -87,7 +82,8 @@ func runFmt(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			stdout.Write(out)
 		case *write:
 			if changed {
-				if err := os.WriteFile(path, out, mode); err != nil {
+				// temp file + fsync + rename: a full disk never truncates the file
+				if err := safefs.WriteFile(path, out); err != nil {
 					fmt.Fprintf(stderr, "msls fmt: %v\n", err)
 					return 2
 				}

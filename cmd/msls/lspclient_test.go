@@ -1,19 +1,14 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
-	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/msls-dev/msls/internal/lspclient"
 )
 
 // waitLimit only keeps a broken server from hanging the test run; no test
@@ -21,30 +16,14 @@ import (
 const waitLimit = 30 * time.Second
 
 // wireMsg is any message the server sent.
-type wireMsg struct {
-	ID     json.RawMessage `json:"id"`
-	Method string          `json:"method"`
-	Params json.RawMessage `json:"params"`
-	Result json.RawMessage `json:"result"`
-	Error  *struct {
-		Code    int64  `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
+type wireMsg = lspclient.Message
 
-// lspClient drives the real msls binary over pipes.
+// lspClient drives the real msls binary over pipes, through the shared
+// internal/lspclient; every message goes through its queue (request waits
+// for a response by id), so Received has the whole session.
 type lspClient struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	stderr *bytes.Buffer
-	in     chan wireMsg
-	held   []wireMsg // read but not yet consumed
-	all    []wireMsg // everything received, in order
-	badOut error     // set if stdout carried anything but well-formed frames
-	mu     sync.Mutex
-	exited chan struct{}
-	status int
+	t  *testing.T
+	lc *lspclient.Client
 }
 
 func startServer(t *testing.T, args ...string) *lspClient {
@@ -56,37 +35,16 @@ func startServerEnv(t *testing.T, env []string, args ...string) *lspClient {
 	t.Helper()
 	cmd := exec.Command(mslsBin, args...)
 	cmd.Env = append(append(os.Environ(), "MSLS_TEST_HOOKS=1", "MSLS_LOG_LEVEL="), env...)
-	stdin, err := cmd.StdinPipe()
+	lc, err := lspclient.Start(cmd, lspclient.Options{Record: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &lspClient{t: t, cmd: cmd, stdin: stdin, stderr: &bytes.Buffer{}, in: make(chan wireMsg, 1024), exited: make(chan struct{})}
-	cmd.Stderr = &lockedWriter{w: c.stderr, mu: &c.mu}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go c.readLoop(stdout)
-	go func() {
-		err := cmd.Wait()
-		c.status = 0
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			c.status = ee.ExitCode()
-		} else if err != nil {
-			c.status = -1
-		}
-		close(c.exited)
-	}()
+	c := &lspClient{t: t, lc: lc}
 	t.Cleanup(func() {
 		select {
-		case <-c.exited:
+		case <-lc.Exited():
 		default:
-			_ = cmd.Process.Kill()
-			<-c.exited
+			lc.Kill()
 		}
 		if t.Failed() {
 			t.Logf("server stderr:\n%s", c.stderrText())
@@ -95,92 +53,23 @@ func startServerEnv(t *testing.T, env []string, args ...string) *lspClient {
 	return c
 }
 
-type lockedWriter struct {
-	w  io.Writer
-	mu *sync.Mutex
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
-
-func (c *lspClient) stderrText() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.stderr.String()
-}
-
-func (c *lspClient) readLoop(r io.Reader) {
-	defer close(c.in)
-	br := bufio.NewReader(r)
-	for {
-		length := -1
-		for {
-			line, err := br.ReadString('\n')
-			if err != nil {
-				if line != "" || length >= 0 {
-					c.setBad(fmt.Errorf("truncated header %q", line))
-				}
-				return
-			}
-			line = strings.TrimRight(line, "\r\n")
-			if line == "" {
-				break
-			}
-			name, value, ok := strings.Cut(line, ":")
-			if !ok || !strings.EqualFold(name, "Content-Length") {
-				c.setBad(fmt.Errorf("unexpected output line %q", line))
-				continue
-			}
-			n, err := strconv.Atoi(strings.TrimSpace(value))
-			if err != nil {
-				c.setBad(fmt.Errorf("bad Content-Length %q", value))
-			}
-			length = n
-		}
-		body := make([]byte, length)
-		if _, err := io.ReadFull(br, body); err != nil {
-			c.setBad(fmt.Errorf("truncated body: %v", err))
-			return
-		}
-		var m wireMsg
-		if err := json.Unmarshal(body, &m); err != nil {
-			c.setBad(fmt.Errorf("server sent invalid JSON %q: %v", body, err))
-			continue
-		}
-		c.in <- m
-	}
-}
-
-func (c *lspClient) setBad(err error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.badOut == nil {
-		c.badOut = err
-	}
-}
+func (c *lspClient) stderrText() string { return c.lc.Stderr() }
 
 func (c *lspClient) sendRaw(b []byte) {
 	c.t.Helper()
-	if _, err := c.stdin.Write(b); err != nil {
+	if err := c.lc.WriteRaw(b); err != nil {
 		c.t.Fatalf("writing to server: %v", err)
 	}
 }
 
-func frame(body []byte) []byte {
-	return append([]byte(fmt.Sprintf("Content-Length: %d\r\n\r\n", len(body))), body...)
-}
+func frame(body []byte) []byte { return lspclient.Frame(body) }
 
 func (c *lspClient) send(msg map[string]any) {
 	c.t.Helper()
 	msg["jsonrpc"] = "2.0"
-	b, err := json.Marshal(msg)
-	if err != nil {
-		c.t.Fatal(err)
+	if err := c.lc.Send(msg); err != nil {
+		c.t.Fatalf("writing to server: %v", err)
 	}
-	c.sendRaw(frame(b))
 }
 
 func (c *lspClient) notify(method string, params any) {
@@ -203,7 +92,7 @@ func (c *lspClient) response(id any) wireMsg {
 	c.t.Helper()
 	want, _ := json.Marshal(id)
 	return c.waitFor(fmt.Sprintf("response to %s", want), func(m wireMsg) bool {
-		return m.Method == "" && bytes.Equal(bytes.TrimSpace(m.ID), want)
+		return m.Method == "" && m.IDKey() == string(want)
 	})
 }
 
@@ -211,28 +100,11 @@ func (c *lspClient) response(id any) wireMsg {
 // matches.
 func (c *lspClient) waitFor(what string, match func(wireMsg) bool) wireMsg {
 	c.t.Helper()
-	for i, m := range c.held {
-		if match(m) {
-			c.held = append(c.held[:i:i], c.held[i+1:]...)
-			return m
-		}
+	m, err := c.lc.WaitFor(match, waitLimit)
+	if err != nil {
+		c.t.Fatalf("no %s from the server: %v (bad output: %v)", what, err, c.lc.BadOutput())
 	}
-	timeout := time.After(waitLimit)
-	for {
-		select {
-		case m, ok := <-c.in:
-			if !ok {
-				c.t.Fatalf("server closed its output while waiting for %s (bad output: %v)", what, c.badOut)
-			}
-			c.all = append(c.all, m)
-			if match(m) {
-				return m
-			}
-			c.held = append(c.held, m)
-		case <-timeout:
-			c.t.Fatalf("no %s from the server", what)
-		}
-	}
+	return m
 }
 
 type diagParams struct {
@@ -284,8 +156,8 @@ func versionIs(v int32) func(diagParams) bool {
 func (c *lspClient) exitStatus() int {
 	c.t.Helper()
 	select {
-	case <-c.exited:
-		return c.status
+	case <-c.lc.Exited():
+		return c.lc.ExitCode()
 	case <-time.After(waitLimit):
 		c.t.Fatal("server did not exit")
 	}

@@ -174,13 +174,11 @@ func TestServeSession(t *testing.T) {
 	if !strings.Contains(c.stderrText(), "panic in request handler") {
 		t.Errorf("the panic was not logged to stderr")
 	}
-	// Drain what is left and check the ordering of every publish seen.
-	for m := range c.in {
-		c.all = append(c.all, m)
-	}
-	checkPublishOrder(t, c.all)
-	if c.badOut != nil {
-		t.Errorf("stdout carried something other than LSP frames: %v", c.badOut)
+	// Once the output has ended, check the ordering of every publish seen.
+	<-c.lc.Done()
+	checkPublishOrder(t, c.lc.Received())
+	if err := c.lc.BadOutput(); err != nil {
+		t.Errorf("stdout carried something other than LSP frames: %v", err)
 	}
 }
 
@@ -220,7 +218,7 @@ func TestServeExitWithoutShutdown(t *testing.T) {
 func TestServeStdinEOF(t *testing.T) {
 	c := startServer(t, "serve")
 	c.initialize()
-	c.stdin.Close()
+	c.lc.CloseInput()
 	if code := c.exitStatus(); code != 1 {
 		t.Errorf("EOF without shutdown: status %d, want 1", code)
 	}
@@ -228,7 +226,7 @@ func TestServeStdinEOF(t *testing.T) {
 	c = startServer(t, "--stdio")
 	c.initialize()
 	c.request(2, "shutdown", nil)
-	c.stdin.Close()
+	c.lc.CloseInput()
 	if code := c.exitStatus(); code != 0 {
 		t.Errorf("EOF after shutdown: status %d, want 0", code)
 	}

@@ -22,6 +22,10 @@ import (
 const (
 	MaxConfig   = 1 << 20 // .msls.yaml, .hadolint.yaml, .dockerignore
 	MaxManifest = 4 << 20 // package.json, lock files, go.mod, requirements
+	// MaxDockerfile bounds a Dockerfile read from disk (the command line):
+	// the largest real ones are tens of KB; 32 MiB is far past any of them
+	// and still parses in bounded memory.
+	MaxDockerfile = 32 << 20
 )
 
 // ErrNotRegular is returned for directories, devices, FIFOs and sockets.
@@ -149,4 +153,37 @@ func readRegular(f *os.File, name string, limit int64) ([]byte, error) {
 		return nil, &TooLargeError{Name: name, Size: int64(len(data)), Limit: limit}
 	}
 	return data, nil
+}
+
+// Sub opens a folder below the root as a Root of its own. It goes through
+// os.Root, so a link swapped in on the way cannot make it leave r.
+func (r *Root) Sub(name string) (*Root, error) {
+	rel, ok := r.Rel(name)
+	if !ok {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	sub, err := r.r.OpenRoot(rel)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(r.dir, rel)
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
+	return &Root{r: sub, dir: dir}, nil
+}
+
+// FileID is a file's identity (device and inode on Unix): two names with
+// the same FileID are the same file, whatever links lead to them.
+type FileID struct{ Dev, Ino uint64 }
+
+// ID is the identity of a file below the root (links followed inside the
+// root only); ok is false when the file is absent or the system has no
+// inode numbers.
+func (r *Root) ID(name string) (FileID, bool) {
+	st, err := r.Stat(name)
+	if err != nil {
+		return FileID{}, false
+	}
+	return fileID(st)
 }

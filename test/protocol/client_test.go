@@ -1,11 +1,8 @@
 package protocol_test
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +14,7 @@ import (
 	"time"
 
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/lspclient"
 )
 
 // mslsBin is the server binary under test, built once by TestMain, with
@@ -66,18 +64,9 @@ func goTool() string {
 // a performance assertion: generous enough for -race on a loaded CI machine.
 const answerTimeout = 60 * time.Second
 
-type rpcError struct {
-	Code    int64  `json:"code"`
-	Message string `json:"message"`
-}
+type rpcError = lspclient.Error
 
-type inMsg struct {
-	ID     json.RawMessage `json:"id"`
-	Method string          `json:"method"`
-	Params json.RawMessage `json:"params"`
-	Result json.RawMessage `json:"result"`
-	Error  *rpcError       `json:"error"`
-}
+type inMsg = lspclient.Message
 
 type publish struct {
 	URI         string `json:"uri"`
@@ -94,45 +83,18 @@ type publish struct {
 	} `json:"diagnostics"`
 }
 
-// client drives one msls process over its stdin/stdout, as an editor does.
+// client drives one msls process over its stdin/stdout, as an editor does
+// (through the shared internal/lspclient), and keeps what this suite checks:
+// every publish per document, and the text of every version it sent.
 type client struct {
-	t     *testing.T
-	cmd   *exec.Cmd
-	in    io.WriteCloser
-	wmu   sync.Mutex
-	exit  chan struct{} // closed when the process has exited
-	werr  error
-	errb  *lockedBuffer
-	ident int
+	t   *testing.T
+	lc  *lspclient.Client
+	cmd *exec.Cmd
 
-	mu       sync.Mutex
-	pending  map[string]chan inMsg
-	orphans  chan inMsg // responses nobody waits for (id null, or unknown id)
-	pubs     map[string][]publish
-	pubWake  chan struct{}
-	texts    map[string]map[int32]string // uri -> version -> text the client sent
-	latest   map[string]string           // uri -> the text after the last change sent
-	readDone chan struct{}
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.b.Len() > 1<<20 {
-		return len(p), nil
-	}
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	mu     sync.Mutex
+	pubs   map[string][]publish
+	texts  map[string]map[int32]string // uri -> version -> text the client sent
+	latest map[string]string           // uri -> the text after the last change sent
 }
 
 // start launches msls with test hooks on; it does not initialize.
@@ -146,39 +108,26 @@ func startBin(t *testing.T, bin string) *client {
 	cmd := exec.Command(bin, "--log-level=debug")
 	cmd.Env = append(append(os.Environ(), "MSLS_TEST_HOOKS=1"), mslsEnv...)
 	cmd.Dir = t.TempDir()
-	stdin, err := cmd.StdinPipe()
+	lc, err := lspclient.Start(cmd, lspclient.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &client{t: t, cmd: cmd, in: stdin, exit: make(chan struct{}), errb: &lockedBuffer{},
-		pending: map[string]chan inMsg{}, orphans: make(chan inMsg, 1000), pubs: map[string][]publish{},
-		pubWake: make(chan struct{}, 1), texts: map[string]map[int32]string{}, latest: map[string]string{}, readDone: make(chan struct{})}
-	cmd.Stderr = c.errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		c.werr = cmd.Wait()
-		close(c.exit)
-	}()
-	go c.readLoop(bufio.NewReaderSize(stdout, 1<<16))
+	c := &client{t: t, lc: lc, cmd: cmd, pubs: map[string][]publish{}, texts: map[string]map[int32]string{}, latest: map[string]string{}}
 	t.Cleanup(func() {
-		c.in.Close()
+		lc.CloseInput()
 		select {
-		case <-c.exit:
+		case <-lc.Exited():
 		case <-time.After(answerTimeout):
-			c.cmd.Process.Kill()
-			<-c.exit
+			lc.Kill()
 			t.Errorf("msls did not exit after its input closed")
 		}
-		if t.Failed() {
-			t.Logf("server stderr (tail):\n%s", tail(c.errb.String(), 4000))
+		if err := lc.BadOutput(); err != nil {
+			t.Errorf("server output: %v", err)
 		}
-		if s := c.errb.String(); strings.Contains(s, "DATA RACE") || strings.Contains(s, "panic:") && !strings.Contains(s, "test hook panic") {
+		if t.Failed() {
+			t.Logf("server stderr (tail):\n%s", lc.Stderr())
+		}
+		if s := lc.Stderr(); strings.Contains(s, "DATA RACE") || strings.Contains(s, "panic:") && !strings.Contains(s, "test hook panic") {
 			t.Errorf("server stderr reports a race or an unrecovered panic:\n%s", tail(s, 8000))
 		}
 	})
@@ -212,92 +161,6 @@ func startInitializedBin(t *testing.T, bin string) *client {
 	return c
 }
 
-func (c *client) readLoop(r *bufio.Reader) {
-	defer close(c.readDone)
-	for {
-		body, err := readFrame(r)
-		if err != nil {
-			return
-		}
-		var m inMsg
-		if err := json.Unmarshal(body, &m); err != nil {
-			c.t.Errorf("server wrote a frame that is not JSON-RPC: %v: %q", err, clipS(string(body), 200))
-			continue
-		}
-		switch {
-		case m.Method != "" && m.ID != nil: // a request from the server
-			c.answerServerRequest(m)
-		case m.Method == "textDocument/publishDiagnostics":
-			var p publish
-			if err := json.Unmarshal(m.Params, &p); err != nil {
-				c.t.Errorf("bad publishDiagnostics: %v", err)
-				continue
-			}
-			c.mu.Lock()
-			c.pubs[p.URI] = append(c.pubs[p.URI], p)
-			c.mu.Unlock()
-			select {
-			case c.pubWake <- struct{}{}:
-			default:
-			}
-		case m.Method != "":
-			// window/logMessage and friends
-		default:
-			key := string(bytes.TrimSpace(m.ID))
-			c.mu.Lock()
-			ch := c.pending[key]
-			delete(c.pending, key)
-			c.mu.Unlock()
-			if ch != nil {
-				ch <- m
-			} else {
-				select {
-				case c.orphans <- m:
-				default:
-				}
-			}
-		}
-	}
-}
-
-func (c *client) answerServerRequest(m inMsg) {
-	var result any
-	if m.Method == "workspace/configuration" {
-		var p struct {
-			Items []json.RawMessage `json:"items"`
-		}
-		_ = json.Unmarshal(m.Params, &p)
-		result = make([]any, len(p.Items))
-	}
-	c.send(map[string]any{"jsonrpc": "2.0", "id": m.ID, "result": result})
-}
-
-func readFrame(r *bufio.Reader) ([]byte, error) {
-	n := -1
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return nil, err
-		}
-		line = strings.TrimRight(line, "\r\n")
-		if line == "" {
-			break
-		}
-		if name, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(name, "Content-Length") {
-			n, err = strconv.Atoi(strings.TrimSpace(v))
-			if err != nil {
-				return nil, err
-			}
-		}
-	}
-	if n < 0 {
-		return nil, fmt.Errorf("frame without Content-Length")
-	}
-	body := make([]byte, n)
-	_, err := io.ReadFull(r, body)
-	return body, err
-}
-
 func clipS(s string, n int) string {
 	if len(s) > n {
 		return s[:n] + "..."
@@ -307,26 +170,23 @@ func clipS(s string, n int) string {
 
 // raw writes bytes to the server as they are.
 func (c *client) raw(b []byte) {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	if _, err := c.in.Write(b); err != nil {
+	c.t.Helper()
+	if err := c.lc.WriteRaw(b); err != nil {
 		c.t.Fatalf("writing to msls: %v (exited: %v)", err, c.exited())
 	}
 }
 
-func frame(body []byte) []byte {
-	return append([]byte("Content-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"), body...)
-}
+func frame(body []byte) []byte { return lspclient.Frame(body) }
 
 func (c *client) send(v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		c.t.Fatal(err)
+	c.t.Helper()
+	if err := c.lc.Send(v); err != nil {
+		c.t.Fatalf("writing to msls: %v (exited: %v)", err, c.exited())
 	}
-	c.raw(frame(b))
 }
 
 func (c *client) notify(method string, params any) {
+	c.t.Helper()
 	c.send(map[string]any{"jsonrpc": "2.0", "method": method, "params": params})
 }
 
@@ -334,22 +194,11 @@ func (c *client) notify(method string, params any) {
 // given, and waits for the response to that id.
 func (c *client) call(body func(id string) []byte) inMsg {
 	c.t.Helper()
-	c.mu.Lock()
-	c.ident++
-	id := strconv.Itoa(c.ident)
-	ch := make(chan inMsg, 1)
-	c.pending[id] = ch
-	c.mu.Unlock()
-	c.raw(frame(body(id)))
-	select {
-	case m := <-ch:
-		return m
-	case <-c.exit:
-		c.t.Fatalf("msls exited (%v) instead of answering request %s", c.werr, clipS(string(body(id)), 200))
-	case <-time.After(answerTimeout):
-		c.t.Fatalf("msls did not answer request %s within %v", clipS(string(body(id)), 200), answerTimeout)
+	m, _, err := c.lc.CallRaw(body, answerTimeout)
+	if err != nil {
+		c.t.Fatalf("%v (exited: %v)", err, c.exited())
 	}
-	return inMsg{}
+	return m
 }
 
 // request sends a well-formed request and returns its result or error.
@@ -381,15 +230,11 @@ func (c *client) requestRawParams(method, params string) inMsg {
 // server's answer to a message whose id it could not read).
 func (c *client) orphan(what string) inMsg {
 	c.t.Helper()
-	select {
-	case m := <-c.orphans:
-		return m
-	case <-c.exit:
-		c.t.Fatalf("%s: msls exited (%v) instead of answering", what, c.werr)
-	case <-time.After(answerTimeout):
-		c.t.Fatalf("%s: no error reply within %v", what, answerTimeout)
+	m, err := c.lc.WaitFor(func(m inMsg) bool { return m.Method == "" }, answerTimeout)
+	if err != nil {
+		c.t.Fatalf("%s: no error reply: %v", what, err)
 	}
-	return inMsg{}
+	return m
 }
 
 // alive checks that the server still answers a request.
@@ -403,7 +248,7 @@ func (c *client) alive(after string) {
 
 func (c *client) exited() bool {
 	select {
-	case <-c.exit:
+	case <-c.lc.Exited():
 		return true
 	default:
 		return false
@@ -464,12 +309,35 @@ func (c *client) latestText(uri string) string {
 	return c.latest[uri]
 }
 
+func isPublish(m inMsg) bool { return m.Method == "textDocument/publishDiagnostics" }
+
+// collect moves the publishes received so far into c.pubs.
+func (c *client) collect() {
+	for _, m := range c.lc.Take(isPublish) {
+		c.keep(m)
+	}
+	// window/logMessage, the server's own requests (answered already)
+	c.lc.Take(func(m inMsg) bool { return m.Method != "" })
+}
+
+func (c *client) keep(m inMsg) {
+	var p publish
+	if err := json.Unmarshal(m.Params, &p); err != nil {
+		c.t.Errorf("bad publishDiagnostics: %v", err)
+		return
+	}
+	c.mu.Lock()
+	c.pubs[p.URI] = append(c.pubs[p.URI], p)
+	c.mu.Unlock()
+}
+
 // waitDiagnostics waits for a publishDiagnostics of uri at version and
 // returns it.
 func (c *client) waitDiagnostics(uri string, version int32) publish {
 	c.t.Helper()
-	deadline := time.After(answerTimeout)
+	deadline := time.Now().Add(answerTimeout)
 	for {
+		c.collect()
 		c.mu.Lock()
 		for _, p := range c.pubs[uri] {
 			if p.Version != nil && *p.Version == version {
@@ -479,18 +347,16 @@ func (c *client) waitDiagnostics(uri string, version int32) publish {
 			}
 		}
 		c.mu.Unlock()
-		select {
-		case <-c.pubWake:
-		case <-time.After(100 * time.Millisecond):
-		case <-c.exit:
-			c.t.Fatalf("msls exited (%v) before publishing diagnostics for %s v%d", c.werr, uri, version)
-		case <-deadline:
-			c.t.Fatalf("no diagnostics for %s version %d within %v", uri, version, answerTimeout)
+		m, err := c.lc.WaitFor(isPublish, time.Until(deadline))
+		if err != nil {
+			c.t.Fatalf("no diagnostics for %s version %d: %v (exited: %v)", uri, version, err, c.exited())
 		}
+		c.keep(m)
 	}
 }
 
 func (c *client) published(uri string) []publish {
+	c.collect()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]publish(nil), c.pubs[uri]...)

@@ -5,6 +5,7 @@
 package protocol_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -76,25 +77,53 @@ func TestBadContentLength(t *testing.T) {
 func (c *client) resync(what string) {
 	c.t.Helper()
 	for attempt := 0; attempt < 8; attempt++ {
-		c.mu.Lock()
-		c.ident++
-		id := fmt.Sprint(c.ident)
-		ch := make(chan inMsg, 1)
-		c.pending[id] = ch
-		c.mu.Unlock()
-		c.raw(frame([]byte(`{"jsonrpc":"2.0","id":` + id + `,"method":"msls/no-such-method"}`)))
-		select {
-		case m := <-ch:
+		m, _, err := c.lc.CallRaw(func(id string) []byte {
+			return []byte(`{"jsonrpc":"2.0","id":` + id + `,"method":"msls/no-such-method"}`)
+		}, 2*time.Second)
+		if err == nil {
 			if m.Error == nil || m.Error.Code != -32601 {
 				c.t.Fatalf("%s: ping answered %+v", what, m)
 			}
 			return
-		case <-c.exit:
-			c.t.Fatalf("%s: msls exited (%v)", what, c.werr)
-		case <-time.After(2 * time.Second):
+		}
+		if c.exited() {
+			c.t.Fatalf("%s: msls exited (%v)", what, c.lc.WaitErr())
 		}
 	}
 	c.t.Fatalf("%s: the server never answered again: the stream stayed out of sync", what)
+}
+
+// Issue 16 items 5 and 6, against the real binary. A Content-Length too
+// large to skip (2^62) closes the stream with a logged error and an error
+// reply, where the server used to stay up answering nothing; a header line
+// with no line break is read in bounded memory and the session goes on.
+func TestUnskippableFrameClosesTheStream(t *testing.T) {
+	c := startInitialized(t)
+	c.raw([]byte("Content-Length: 4611686018427387904\r\n\r\n"))
+	c.raw(frame([]byte(`{"jsonrpc":"2.0","id":"after","method":"msls/no-such-method"}`)))
+	m := c.orphan("2^62 Content-Length")
+	if m.Error == nil || m.Error.Code != -32700 || !strings.Contains(m.Error.Message, "closing") {
+		t.Errorf("reply %+v, want a ParseError saying the stream closes", m)
+	}
+	select {
+	case <-c.lc.Exited():
+	case <-time.After(answerTimeout):
+		t.Fatal("the server is still running after a frame it cannot skip")
+	}
+	if code := c.lc.ExitCode(); code != 1 {
+		t.Errorf("exit status %d, want 1 (no shutdown)", code)
+	}
+	if !strings.Contains(c.lc.Stderr(), "closing the stream") {
+		t.Errorf("the close was not logged")
+	}
+}
+
+func TestLongHeaderLine(t *testing.T) {
+	c := startInitialized(t)
+	c.raw(bytes.Repeat([]byte("x"), 8<<20))
+	c.raw([]byte("\r\n\r\n"))
+	c.orphan("an 8 MiB header line") // the frame is dropped with a ParseError
+	c.alive("an 8 MiB header line")
 }
 
 func TestNotificationWithIDAndRequestWithout(t *testing.T) {
