@@ -27,7 +27,8 @@ func checkCopyMultiSourceDir(f *dockerfile.File) []Finding {
 		}
 		dst := in.Args[len(in.Args)-1]
 		v := strings.Trim(dst.Value, `"'`)
-		if strings.HasSuffix(v, "/") || strings.HasSuffix(v, `\`) || hasVar(v) || v == "" {
+		// "." and ".." name folders whatever follows: BuildKit copies into them
+		if strings.HasSuffix(v, "/") || strings.HasSuffix(v, `\`) || hasVar(v) || v == "" || v == "." || v == ".." {
 			continue
 		}
 		fd := Finding{

@@ -28,6 +28,11 @@ func checkCopyWholeFilesystem(f *dockerfile.File) []Finding {
 		if !ok || from.Value == "" {
 			continue
 		}
+		if st := f.StageByName(from.Value); st != nil && builtOnScratch(f, st) {
+			// a stage built on scratch holds only what was copied into it
+			// (an export stage of binaries): all of it is what is wanted
+			continue
+		}
 		for _, a := range in.Args[:len(in.Args)-1] {
 			v := strings.Trim(a.Value, `"'`)
 			if v == "/" || v == "/." || v == "/*" {
@@ -40,4 +45,10 @@ func checkCopyWholeFilesystem(f *dockerfile.File) []Finding {
 		}
 	}
 	return out
+}
+
+// builtOnScratch reports whether a stage's FROM chain starts from scratch.
+func builtOnScratch(f *dockerfile.File, st *dockerfile.Stage) bool {
+	c := chain(f, st)
+	return strings.EqualFold(c[len(c)-1].BaseImage, "scratch")
 }

@@ -22,6 +22,9 @@ func checkUserNonNumeric(f *dockerfile.File) []Finding {
 	if fin == nil {
 		return nil
 	}
+	if c := chain(f, fin); isWindowsImage(c[len(c)-1].BaseImage) {
+		return nil // Windows users (ContainerUser) have no numeric ids
+	}
 	// the last USER of the final stage: the one the image runs as (a USER
 	// of an earlier stage is reported only where it takes effect, and
 	// hadolint's narrowed DL3066 looks at the last stage only)
