@@ -1,6 +1,10 @@
 package diagnostics
 
 import (
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+
 	"github.com/msls-dev/msls/dockerfile"
 )
 
@@ -33,6 +37,43 @@ func checkEnvSelfReference(f *dockerfile.File) []Finding {
 			}
 			k = e - 1
 		}
+	}
+	for _, in := range f.Instructions {
+		if in.Sub != nil && in.Sub.Is("ENV") {
+			out = append(out, onbuildEnvSelfRefs(f, in)...)
+		}
+	}
+	return out
+}
+
+// onbuildEnvSelfRefs checks `ONBUILD ENV A=1 B=$A`: the wrapped ENV is not
+// modelled as variables, so its words are read here, and BuildKit's shell
+// lexer says which variables each value uses.
+func onbuildEnvSelfRefs(f *dockerfile.File, in *dockerfile.Instruction) []Finding {
+	var out []Finding
+	var keys []string
+	lex := shell.NewLex(f.EscapeToken)
+	for _, a := range in.Sub.Args {
+		k, v, ok := strings.Cut(a.Value, "=")
+		if !ok {
+			return out // the legacy `ENV key value` form sets one variable
+		}
+		if strings.Contains(v, "$") {
+			if res, err := lex.ProcessWordWithMatches(v, shell.EnvsFromSlice(nil)); err == nil {
+				for _, prev := range keys {
+					if _, used := res.Unmatched[prev]; used && prev != k {
+						if _, before := f.LookupVar(prev, in.Span.Start); !before {
+							out = append(out, Finding{
+								Message: "$" + prev + " is set by this same ENV, and is not yet set when the values are expanded: split the ENV in two",
+								Span:    a.Span,
+							})
+							break
+						}
+					}
+				}
+			}
+		}
+		keys = append(keys, k)
 	}
 	return out
 }

@@ -56,7 +56,7 @@ func checkLabelKeyInvalid(f *dockerfile.File) []Finding {
 		if !in.Is("LABEL") {
 			continue
 		}
-		for _, l := range labelsOf(f, in) {
+		for _, l := range labelsOf(f, in, false) {
 			if hasVar(l.Key) {
 				continue
 			}

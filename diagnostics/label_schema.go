@@ -94,7 +94,7 @@ func checkLabelSchema(f *dockerfile.File, s *Settings, which string) []Finding {
 				if !in.Is("LABEL") {
 					continue
 				}
-				for _, l := range labelsOf(f, in) {
+				for _, l := range labelsOf(f, in, true) {
 					last[l.Key] = l
 					if which == "superfluous" && i == 0 && s.StrictLabels {
 						if _, ok := s.LabelSchema[l.Key]; !ok && !hasVar(l.Key) {

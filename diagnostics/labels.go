@@ -31,8 +31,9 @@ func unquoteWord(f *dockerfile.File, w string) string {
 }
 
 // labelsOf lists the pairs of a LABEL instruction with quotes removed
-// (variables are not expanded); nil for anything else.
-func labelsOf(f *dockerfile.File, in *dockerfile.Instruction) []label {
+// (variables are not expanded); nil for anything else. Values are read only
+// when withValues is set (unquoting costs, and the key rule needs none).
+func labelsOf(f *dockerfile.File, in *dockerfile.Instruction, withValues bool) []label {
 	lc, ok := in.Command.(*instructions.LabelCommand)
 	if !ok {
 		return nil
@@ -49,7 +50,11 @@ func labelsOf(f *dockerfile.File, in *dockerfile.Instruction) []label {
 				break
 			}
 		}
-		out = append(out, label{Key: unquoteWord(f, kv.Key), Value: unquoteWord(f, kv.Value), Span: sp, In: in})
+		l := label{Key: unquoteWord(f, kv.Key), Span: sp, In: in}
+		if withValues {
+			l.Value = unquoteWord(f, kv.Value)
+		}
+		out = append(out, l)
 	}
 	return out
 }
