@@ -33,13 +33,17 @@ func checkCopyRelativeNoWorkdir(f *dockerfile.File) []Finding {
 	for _, st := range f.Stages {
 		// WORKDIR set by an earlier stage of the FROM chain counts.
 		inherited := false
-		stages := chain(f, st)
-		for _, s := range stages[1:] {
-			for _, in := range s.Instructions {
+		for p, n := st.Parent, 0; p >= 0 && p < len(f.Stages) && n <= len(f.Stages) && !inherited; n++ {
+			for _, in := range f.Stages[p].Instructions {
 				if in.Is("WORKDIR") {
 					inherited = true
+					break
 				}
 			}
+			if f.Stages[p].Parent >= p {
+				break // stages name earlier ones only; bounded anyway
+			}
+			p = f.Stages[p].Parent
 		}
 		if inherited {
 			continue

@@ -24,11 +24,21 @@ func fromImages(f *dockerfile.File) []fromImage {
 		if st.Parent >= 0 || img == "" || hasVar(img) || strings.EqualFold(img, "scratch") || st.From == nil || st.From.Err != nil {
 			continue
 		}
-		n, err := reference.ParseNormalizedNamed(img)
-		if err != nil {
-			continue // BuildKit reports an invalid reference
+		// parsed once per FROM instruction (and kept while edits elsewhere
+		// move it): the reference depends on the FROM's own text only
+		n, _ := st.From.DerivedMovable(fromImageKey{}, func() any {
+			n, err := reference.ParseNormalizedNamed(img)
+			if err != nil {
+				return nil // BuildKit reports an invalid reference
+			}
+			return n
+		}, func(v any, _ int) any { return v }).(reference.Named)
+		if n == nil {
+			continue
 		}
 		out = append(out, fromImage{st, n})
 	}
 	return out
 }
+
+type fromImageKey struct{}
