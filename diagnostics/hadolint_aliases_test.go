@@ -21,6 +21,11 @@ func TestFindingAliasesNarrowed(t *testing.T) {
 		{"COPY a b\nFROM alpine:3.20\n", ParseErrorCode, "COPY", "DL3061"},
 		{"FROM alpine:3.20\nONBUILD ONBUILD RUN x\n", ParseErrorCode, "ONBUILD", "DL3043"},
 		{"FROM alpine:3.20\nONBUILD FROM x\n", ParseErrorCode, "ONBUILD", "DL3043"},
+		// BuildKit's checks that hadolint has under its own ids
+		{"FROM alpine:3.20 AS context\nUSER 1\n", "ReservedStageName", "context", "DL3063"},
+		{"FROM alpine:3.20\nARG DB_PASSWORD\nUSER 1\n", "SecretsUsedInArgOrEnv", "DB_PASSWORD", "DL3064"},
+		{"FROM --platform=$TARGETPLATFORM alpine:3.20\nUSER 1\n", "RedundantTargetPlatform", "--platform", "DL3065"},
+		{"FROM alpine:3.20\nEXPOSE 80:80\nUSER 1\n", "ExposeInvalidFormat", "80:80", ""},
 	}
 	for _, c := range cases {
 		f := dockerfile.Parse([]byte(c.src))
