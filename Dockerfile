@@ -16,7 +16,8 @@ RUN --mount=type=cache,target=/root/.cache/go-build \
 
 FROM gcr.io/distroless/static-debian12:nonroot AS runner
 COPY --from=builder /out/msls /usr/local/bin/msls
-USER nonroot:nonroot
+# distroless's nonroot user, by number so that runAsNonRoot can verify it
+USER 65532:65532
 WORKDIR /src
 ENTRYPOINT ["msls"]
 CMD ["help"]

@@ -39,6 +39,15 @@ import (
 // FileNames are the configuration files looked for, in order, in each directory.
 var FileNames = []string{".msls.yaml", ".msls.yml"}
 
+// HadolintFileNames are hadolint's configuration files, read (hadolint.go)
+// when no FileNames file is found anywhere on the way up: a hadolint user's
+// settings carry over, and a .msls.yaml, once written, wins.
+var HadolintFileNames = []string{".hadolint.yaml", ".hadolint.yml"}
+
+// lookups are the name lists Find, FindWithin and FindIn try, each over
+// the whole walk up before the next.
+var lookups = [][]string{FileNames, HadolintFileNames}
+
 // Rule is the setting of one rule. Nil fields keep the default.
 type Rule struct {
 	Enabled  *bool
@@ -53,6 +62,14 @@ type Config struct {
 	// Context is the build context folder relative to the Dockerfile's
 	// folder ("" means the Dockerfile's folder), slash-separated and clean.
 	Context string
+	// TrustedRegistries, LabelSchema and StrictLabels configure the
+	// UntrustedRegistry and label-schema rules (diagnostics.Settings).
+	TrustedRegistries []string
+	LabelSchema       map[string]string
+	StrictLabels      *bool
+	// FailureThreshold is hadolint's failure-threshold as a --fail-level
+	// value (error, warning, info, hint, none); "" when unset.
+	FailureThreshold string
 	// Source names where the configuration came from (a path, or
 	// "initializationOptions"), for messages.
 	Source string
@@ -150,11 +167,15 @@ func FromValue(raw any, source string) (*Config, error) {
 				return nil, &Error{source, fmt.Sprintf("context: %q must be a relative folder (such as . or ..)", str)}
 			}
 			c.Context = p
+		case "trustedRegistries", "allowedRegistries", "label-schema", "strict-labels":
+			if err := c.setShared(k, v); err != nil {
+				return nil, &Error{source, err.Error()}
+			}
 		default:
 			if k == "format" || k == "formatting" || strings.HasPrefix(k, "x-") {
 				continue // other features' settings share the object
 			}
-			return nil, &Error{source, fmt.Sprintf("unknown key %q (known: rules, buildkit, inlineSuppression, context)", k)}
+			return nil, &Error{source, fmt.Sprintf("unknown key %q (known: rules, buildkit, inlineSuppression, context, trustedRegistries, label-schema, strict-labels)", k)}
 		}
 	}
 	return c, nil
@@ -281,19 +302,48 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, &Error{path, err.Error()}
 	}
-	return Parse(data, path)
+	return parseFile(data, path)
+}
+
+// parseFile parses a configuration file by its name: hadolint's format for
+// .hadolint.yaml/.yml, msls's for the rest.
+func parseFile(data []byte, p string) (*Config, error) {
+	if IsHadolintFile(p) {
+		return ParseHadolint(data, p)
+	}
+	return Parse(data, p)
+}
+
+// IsHadolintFile reports whether a path names a hadolint configuration file.
+func IsHadolintFile(p string) bool {
+	b := filepath.Base(filepath.FromSlash(p))
+	for _, n := range HadolintFileNames {
+		if b == n {
+			return true
+		}
+	}
+	return false
 }
 
 // Find looks for a configuration file in dir and its parents, up to the
 // file-system root, and returns its path, or "" when there is none. This is
 // the command line's lookup (like .editorconfig); the server uses FindIn.
 func Find(dir string) string {
+	for _, names := range lookups {
+		if p := find(dir, names); p != "" {
+			return p
+		}
+	}
+	return ""
+}
+
+func find(dir string, names []string) string {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return ""
 	}
 	for {
-		for _, n := range FileNames {
+		for _, n := range names {
 			p := filepath.Join(dir, n)
 			if st, err := os.Stat(p); err == nil && !st.IsDir() {
 				return p
@@ -315,6 +365,15 @@ func Find(dir string) string {
 // whose real path leaves root is skipped as if absent. It returns the real
 // path of the file found, or "".
 func FindWithin(dir, root string) string {
+	for _, names := range lookups {
+		if p := findWithin(dir, root, names); p != "" {
+			return p
+		}
+	}
+	return ""
+}
+
+func findWithin(dir, root string, names []string) string {
 	realRoot, err := realPath(root)
 	if err != nil {
 		return ""
@@ -324,7 +383,7 @@ func FindWithin(dir, root string) string {
 		return ""
 	}
 	for {
-		for _, n := range FileNames {
+		for _, n := range names {
 			p, err := filepath.EvalSymlinks(filepath.Join(d, n))
 			if err != nil || !Within(p, realRoot) {
 				continue
@@ -348,13 +407,22 @@ func FindWithin(dir, root string) string {
 // msls looks is absent, never read. It returns the file's name relative to
 // root, or "".
 func FindIn(root *safefs.Root, dir string) string {
+	for _, names := range lookups {
+		if p := findIn(root, dir, names); p != "" {
+			return p
+		}
+	}
+	return ""
+}
+
+func findIn(root *safefs.Root, dir string, names []string) string {
 	d, ok := root.Rel(dir)
 	if !ok {
 		return ""
 	}
 	d = filepath.ToSlash(d)
 	for {
-		for _, n := range FileNames {
+		for _, n := range names {
 			p := path.Join(d, n)
 			if st, err := root.Stat(p); err == nil && st.Mode().IsRegular() {
 				return p
@@ -376,7 +444,7 @@ func LoadIn(root *safefs.Root, rel string) (*Config, error) {
 	if err != nil {
 		return nil, &Error{full, err.Error()}
 	}
-	return Parse(data, full)
+	return parseFile(data, full)
 }
 
 func realPath(p string) (string, error) {
@@ -432,6 +500,19 @@ func Merge(base, over *Config) *Config {
 	if over.Context != "" {
 		out.Context = over.Context
 	}
+	out.TrustedRegistries, out.LabelSchema, out.StrictLabels, out.FailureThreshold = base.TrustedRegistries, base.LabelSchema, base.StrictLabels, base.FailureThreshold
+	if over.TrustedRegistries != nil {
+		out.TrustedRegistries = over.TrustedRegistries
+	}
+	if over.LabelSchema != nil {
+		out.LabelSchema = over.LabelSchema
+	}
+	if over.StrictLabels != nil {
+		out.StrictLabels = over.StrictLabels
+	}
+	if over.FailureThreshold != "" {
+		out.FailureThreshold = over.FailureThreshold
+	}
 	return out
 }
 
@@ -440,10 +521,13 @@ func (c *Config) Options() *diagnostics.Options {
 	if c == nil {
 		return nil
 	}
-	o := &diagnostics.Options{Disabled: map[string]bool{}, Severity: map[string]diagnostics.Severity{}}
+	o := &diagnostics.Options{Disabled: map[string]bool{}, Enabled: map[string]bool{}, Severity: map[string]diagnostics.Severity{}}
 	for code, r := range c.Rules {
 		if r.Enabled != nil && !*r.Enabled {
 			o.Disabled[code] = true
+		}
+		if r.Enabled != nil && *r.Enabled {
+			o.Enabled[code] = true // turns on a rule that is off by default
 		}
 		if r.Severity != nil {
 			o.Severity[code] = *r.Severity
@@ -454,6 +538,10 @@ func (c *Config) Options() *diagnostics.Options {
 	}
 	if c.InlineSuppression != nil && !*c.InlineSuppression {
 		o.NoInlineSuppression = true
+	}
+	if len(c.TrustedRegistries) > 0 || len(c.LabelSchema) > 0 {
+		o.Settings = &diagnostics.Settings{TrustedRegistries: c.TrustedRegistries, LabelSchema: c.LabelSchema,
+			StrictLabels: c.StrictLabels != nil && *c.StrictLabels}
 	}
 	return o
 }

@@ -48,7 +48,7 @@ var buildkitRules = []bkRule{
 	fromLinter(linter.RuleCopyIgnoredFile, 0),
 	fromLinter(linter.RuleInvalidDefinitionDescription, 0),
 	fromLinter(linter.RuleExposeProtoCasing, 0),
-	fromLinter(linter.RuleExposeInvalidFormat, 0, "DL3011"),
+	fromLinter(linter.RuleExposeInvalidFormat, 0),
 }
 
 // buildkitRulesIndex is Docker's index of the build checks, the page of

@@ -19,6 +19,10 @@ const ParseErrorCode = "ParseError"
 type Options struct {
 	// Disabled rules are not run (by code).
 	Disabled map[string]bool
+	// Enabled turns on rules that are off by default (Rule.DefaultOff).
+	Enabled map[string]bool
+	// Settings are the rule settings beyond on/off (nil: none).
+	Settings *Settings
 	// Severity overrides a rule's default severity (by code).
 	Severity map[string]Severity
 	// NoBuildKit skips BuildKit's checks (they are the costliest part).
@@ -55,7 +59,35 @@ func (o *Options) panicked(where string, v any) {
 	}
 }
 
-func (o *Options) enabled(code string) bool { return o == nil || !o.Disabled[code] }
+func (o *Options) enabled(code string) bool {
+	if r := registry[code]; r != nil && r.DefaultOff {
+		return o != nil && o.Enabled[code] && !o.Disabled[code]
+	}
+	return o == nil || !o.Disabled[code]
+}
+
+// Settings are the rule settings that are more than on/off and a severity;
+// they come from `.hadolint.yaml` (trustedRegistries, label-schema,
+// strict-labels) or the same keys of `.msls.yaml`.
+type Settings struct {
+	// TrustedRegistries, when not empty, are the only registries images may
+	// come from (UntrustedRegistry); "*" wildcards as in hadolint.
+	TrustedRegistries []string
+	// LabelSchema maps required label names to their type: text, url,
+	// semver, hash, rfc3339, spdx or email (the LabelSchema* rules).
+	LabelSchema map[string]string
+	// StrictLabels also flags labels the schema does not name.
+	StrictLabels bool
+}
+
+var noSettings = &Settings{}
+
+func (o *Options) settings() *Settings {
+	if o == nil || o.Settings == nil {
+		return noSettings
+	}
+	return o.Settings
+}
 
 // Check runs every rule with the default configuration.
 func Check(f *dockerfile.File) []Finding { return CheckWith(f, nil) }
@@ -73,10 +105,10 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 	}
 	out := make([]Finding, 0, len(f.Errors)+8)
 	for _, e := range f.Errors {
-		out = append(out, Finding{Code: ParseErrorCode, Severity: SeverityError, Message: e.Message, Span: e.Span})
+		out = append(out, Finding{Code: ParseErrorCode, Severity: SeverityError, Message: e.Message, Span: e.Span, Aliases: parseErrorAliases(e.Message)})
 	}
 	for _, r := range Rules() {
-		if r.Check == nil || !opts.enabled(r.Code) {
+		if (r.Check == nil && r.CheckSettings == nil) || !opts.enabled(r.Code) {
 			continue
 		}
 		out = append(out, runRule(r, f, opts)...)
@@ -84,6 +116,7 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 	if bk != nil {
 		for _, fd := range <-bk {
 			if opts.enabled(fd.Code) {
+				fd.Aliases = buildkitFindingAliases(fd)
 				out = append(out, fd)
 			}
 		}
@@ -128,7 +161,11 @@ func runRule(r *Rule, f *dockerfile.File, opts *Options) (out []Finding) {
 			out = nil
 		}
 	}()
-	out = r.Check(f)
+	if r.CheckSettings != nil {
+		out = r.CheckSettings(f, opts.settings())
+	} else {
+		out = r.Check(f)
+	}
 	for i := range out {
 		if out[i].Code == "" {
 			out[i].Code = r.Code

@@ -356,7 +356,10 @@ func TestLintResultAfterRandomEdits(t *testing.T) {
 	}
 	t.Logf("%d edited versions: without errors %d/%d answered, in error %d/%d; declined though BuildKit parses: %d",
 		tally.clean+tally.inError, tally.cleanOK, tally.clean, tally.inErrorOK, tally.inError, tally.parsable)
-	if tally.parsable > 5 {
+	// Declining costs speed, not correctness (BuildKit's parse answers
+	// instead): the floor is a share, so that new fixtures, which shift every
+	// later file's random edits, do not move it.
+	if total := tally.clean + tally.inError; tally.parsable*500 > total {
 		t.Errorf("LintResult declined %d edited versions that BuildKit parses, first ones: %q", tally.parsable, tally.parsableNames)
 	}
 }

@@ -157,7 +157,9 @@ func checkRootFinalStage(f *dockerfile.File) []Finding {
 	if strings.EqualFold(base, "scratch") {
 		msg = "The final stage runs as root (uid 0): it sets no USER and scratch has no users. Add `USER 65534:65534` (or any non-zero uid) before CMD/ENTRYPOINT"
 	}
-	return []Finding{{Message: msg, Span: firstLine(f, fin.From)}}
+	// hadolint's DL3002 flags only an explicit USER root/0: a stage with no
+	// USER is not its finding, so this one carries no alias.
+	return []Finding{{Message: msg, Span: firstLine(f, fin.From), Aliases: []string{}}}
 }
 
 // imageUser names the unprivileged user an official image ships, if any.

@@ -58,9 +58,17 @@ type Rule struct {
 	// Experimental BuildKit checks run only when a `# check=experimental=`
 	// directive asks for them.
 	Experimental bool
+	// DefaultOff rules run only when configuration turns them on
+	// (Options.Enabled): the ones hadolint itself leaves off (its "ignore"
+	// level), such as DL1001 and DL3057.
+	DefaultOff bool
 	// Check finds the rule's problems. Nil for BuildKit rules, which run
 	// together in one BuildKit lint pass.
 	Check func(f *dockerfile.File) []Finding
+	// CheckSettings, used instead of Check, is for rules that read
+	// configuration beyond on/off and severity (Options.Settings: trusted
+	// registries, the label schema). s is never nil.
+	CheckSettings func(f *dockerfile.File, s *Settings) []Finding
 }
 
 // Fixable reports whether the rule declares a fix. Whether one finding can

@@ -239,7 +239,7 @@ func (bs *buildState) resetLocked() {
 // source appearing); content changes matter for ignore and config files.
 var watchGlobs = []protocol.FileSystemWatcher{
 	{GlobPattern: "**/*", Kind: protocol.WatchKindCreate + protocol.WatchKindDelete},
-	{GlobPattern: "**/{.dockerignore,*.dockerignore,.msls.yaml,.msls.yml}", Kind: protocol.WatchKindCreate + protocol.WatchKindChange + protocol.WatchKindDelete},
+	{GlobPattern: "**/{.dockerignore,*.dockerignore,.msls.yaml,.msls.yml,.hadolint.yaml,.hadolint.yml}", Kind: protocol.WatchKindCreate + protocol.WatchKindChange + protocol.WatchKindDelete},
 }
 
 // registerContextWatchers asks the client to watch the files the caches

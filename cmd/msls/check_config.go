@@ -32,18 +32,37 @@ func checkEngine() (check func(path string, f *dockerfile.File, opts *diagnostic
 // the same). An invalid configuration is a usage error (exit 2).
 func init() {
 	var path string
+	var flags *flag.FlagSet
 	registerCheckExtension(checkExtension{
 		Flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&path, "config", "", "configuration file (default: .msls.yaml found from each Dockerfile's directory upward)")
+			flags = fs
+			fs.StringVar(&path, "config", "", "configuration file (default: .msls.yaml, else .hadolint.yaml, found from each Dockerfile's directory upward)")
 		},
 		Setup: func(run *checkRun) error {
 			check := checkEngine()
 			contexts := newCheckContexts()
+			// hadolint's failure-threshold stands in for --fail-level when the
+			// command line does not give one; with several configuration
+			// files, the one that fails on the most wins (the result does not
+			// depend on the order files are checked in).
+			explicitLevel := false
+			flags.Visit(func(f *flag.Flag) { explicitLevel = explicitLevel || f.Name == "fail-level" })
+			fromConfig := false
+			threshold := func(c *config.Config) { // callers hold mu, or run alone
+				if explicitLevel || c == nil || c.FailureThreshold == "" {
+					return
+				}
+				cur, _ := parseFailLevel(run.FailLevel)
+				if lvl, ok := parseFailLevel(c.FailureThreshold); ok && (!fromConfig || lvl > cur) {
+					run.FailLevel, fromConfig = c.FailureThreshold, true
+				}
+			}
 			if path != "" {
 				c, err := config.Load(path)
 				if err != nil {
 					return usageError{err.Error()}
 				}
+				threshold(c)
 				opts := c.Options()
 				run.Lint = func(p string, f *dockerfile.File) ([]diagnostics.Finding, error) {
 					return check(p, f, contexts.with(p, c, opts)), nil
@@ -76,6 +95,7 @@ func init() {
 							opts = c.Options()
 							byFile[cp] = opts
 							cfgs[cp] = c
+							threshold(c)
 						}
 						cfgs[dir] = cfgs[cp]
 					}

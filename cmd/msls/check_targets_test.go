@@ -19,7 +19,7 @@ func TestCheckUnknownBuildTargets(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("api/Dockerfile", "FROM alpine AS base\nFROM base AS prod\nUSER 1000\n")
+	write("api/Dockerfile", "FROM alpine:3.20 AS base\nFROM base AS prod\nUSER 1000\n")
 	write("compose.yaml", "services:\n  api:\n    build:\n      context: api\n      target: prd\n  ok:\n    build:\n      context: api\n      target: PROD\n"+
 		"  silenced:\n    build:\n      context: api\n      # msls ignore=UnknownBuildTarget\n      target: nope\n  missing:\n    build:\n      context: nowhere\n      target: x\n")
 	write("docker-bake.hcl", "target \"t\" {\n  context = \"api\"\n  target = \"tset\"\n}\n")

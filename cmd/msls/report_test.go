@@ -91,7 +91,8 @@ func TestCheckConfigFlagAndLookup(t *testing.T) {
 // Aliases (hadolint's ids) appear beside the rule in JSON and in SARIF
 // (rule and result properties), with "fixable" for what `msls fix` fixes.
 func TestReportAliases(t *testing.T) {
-	dir := writeFiles(t, map[string]string{"Dockerfile": "FROM python:3.12\nRUN pip install flask\nCMD python app.py\n"})
+	// an explicit USER root: the RootFinalStage finding hadolint's DL3002 also reports
+	dir := writeFiles(t, map[string]string{"Dockerfile": "FROM python:3.12\nRUN pip install flask\nUSER root\nCMD python app.py\n"})
 	out, _, _ := runMsls(t, "", "check", "--format", "json", dir)
 	var findings []jsonFinding
 	if err := json.Unmarshal([]byte(out), &findings); err != nil {

@@ -24,10 +24,12 @@ type jsonRule struct {
 	Severity string   `json:"severity"`
 	// Fixable: the rule declares a fix (whether one finding gets it
 	// depends on the text; `msls check --format json` says per finding).
-	Fixable      bool   `json:"fixable"`
-	Experimental bool   `json:"experimental,omitempty"`
-	Summary      string `json:"summary"`
-	URL          string `json:"url"`
+	Fixable      bool `json:"fixable"`
+	Experimental bool `json:"experimental,omitempty"`
+	// DefaultOff: the rule runs only when configuration turns it on.
+	DefaultOff bool   `json:"defaultOff,omitempty"`
+	Summary    string `json:"summary"`
+	URL        string `json:"url"`
 }
 
 //go:generate go test -run TestVSCodeSettingsSchema -update .
@@ -64,7 +66,7 @@ func runRules(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 				aliases = []string{}
 			}
 			out = append(out, jsonRule{Name: r.Code, Aliases: aliases, Source: string(r.Source), Severity: r.Severity.String(),
-				Fixable: r.Fixable(), Experimental: r.Experimental, Summary: r.Summary, URL: r.URL})
+				Fixable: r.Fixable(), Experimental: r.Experimental, DefaultOff: r.DefaultOff, Summary: r.Summary, URL: r.URL})
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -87,6 +89,9 @@ func runRules(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			sev := r.Severity.String()
 			if r.Experimental {
 				sev += " (experimental)"
+			}
+			if r.DefaultOff {
+				sev += " (off by default)"
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Code, aliases, r.Source, sev, fix, r.URL)
 		}

@@ -49,6 +49,12 @@ func TestRulesCommand(t *testing.T) {
 	if g := byName["InvalidDefinitionDescription"]; !g.Experimental {
 		t.Errorf("InvalidDefinitionDescription: %+v", g)
 	}
+	if g := byName["NoHealthcheck"]; !g.DefaultOff || len(g.Aliases) != 1 || g.Aliases[0] != "DL3057" {
+		t.Errorf("NoHealthcheck: %+v", g)
+	}
+	if g := byName["FromUntagged"]; g.DefaultOff {
+		t.Errorf("FromUntagged: %+v", g)
+	}
 
 	out.Reset()
 	if st := run([]string{"rules"}, nil, &out, &errb); st != 0 {

@@ -83,7 +83,11 @@ func vscodeRulesSchema() rulesSchema {
 		if len(r.Aliases) > 0 {
 			desc += " (alias " + strings.Join(r.Aliases, ", ") + ")"
 		}
-		desc += " — " + strings.TrimSuffix(r.Summary, ".") + ". Default: " + r.Severity.String() + ". A severity, `off`/`on`, or `{\"enabled\", \"severity\"}`."
+		def := r.Severity.String()
+		if r.DefaultOff {
+			def = "off (" + def + " when on)"
+		}
+		desc += " — " + strings.TrimSuffix(r.Summary, ".") + ". Default: " + def + ". A severity, `off`/`on`, or `{\"enabled\", \"severity\"}`."
 		s.Properties[r.Code] = setting(desc)
 	}
 	return s

@@ -122,7 +122,7 @@ func TestRootDockerfileIsClean(t *testing.T) {
 		t.Errorf("Dockerfile is not formatted as msls fmt formats it; msls fmt says:\n%s", format.Unified("Dockerfile", text, got))
 	}
 	// the builder and runner the issue asks for
-	for _, want := range []string{"FROM golang:1.26 AS builder", "FROM gcr.io/distroless/static-debian12:nonroot", "USER nonroot", `ENTRYPOINT ["msls"]`, "-tags grpcnotrace -trimpath"} {
+	for _, want := range []string{"FROM golang:1.26 AS builder", "FROM gcr.io/distroless/static-debian12:nonroot", "USER 65532:65532", `ENTRYPOINT ["msls"]`, "-tags grpcnotrace -trimpath"} {
 		if !strings.Contains(string(text), want) {
 			t.Errorf("Dockerfile has no %q", want)
 		}
