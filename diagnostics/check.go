@@ -67,7 +67,7 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 		if r.Check == nil || !opts.enabled(r.Code) {
 			continue
 		}
-		out = append(out, runRule(r, f)...)
+		out = append(out, runRule(r, f, opts)...)
 	}
 	if bk != nil {
 		for _, fd := range <-bk {
@@ -109,13 +109,17 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 
 // runRule runs one rule; a rule that panics on odd input loses its findings
 // for this file instead of taking the server down.
-func runRule(r *Rule, f *dockerfile.File) (out []Finding) {
+func runRule(r *Rule, f *dockerfile.File, opts *Options) (out []Finding) {
 	defer func() {
 		if recover() != nil {
 			out = nil
 		}
 	}()
-	out = r.Check(f)
+	if r.checkOpts != nil {
+		out = r.checkOpts(f, opts)
+	} else {
+		out = r.Check(f)
+	}
 	for i := range out {
 		if out[i].Code == "" {
 			out[i].Code = r.Code

@@ -12,7 +12,6 @@ import (
 
 	"github.com/msls-dev/msls/buildcontext"
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
 )
 
 // The rules of this file need the build context (Options.Context); without
@@ -51,17 +50,14 @@ var heavyDirs = []struct{ name, why string }{
 	{"__pycache__", "compiled bytecode"},
 }
 
-// contextFindings runs the context rules and judges CacheBustingCopy's
-// findings with the copied files' real contents. out are the findings so
-// far; the result replaces them.
+// contextFindings appends the context rules' findings to out.
+// (CacheBustingCopy takes the context through the build model instead:
+// checkCacheBustingCopyWith.)
 func contextFindings(f *dockerfile.File, opts *Options, out []Finding) []Finding {
 	if opts == nil || opts.Context == nil {
 		return out
 	}
 	c := opts.Context
-	if opts.enabled(CacheBustingCopyRule.Code) {
-		out = dropManifestOnlyCopies(f, c, out)
-	}
 	var broadDone bool
 	for _, in := range f.Instructions {
 		if in.Err != nil {
@@ -224,69 +220,6 @@ func MissingDockerignoreDirs(c *buildcontext.Context) []string {
 		}
 	}
 	return out
-}
-
-// dropManifestOnlyCopies removes CacheBustingCopy findings whose COPY, per
-// the real context, brings only dependency manifests (requirement files,
-// lock files): no source change can touch those files, so the install after
-// them stays cached, and copying one file instead (the rule's advice) could
-// break an `-r base.txt` include. When the context cannot tell, the
-// finding stays.
-func dropManifestOnlyCopies(f *dockerfile.File, c *buildcontext.Context, out []Finding) []Finding {
-	keep := out[:0]
-	for _, fd := range out {
-		if fd.Code == CacheBustingCopyRule.Code {
-			if in := f.InstructionAt(fd.Span.Start); in != nil && copiesOnlyManifests(c, in) {
-				continue
-			}
-		}
-		keep = append(keep, fd)
-	}
-	return keep
-}
-
-// copiesOnlyManifests is the hook CacheBustingCopy's judgement uses: which
-// files a COPY brings, and whether each is a dependency manifest.
-func copiesOnlyManifests(c *buildcontext.Context, in *dockerfile.Instruction) bool {
-	srcs := buildcontext.Sources(in)
-	if len(srcs) == 0 {
-		return false
-	}
-	n := 0
-	for _, s := range srcs {
-		r := c.Lookup(s.Value, s.Parents)
-		if !r.FilesKnown || !r.Known || r.Source == "." {
-			return false
-		}
-		for _, p := range r.Files {
-			if !isDependencyManifest(p) {
-				return false
-			}
-			n++
-		}
-	}
-	return n > 0
-}
-
-// isDependencyManifest: a manifest or lock file of a known ecosystem, or a
-// pip requirements file (`*.txt`/`*.in` named or filed as requirements).
-func isDependencyManifest(p string) bool {
-	base := path.Base(p)
-	for _, e := range ecosystem.All {
-		if e.IsManifest(base) {
-			return true
-		}
-	}
-	ext := path.Ext(base)
-	if ext != ".txt" && ext != ".in" {
-		return false
-	}
-	for _, part := range strings.Split(strings.ToLower(p), "/") {
-		if strings.HasPrefix(part, "requirement") || strings.HasPrefix(part, "constraint") {
-			return true
-		}
-	}
-	return false
 }
 
 func abs(n int) int {

@@ -61,6 +61,9 @@ type Rule struct {
 	// Check finds the rule's problems. Nil for BuildKit rules, which run
 	// together in one BuildKit lint pass.
 	Check func(f *dockerfile.File) []Finding
+	// checkOpts, when set, is what CheckWith runs instead of Check: the
+	// rule's judgement changes with the options (the build context).
+	checkOpts func(f *dockerfile.File, opts *Options) []Finding
 }
 
 // Fixable reports whether the rule declares a fix. Whether one finding can
