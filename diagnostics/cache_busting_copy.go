@@ -295,10 +295,11 @@ func checkCacheBustingCopy(f *dockerfile.File) []Finding {
 }
 
 func checkCacheBustingCopyWith(f *dockerfile.File, opts *Options) []Finding {
-	if opts == nil || opts.Context == nil {
+	c := usableContext(f, opts)
+	if c == nil {
 		return checkCacheBustingCopy(f)
 	}
-	return cacheBustFindings(f, cacheBust(f, opts.Context))
+	return cacheBustFindings(f, cacheBust(f, c))
 }
 
 func cacheBustFindings(f *dockerfile.File, hits []CacheBustHit) []Finding {
