@@ -53,17 +53,22 @@ type CacheBustHit struct {
 // install's stage or in a stage it is built on, one hit per (copy, install)
 // pair, in source order. It judges sources by their names; CacheBustWith
 // takes the build context's answers.
-func CacheBust(f *dockerfile.File) []CacheBustHit { return cacheBust(f, nil) }
+func CacheBust(f *dockerfile.File) []CacheBustHit {
+	if !installs(f) {
+		return nil
+	}
+	return CacheBustWith(buildmodel.Build(f))
+}
 
-// cacheBust builds the model (with ctx, which may be nil) only when the
-// file installs something: most files do not.
-func cacheBust(f *dockerfile.File, ctx buildmodel.Context) []CacheBustHit {
+// installs reports whether a RUN of f installs something: most files do
+// not, and then no model is built.
+func installs(f *dockerfile.File) bool {
 	for _, in := range f.Instructions {
 		if len(ecosystem.RunInstalls(in)) > 0 {
-			return CacheBustWith(buildmodel.BuildWith(f, ctx))
+			return true
 		}
 	}
-	return nil
+	return false
 }
 
 // maxCopiesLooked bounds how far back along a stage chain an install looks
@@ -295,11 +300,14 @@ func checkCacheBustingCopy(f *dockerfile.File) []Finding {
 }
 
 func checkCacheBustingCopyWith(f *dockerfile.File, opts *Options) []Finding {
-	c := usableContext(f, opts)
-	if c == nil {
-		return checkCacheBustingCopy(f)
+	if !installs(f) {
+		return nil
 	}
-	return cacheBustFindings(f, cacheBust(f, c))
+	var ctx buildmodel.Context // (a nil *buildcontext.Context must stay a nil interface)
+	if c := usableContext(f, opts); c != nil {
+		ctx = c
+	}
+	return cacheBustFindings(f, CacheBustWith(buildmodel.BuildWith(f, ctx)))
 }
 
 func cacheBustFindings(f *dockerfile.File, hits []CacheBustHit) []Finding {
