@@ -112,6 +112,9 @@ type Context struct {
 	*listing
 	// Complete is false when the walk stopped at the bound.
 	Complete bool
+	// Explicit is set when the context folder was configured (`context:`
+	// of .msls.yaml) rather than assumed to be the Dockerfile's folder.
+	Explicit bool
 	memo     sync.Map // lookupKey -> Result
 	memoN    atomic.Int64
 }
@@ -139,7 +142,7 @@ func Open(o Options) (*Context, error) {
 	if !st.IsDir() {
 		return nil, &fs.PathError{Op: "open", Path: dir, Err: errors.New("not a directory")}
 	}
-	c := &Context{root: o.Root, Dir: dir}
+	c := &Context{root: o.Root, Dir: dir, Explicit: o.Context != ""}
 
 	// BuildKit (frontend/dockerui) reads `<Dockerfile>.dockerignore` beside
 	// the Dockerfile first and falls back to the context's `.dockerignore`.

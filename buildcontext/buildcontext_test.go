@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/msls-dev/msls/buildmodel"
 	"github.com/msls-dev/msls/internal/safefs"
 )
 
@@ -259,4 +260,34 @@ func FuzzLookup(f *testing.F) {
 			t.Errorf("%q cleaned to %q", src, res.Source)
 		}
 	})
+}
+
+// The build context answers the build model's questions directly.
+var _ buildmodel.Context = (*Context)(nil)
+
+// Match is Lookup's file list, after the ignore file, and "unknown" where
+// the listing cannot tell.
+func TestMatch(t *testing.T) {
+	dir := tree(t, map[string]string{
+		"Dockerfile": "FROM scratch\n", ".dockerignore": "requirements/*.bak\n",
+		"requirements/base.txt": "", "requirements/prod.txt": "", "requirements/old.bak": "",
+		"node_modules/x/index.js": "",
+	})
+	c := open(t, dir, Options{Dockerfile: "Dockerfile"})
+	files, ok := c.Match("requirements")
+	if !ok || !reflect.DeepEqual(files, []string{"requirements/base.txt", "requirements/prod.txt"}) {
+		t.Errorf("Match(requirements) = %v, %v", files, ok)
+	}
+	if files, ok := c.Match("missing.txt"); !ok || len(files) != 0 {
+		t.Errorf("Match(missing.txt) = %v, %v; want known and empty", files, ok)
+	}
+	for _, src := range []string{"node_modules", "$DIR/x"} {
+		if _, ok := c.Match(src); ok {
+			t.Errorf("Match(%s) claims to know", src)
+		}
+	}
+	var nilc *Context
+	if _, ok := nilc.Match("x"); ok {
+		t.Error("a nil context knows nothing")
+	}
 }

@@ -245,3 +245,23 @@ func (c *Context) expand(e Entry) ([]string, bool) {
 func windowsPath(src string) bool {
 	return strings.Contains(src, `\`) || len(src) >= 2 && src[1] == ':' && (src[0]|0x20 >= 'a' && src[0]|0x20 <= 'z')
 }
+
+// Match answers buildmodel.Context: the files a COPY source (as the build
+// model cleans it) brings from the context after the ignore file; ok is
+// false when the listing cannot tell (variables, unlisted folders, past the
+// listing's bound).
+func (c *Context) Match(src string) (files []string, ok bool) {
+	if c == nil {
+		return nil, false
+	}
+	r := c.Lookup(src, false)
+	switch {
+	case !r.Known:
+		return nil, false
+	case len(r.Matched) == 0:
+		return nil, true // nothing there, or only what the ignore file drops
+	case !r.FilesKnown:
+		return nil, false
+	}
+	return r.Files, true
+}

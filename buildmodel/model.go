@@ -215,6 +215,11 @@ func (m *Model) Files(c *Copy, source int) (files []string, ok bool) {
 	if m.ctx == nil || !c.FromContext() || source < 0 || source >= len(c.Sources) {
 		return nil, false
 	}
+	if _, ok := c.In.Flag("parents"); ok && strings.ContainsAny(c.Clean[source], "*?[") {
+		// `COPY --parents` matches patterns with `**`, which Match's
+		// path.Match semantics do not know: unknown rather than wrong
+		return nil, false
+	}
 	return m.ctx.Match(c.Clean[source])
 }
 

@@ -21,6 +21,10 @@ var CacheBustingCopyRule = register(&Rule{
 	Fix:      FixOnRequest, // codeactions/fix_cachebust.go: the manifests come from the build context
 })
 
+// CheckWith runs CacheBustingCopy over the model built with the build
+// context when one is known (one model per check either way).
+func init() { CacheBustingCopyRule.CheckOpts = checkCacheBustingCopyWith }
+
 // CacheBustHit is one broad COPY/ADD that comes before a dependency install
 // in the same stage. Code actions use it to write the fix (copy Eco's
 // manifests and install before Copy).
@@ -50,13 +54,21 @@ type CacheBustHit struct {
 // pair, in source order. It judges sources by their names; CacheBustWith
 // takes the build context's answers.
 func CacheBust(f *dockerfile.File) []CacheBustHit {
-	// Most files install nothing: no need for the model then.
+	if !installs(f) {
+		return nil
+	}
+	return CacheBustWith(buildmodel.Build(f))
+}
+
+// installs reports whether a RUN of f installs something: most files do
+// not, and then no model is built.
+func installs(f *dockerfile.File) bool {
 	for _, in := range f.Instructions {
 		if len(ecosystem.RunInstalls(in)) > 0 {
-			return CacheBustWith(buildmodel.Build(f))
+			return true
 		}
 	}
-	return nil
+	return false
 }
 
 // maxCopiesLooked bounds how far back along a stage chain an install looks
@@ -65,7 +77,8 @@ const maxCopiesLooked = 256
 
 // CacheBustWith is CacheBust over a build model (which may carry the build
 // context: then a directory copy counts only when the context says it brings
-// a manifest).
+// a manifest, and a copy the context says brings only dependency manifests
+// does not count at all).
 func CacheBustWith(m *buildmodel.Model) []CacheBustHit {
 	var hits []CacheBustHit
 	var copies []*buildmodel.Copy
@@ -105,6 +118,9 @@ func CacheBustWith(m *buildmodel.Model) []CacheBustHit {
 						continue // (a COPY BuildKit rejects is reported as such)
 					}
 					if c.Kind == buildmodel.CopyDir && !dirHoldsManifest(m, c, ri, manifests, copies) {
+						continue
+					}
+					if onlyManifests(m, c) {
 						continue
 					}
 					if copiedBefore(copies, manifests, c) {
@@ -233,8 +249,68 @@ func cacheMounted(mounts []ecosystem.Mount, eco *ecosystem.Ecosystem) bool {
 	return false
 }
 
+// onlyManifests reports whether the build context says the copy brings
+// only dependency manifests (requirement files, lock files): no source
+// change can touch those, so the install after them stays cached, and
+// copying one file instead (the rule's advice) could break an `-r base.txt`
+// include. False when the context cannot tell, and for the context root.
+func onlyManifests(m *buildmodel.Model, c *buildmodel.Copy) bool {
+	n := 0
+	for i := range c.Sources {
+		if c.Clean[i] == "." {
+			return false
+		}
+		files, ok := m.Files(c, i)
+		if !ok {
+			return false
+		}
+		for _, p := range files {
+			if !isDependencyManifest(p) {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
+}
+
+// isDependencyManifest: a manifest or lock file of a known ecosystem, or a
+// pip requirements file (`*.txt`/`*.in` named or filed as requirements).
+func isDependencyManifest(p string) bool {
+	base := path.Base(p)
+	for _, e := range ecosystem.All {
+		if e.IsManifest(base) {
+			return true
+		}
+	}
+	ext := path.Ext(base)
+	if ext != ".txt" && ext != ".in" {
+		return false
+	}
+	for _, part := range strings.Split(strings.ToLower(p), "/") {
+		if strings.HasPrefix(part, "requirement") || strings.HasPrefix(part, "constraint") {
+			return true
+		}
+	}
+	return false
+}
+
 func checkCacheBustingCopy(f *dockerfile.File) []Finding {
-	hits := CacheBust(f)
+	return cacheBustFindings(f, CacheBust(f))
+}
+
+func checkCacheBustingCopyWith(f *dockerfile.File, opts *Options) []Finding {
+	if !installs(f) {
+		return nil
+	}
+	var ctx buildmodel.Context // (a nil *buildcontext.Context must stay a nil interface)
+	if c := usableContext(f, opts); c != nil {
+		ctx = c
+	}
+	return cacheBustFindings(f, CacheBustWith(buildmodel.BuildWith(f, ctx)))
+}
+
+func cacheBustFindings(f *dockerfile.File, hits []CacheBustHit) []Finding {
 	var out []Finding
 	// one finding per COPY, listing every install it busts
 	var order []*dockerfile.Instruction

@@ -108,7 +108,7 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 		out = append(out, Finding{Code: ParseErrorCode, Severity: SeverityError, Message: e.Message, Span: e.Span, Aliases: parseErrorAliases(e.Message)})
 	}
 	for _, r := range Rules() {
-		if (r.Check == nil && r.CheckSettings == nil) || !opts.enabled(r.Code) {
+		if (r.Check == nil && r.CheckOpts == nil) || !opts.enabled(r.Code) {
 			continue
 		}
 		out = append(out, runRule(r, f, opts)...)
@@ -161,8 +161,8 @@ func runRule(r *Rule, f *dockerfile.File, opts *Options) (out []Finding) {
 			out = nil
 		}
 	}()
-	if r.CheckSettings != nil {
-		out = r.CheckSettings(f, opts.settings())
+	if r.CheckOpts != nil {
+		out = r.CheckOpts(f, opts)
 	} else {
 		out = r.Check(f)
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/msls-dev/msls/buildcontext"
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
 )
 
 // The rules of this file need the build context (Options.Context); without
@@ -51,17 +50,90 @@ var heavyDirs = []struct{ name, why string }{
 	{"__pycache__", "compiled bytecode"},
 }
 
-// contextFindings runs the context rules and judges CacheBustingCopy's
-// findings with the copied files' real contents. out are the findings so
-// far; the result replaces them.
+// contextVerdict says how far the folder msls took for the build context
+// can be trusted for one Dockerfile. A Dockerfile in a subfolder is often
+// built with another context (`docker build -f deploy/Dockerfile .`), and
+// an error-level "not found" there is worse than silence.
+type contextVerdict int
+
+const (
+	// contextUnproven: nothing for or against (the file copies only `.`,
+	// wildcards, variables).
+	contextUnproven contextVerdict = iota
+	// contextEvident: configured with `context:`, or at least one of the
+	// file's context sources is found in the folder.
+	contextEvident
+	// contextContradicted: the file names context sources, none is found.
+	contextContradicted
+)
+
+// judgeContext weighs the file's context sources against the folder.
+// Lookups are memoised by the context: this costs map reads per keystroke.
+func judgeContext(f *dockerfile.File, c *buildcontext.Context) contextVerdict {
+	if c.Explicit {
+		return contextEvident
+	}
+	missing := false
+	for _, in := range f.Instructions {
+		if in.Err != nil {
+			continue
+		}
+		for _, s := range buildcontext.Sources(in) {
+			r := c.Lookup(s.Value, s.Parents)
+			switch {
+			case r.Source == "." || !r.Known:
+			case r.Wildcard:
+				if matchesProjectFile(r.Matched) {
+					return contextEvident
+				}
+				// a wildcard may match nothing in the real context too
+			case len(r.Matched) > 0 || len(r.Ignored) > 0:
+				return contextEvident // (an ignored file is there too)
+			default:
+				missing = true
+			}
+		}
+	}
+	if missing {
+		return contextContradicted
+	}
+	return contextUnproven
+}
+
+// matchesProjectFile: a wildcard's match is evidence only when it is more
+// than the Dockerfiles and ignore files that sit beside any Dockerfile
+// (`COPY *.* ./` in a folder of Dockerfiles).
+func matchesProjectFile(es []buildcontext.Entry) bool {
+	for _, e := range es {
+		b := strings.ToLower(path.Base(e.Path))
+		if e.Dir || !(b == "dockerfile" || strings.HasPrefix(b, "dockerfile.") || strings.HasSuffix(b, ".dockerfile") || strings.HasSuffix(b, "dockerignore")) {
+			return true
+		}
+	}
+	return false
+}
+
+// usableContext is the build context the model-based rules may use: none
+// when the file's sources say the folder is not its context.
+func usableContext(f *dockerfile.File, opts *Options) *buildcontext.Context {
+	if opts == nil || opts.Context == nil || judgeContext(f, opts.Context) == contextContradicted {
+		return nil
+	}
+	return opts.Context
+}
+
+// contextFindings appends the context rules' findings to out.
+// (CacheBustingCopy takes the context through the build model instead:
+// checkCacheBustingCopyWith.)
 func contextFindings(f *dockerfile.File, opts *Options, out []Finding) []Finding {
 	if opts == nil || opts.Context == nil {
 		return out
 	}
 	c := opts.Context
-	if opts.enabled(CacheBustingCopyRule.Code) {
-		out = dropManifestOnlyCopies(f, c, out)
-	}
+	verdict := judgeContext(f, c)
+	// A `<Dockerfile>.dockerignore` applies whatever the context is; the
+	// folder's `.dockerignore` only when the folder is the context.
+	ownIgnore := c.IgnoreFile != "" && path.Base(c.IgnoreFile) != ".dockerignore"
 	var broadDone bool
 	for _, in := range f.Instructions {
 		if in.Err != nil {
@@ -71,18 +143,18 @@ func contextFindings(f *dockerfile.File, opts *Options, out []Finding) []Finding
 		for _, s := range srcs {
 			r := c.Lookup(s.Value, s.Parents)
 			ignoredFinding := false
-			if !opts.NoBuildKit && opts.enabled(linter.RuleCopyIgnoredFile.Name) {
+			if !opts.NoBuildKit && opts.enabled(linter.RuleCopyIgnoredFile.Name) && (verdict != contextContradicted || ownIgnore) {
 				if fd, ok := copyIgnoredFile(in, s, r, c); ok {
 					out = append(out, fd)
 					ignoredFinding = true
 				}
 			}
-			if opts.enabled(CopySourceNotFoundRule.Code) && !ignoredFinding {
+			if verdict == contextEvident && opts.enabled(CopySourceNotFoundRule.Code) && !ignoredFinding {
 				if fd, ok := sourceNotFound(f, in, s, r, c); ok {
 					out = append(out, fd)
 				}
 			}
-			if !broadDone && r.Source == "." && opts.enabled(MissingDockerignoreRule.Code) {
+			if !broadDone && r.Source == "." && verdict != contextContradicted && opts.enabled(MissingDockerignoreRule.Code) {
 				if fd, ok := missingDockerignore(f, in, c); ok {
 					out = append(out, fd)
 					broadDone = true // one per file: the fix is one .dockerignore
@@ -224,69 +296,6 @@ func MissingDockerignoreDirs(c *buildcontext.Context) []string {
 		}
 	}
 	return out
-}
-
-// dropManifestOnlyCopies removes CacheBustingCopy findings whose COPY, per
-// the real context, brings only dependency manifests (requirement files,
-// lock files): no source change can touch those files, so the install after
-// them stays cached, and copying one file instead (the rule's advice) could
-// break an `-r base.txt` include. When the context cannot tell, the
-// finding stays.
-func dropManifestOnlyCopies(f *dockerfile.File, c *buildcontext.Context, out []Finding) []Finding {
-	keep := out[:0]
-	for _, fd := range out {
-		if fd.Code == CacheBustingCopyRule.Code {
-			if in := f.InstructionAt(fd.Span.Start); in != nil && copiesOnlyManifests(c, in) {
-				continue
-			}
-		}
-		keep = append(keep, fd)
-	}
-	return keep
-}
-
-// copiesOnlyManifests is the hook CacheBustingCopy's judgement uses: which
-// files a COPY brings, and whether each is a dependency manifest.
-func copiesOnlyManifests(c *buildcontext.Context, in *dockerfile.Instruction) bool {
-	srcs := buildcontext.Sources(in)
-	if len(srcs) == 0 {
-		return false
-	}
-	n := 0
-	for _, s := range srcs {
-		r := c.Lookup(s.Value, s.Parents)
-		if !r.FilesKnown || !r.Known || r.Source == "." {
-			return false
-		}
-		for _, p := range r.Files {
-			if !isDependencyManifest(p) {
-				return false
-			}
-			n++
-		}
-	}
-	return n > 0
-}
-
-// isDependencyManifest: a manifest or lock file of a known ecosystem, or a
-// pip requirements file (`*.txt`/`*.in` named or filed as requirements).
-func isDependencyManifest(p string) bool {
-	base := path.Base(p)
-	for _, e := range ecosystem.All {
-		if e.IsManifest(base) {
-			return true
-		}
-	}
-	ext := path.Ext(base)
-	if ext != ".txt" && ext != ".in" {
-		return false
-	}
-	for _, part := range strings.Split(strings.ToLower(p), "/") {
-		if strings.HasPrefix(part, "requirement") || strings.HasPrefix(part, "constraint") {
-			return true
-		}
-	}
-	return false
 }
 
 func abs(n int) int {

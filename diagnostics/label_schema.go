@@ -21,24 +21,26 @@ import (
 var (
 	LabelMissingRule = register(&Rule{
 		Code: "LabelMissing", Severity: SeverityInformation, Aliases: []string{"DL3049"},
-		Summary:       "A label the configured label-schema requires is missing from a stage",
-		CheckSettings: func(f *dockerfile.File, s *Settings) []Finding { return checkLabelSchema(f, s, "missing") },
+		Summary:   "A label the configured label-schema requires is missing from a stage",
+		CheckOpts: func(f *dockerfile.File, o *Options) []Finding { return checkLabelSchema(f, o.settings(), "missing") },
 	})
 	LabelSuperfluousRule = register(&Rule{
 		Code: "LabelSuperfluous", Severity: SeverityInformation, Aliases: []string{"DL3050"},
-		Summary:       "A label the configured label-schema does not name (with strict-labels)",
-		CheckSettings: func(f *dockerfile.File, s *Settings) []Finding { return checkLabelSchema(f, s, "superfluous") },
+		Summary: "A label the configured label-schema does not name (with strict-labels)",
+		CheckOpts: func(f *dockerfile.File, o *Options) []Finding {
+			return checkLabelSchema(f, o.settings(), "superfluous")
+		},
 	})
 	LabelEmptyRule = register(&Rule{
 		Code: "LabelEmpty", Severity: SeverityWarning, Aliases: []string{"DL3051"},
-		Summary:       "A label of the configured label-schema is empty",
-		CheckSettings: func(f *dockerfile.File, s *Settings) []Finding { return checkLabelSchema(f, s, "empty") },
+		Summary:   "A label of the configured label-schema is empty",
+		CheckOpts: func(f *dockerfile.File, o *Options) []Finding { return checkLabelSchema(f, o.settings(), "empty") },
 	})
 	LabelTypeRule = register(&Rule{
 		Code: "LabelType", Severity: SeverityWarning,
-		Aliases:       []string{"DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"},
-		Summary:       "A label's value does not have the type the configured label-schema gives it (url, rfc3339, spdx, hash, semver, email)",
-		CheckSettings: func(f *dockerfile.File, s *Settings) []Finding { return checkLabelSchema(f, s, "type") },
+		Aliases:   []string{"DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"},
+		Summary:   "A label's value does not have the type the configured label-schema gives it (url, rfc3339, spdx, hash, semver, email)",
+		CheckOpts: func(f *dockerfile.File, o *Options) []Finding { return checkLabelSchema(f, o.settings(), "type") },
 	})
 )
 

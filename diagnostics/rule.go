@@ -65,10 +65,11 @@ type Rule struct {
 	// Check finds the rule's problems. Nil for BuildKit rules, which run
 	// together in one BuildKit lint pass.
 	Check func(f *dockerfile.File) []Finding
-	// CheckSettings, used instead of Check, is for rules that read
-	// configuration beyond on/off and severity (Options.Settings: trusted
-	// registries, the label schema). s is never nil.
-	CheckSettings func(f *dockerfile.File, s *Settings) []Finding
+	// CheckOpts, used instead of Check, is for rules whose judgement depends
+	// on the options: the build context (CacheBustingCopy) or settings beyond
+	// on/off and a severity (trusted registries, the label schema; read them
+	// with o.settings(), never nil). o may be nil: the defaults.
+	CheckOpts func(f *dockerfile.File, o *Options) []Finding
 }
 
 // Fixable reports whether the rule declares a fix. Whether one finding can

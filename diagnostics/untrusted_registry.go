@@ -14,11 +14,11 @@ import (
 // from a registry outside the configured trusted list. Without the list
 // (`trustedRegistries` in .hadolint.yaml or .msls.yaml) it says nothing.
 var UntrustedRegistryRule = register(&Rule{
-	Code:          "UntrustedRegistry",
-	Severity:      SeverityError,
-	Summary:       "Image from a registry outside the configured trustedRegistries",
-	Aliases:       []string{"DL3026"},
-	CheckSettings: checkUntrustedRegistry,
+	Code:      "UntrustedRegistry",
+	Severity:  SeverityError,
+	Summary:   "Image from a registry outside the configured trustedRegistries",
+	Aliases:   []string{"DL3026"},
+	CheckOpts: func(f *dockerfile.File, o *Options) []Finding { return checkUntrustedRegistry(f, o.settings()) },
 })
 
 // registryTrusted matches a registry host against the list: exact names or

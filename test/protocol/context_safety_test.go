@@ -27,6 +27,7 @@ func TestBuildContextStaysInsideTheWorkspace(t *testing.T) {
 		"ws/sub/.msls.yaml":     "context: ../..\n",
 		"ws/sub/Dockerfile":     "",
 		"ws/control/Dockerfile": "",
+		"ws/control/here.txt":   "",
 	}
 	for name, content := range files {
 		p := filepath.Join(tmp, filepath.FromSlash(name))
@@ -59,7 +60,9 @@ func TestBuildContextStaysInsideTheWorkspace(t *testing.T) {
 	}
 
 	control := fileURI("ws/control/Dockerfile")
-	c.open(control, "FROM alpine\nCOPY absent.txt /\n", 1)
+	// (here.txt shows the folder is the control's context: a missing
+	// source is reported only then)
+	c.open(control, "FROM alpine\nCOPY here.txt /\nCOPY absent.txt /\n", 1)
 	if got := codes(control); !strings.Contains(got, "CopySourceNotFound") {
 		t.Fatalf("control: the context rules are off:\n%s", got)
 	}
