@@ -119,15 +119,16 @@ func parseBakeHCL(rel string, content []byte) []Target {
 
 // inherited records a target that a bake entry takes from a parent through
 // `inherits`: bake builds that stage, but its text is the parent's, which
-// the parent's own entry renames; here it is not Exact, and KeyLine is the
-// line of the entry's block (where hover and `msls check` point).
+// the parent's own entry renames and is judged by Unknown; here it is
+// Shared, not Exact, and KeyLine is the line of the entry's block (where
+// hover points).
 func inherited(t *Target, line int, v string, literal bool) {
 	t.KeyLine = line
 	switch {
 	case !literal || hasVariable(v):
 		t.Unresolved = "inherited target is not a literal"
 	case v != "":
-		t.Stage = v
+		t.Stage, t.Shared = v, true
 	}
 }
 

@@ -99,6 +99,8 @@ func TestRealRepositories(t *testing.T) {
 					stage := tg.Stage
 					if stage == "" {
 						stage = "-"
+					} else if tg.Shared {
+						stage += " (shared: renamed and judged where it is written)"
 					} else if !tg.Exact {
 						stage += " (not renamed in place)"
 					}

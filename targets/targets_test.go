@@ -218,6 +218,13 @@ func TestBakeInheritedTarget(t *testing.T) {
 			if tg.Stage != w.stage || tg.Exact != w.exact || tg.KeyLine != w.keyLine || (tg.Unresolved != "") != w.unresolved {
 				t.Errorf("%s [%s] = stage %q exact %v key %d unresolved %q, want %+v", c.file, name, tg.Stage, tg.Exact, tg.KeyLine, tg.Unresolved, w)
 			}
+			// an inherited stage is judged at the parent only
+			if shared := w.stage != "" && !w.exact; tg.Shared != shared {
+				t.Errorf("%s [%s] shared = %v", c.file, name, tg.Shared)
+			}
+			if _, bad := Unknown(tg, "Dockerfile", []string{"other"}); bad != (w.stage != "" && w.exact) {
+				t.Errorf("%s [%s]: Unknown = %v", c.file, name, bad)
+			}
 		}
 	}
 }
@@ -270,6 +277,9 @@ func TestComposeMergeKeys(t *testing.T) {
 		}
 		if strings.Join(tg.Dockerfiles, " | ") != w.df || tg.Stage != w.stage || tg.Exact != w.exact {
 			t.Errorf("service %s: %v stage %q exact %v, want %+v", name, tg.Dockerfiles, tg.Stage, tg.Exact, w)
+		}
+		if shared := w.stage != "" && !w.exact; tg.Shared != shared {
+			t.Errorf("service %s: shared = %v", name, tg.Shared)
 		}
 	}
 	if c := got["c"]; c.Exact && text[c.Span.Start:c.Span.End] != "dev" {

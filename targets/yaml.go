@@ -159,7 +159,7 @@ func parseCompose(rel string, content []byte) []Target {
 	add := func(t Target) {
 		if t.Exact {
 			if claimed[t.Span.Start] {
-				t.Exact, t.Span = false, Span{}
+				t.Exact, t.Span, t.Shared = false, Span{}, true
 			} else {
 				claimed[t.Span.Start] = true
 			}
