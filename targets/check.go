@@ -16,9 +16,10 @@ const RuleURL = "https://github.com/msls-dev/msls/blob/main/docs/rules/UnknownBu
 // Unknown says whether t names none of stages (the `AS` names of the
 // Dockerfile at dfPath, in order), with the message to show. BuildKit
 // matches --target against stage names case-insensitively; an entry
-// without a literal stage is never unknown.
+// without a literal stage is never unknown, nor a Shared one (it is judged
+// once, at the entry that writes it).
 func Unknown(t Target, dfPath string, stages []string) (string, bool) {
-	if t.Stage == "" {
+	if t.Stage == "" || t.Shared {
 		return "", false
 	}
 	for _, s := range stages {

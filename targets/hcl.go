@@ -99,20 +99,53 @@ func parseBakeHCL(rel string, content []byte) []Target {
 					t.Span, t.Exact = x.span(rng.Start.Byte, rng.End.Byte), true
 				}
 			}
+		} else if v, present, ok := attr(b, "target", 0); present {
+			inherited(&t, b.DefRange().Start.Line-1, v, ok)
 		}
 		context, _, cok := attr(b, "context", 0)
 		dockerfile, _, dok := attr(b, "dockerfile", 0)
-		var p, why string
 		switch {
 		case !cok:
-			why = "context is not a literal"
+			setDockerfile(&t, "", "context is not a literal")
 		case !dok:
-			why = "dockerfile is not a literal"
+			setDockerfile(&t, "", "dockerfile is not a literal")
 		default:
-			p, why = resolve(path.Dir(rel), context, dockerfile, false)
+			bakeDockerfiles(&t, rel, context, dockerfile)
 		}
-		setDockerfile(&t, p, why)
 		out = append(out, t)
 	}
 	return out
+}
+
+// inherited records a target that a bake entry takes from a parent through
+// `inherits`: bake builds that stage, but its text is the parent's, which
+// the parent's own entry renames and is judged by Unknown; here it is
+// Shared, not Exact, and KeyLine is the line of the entry's block (where
+// hover points).
+func inherited(t *Target, line int, v string, literal bool) {
+	t.KeyLine = line
+	switch {
+	case !literal || hasVariable(v):
+		t.Unresolved = "inherited target is not a literal"
+	case v != "":
+		t.Stage, t.Shared = v, true
+	}
+}
+
+// bakeDockerfiles records the Dockerfile a bake entry builds. Bake takes a
+// relative context from the directory it runs in, not from the file's: a
+// bake file below the root is run either from its own directory (where
+// bake finds it without -f) or from the root with -f. Both candidates are
+// kept, the file's directory first; the index keeps the first that exists.
+func bakeDockerfiles(t *Target, rel, context, dockerfile string) {
+	dir := path.Dir(rel)
+	p, why := resolve(dir, context, dockerfile, false)
+	if why != "" || dir == "." {
+		setDockerfile(t, p, why)
+		return
+	}
+	setDockerfile(t, p, "")
+	if q, why := resolve(".", context, dockerfile, false); why == "" && q != p {
+		t.Dockerfiles = append(t.Dockerfiles, q)
+	}
 }

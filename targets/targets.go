@@ -52,6 +52,11 @@ type Target struct {
 	// Exact: the span holds exactly Stage's text (no escapes), so it can
 	// be renamed in place.
 	Exact bool
+	// Shared: Stage's text belongs to another entry of the file (a bake
+	// parent named in `inherits`, a YAML anchor used by several compose
+	// services). That entry renames it and is judged by Unknown; this one
+	// is listed only (references, hover).
+	Shared bool
 	// Dockerfiles are the candidate paths of the Dockerfile built, best
 	// first (relative to the root, slash-separated, cleaned). Empty when
 	// Unresolved.

@@ -63,7 +63,7 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range cases {
-		if !c.IsDir() {
+		if !c.IsDir() || c.Name() == "real" { // real repositories: TestRealRepositories
 			continue
 		}
 		t.Run(c.Name(), func(t *testing.T) {
@@ -169,5 +169,120 @@ func BenchmarkParse(b *testing.B) {
 		for _, f := range files {
 			Parse(f.rel, "", f.text)
 		}
+	}
+}
+
+// Bake's inherits carries `target` too: the child builds the parent's
+// stage, but only the parent's text is renamed. A parent whose target is a
+// variable leaves the child unresolved; the child's own target wins.
+func TestBakeInheritedTarget(t *testing.T) {
+	hcl := "target \"bin\" {\n  target = \"binaries\"\n}\n" +
+		"target \"cross\" {\n  inherits = [\"bin\"]\n}\n" +
+		"target \"img\" {\n  inherits = [\"meta\", \"cross\"]\n}\n" +
+		"target \"var\" {\n  target = STAGE\n}\n" +
+		"target \"fromvar\" {\n  inherits = [\"var\"]\n}\n" +
+		"target \"own\" {\n  inherits = [\"bin\"]\n  target = \"release\"\n}\n"
+	json := `{"target": {"bin": {"target": "binaries"}, "cross": {"inherits": ["bin"]}}}`
+	type want struct {
+		stage      string
+		exact      bool
+		keyLine    int
+		unresolved bool
+	}
+	for _, c := range []struct {
+		file, text string
+		want       map[string]want
+	}{
+		{"docker-bake.hcl", hcl, map[string]want{
+			"bin":     {"binaries", true, 1, false},
+			"cross":   {"binaries", false, 3, false},
+			"img":     {"binaries", false, 6, false},
+			"fromvar": {"", false, 12, true},
+			"own":     {"release", true, 17, false},
+		}},
+		{"docker-bake.json", json, map[string]want{
+			"bin":   {"binaries", true, 0, false},
+			"cross": {"binaries", false, 0, false},
+		}},
+	} {
+		got := map[string]Target{}
+		for _, tg := range Parse(c.file, "", []byte(c.text)) {
+			got[tg.Name] = tg
+		}
+		for name, w := range c.want {
+			tg, ok := got[name]
+			if !ok {
+				t.Errorf("%s: no entry %s", c.file, name)
+				continue
+			}
+			if tg.Stage != w.stage || tg.Exact != w.exact || tg.KeyLine != w.keyLine || (tg.Unresolved != "") != w.unresolved {
+				t.Errorf("%s [%s] = stage %q exact %v key %d unresolved %q, want %+v", c.file, name, tg.Stage, tg.Exact, tg.KeyLine, tg.Unresolved, w)
+			}
+			// an inherited stage is judged at the parent only
+			if shared := w.stage != "" && !w.exact; tg.Shared != shared {
+				t.Errorf("%s [%s] shared = %v", c.file, name, tg.Shared)
+			}
+			if _, bad := Unknown(tg, "Dockerfile", []string{"other"}); bad != (w.stage != "" && w.exact) {
+				t.Errorf("%s [%s]: Unknown = %v", c.file, name, bad)
+			}
+		}
+	}
+}
+
+// Bake resolves a relative context from where it runs, not from the file:
+// a bake file below the root gives the file-relative and the root-relative
+// Dockerfile, in that order.
+func TestBakeBelowRoot(t *testing.T) {
+	for _, c := range []struct{ file, text, want string }{
+		{"docker/docker-bake.hcl", "target \"a\" {\n  dockerfile = \"docker/app.Dockerfile\"\n}\n", "docker/docker/app.Dockerfile | docker/app.Dockerfile"},
+		{"docker/docker-bake.json", `{"target": {"a": {"dockerfile": "docker/app.Dockerfile"}}}`, "docker/docker/app.Dockerfile | docker/app.Dockerfile"},
+		{"docker-bake.hcl", "target \"a\" {\n  dockerfile = \"docker/app.Dockerfile\"\n}\n", "docker/app.Dockerfile"},
+		{"docker/docker-bake.hcl", "target \"a\" {\n  context = \"..\"\n}\n", "Dockerfile"},
+	} {
+		tgs := Parse(c.file, "", []byte(c.text))
+		if len(tgs) != 1 || strings.Join(tgs[0].Dockerfiles, " | ") != c.want {
+			t.Errorf("%s: %+v, want Dockerfiles %s", c.file, tgs, c.want)
+		}
+	}
+}
+
+// Compose files share build settings through anchors, aliases and merge
+// keys. A target written once for several services is renamed once.
+func TestComposeMergeKeys(t *testing.T) {
+	text := "x-build: &build\n  context: ./api\n  target: dev\n" +
+		"services:\n" +
+		"  a:\n    <<: &common\n      build:\n        context: ../\n        dockerfile: ./docker/x.Dockerfile\n" +
+		"  b:\n    <<: *common\n    image: b\n" +
+		"  c:\n    build: *build\n" +
+		"  d:\n    build: *build\n" +
+		"  e:\n    <<: [*common]\n    build:\n      context: ./e\n"
+	got := map[string]Target{}
+	for _, tg := range Parse("deploy/compose.yaml", "", []byte(text)) {
+		got[tg.Name] = tg
+	}
+	for name, w := range map[string]struct {
+		df, stage string
+		exact     bool
+	}{
+		"a": {"docker/x.Dockerfile", "", false},
+		"b": {"docker/x.Dockerfile", "", false},
+		"c": {"deploy/api/Dockerfile", "dev", true},
+		"d": {"deploy/api/Dockerfile", "dev", false},
+		"e": {"deploy/e/Dockerfile", "", false},
+	} {
+		tg, ok := got[name]
+		if !ok {
+			t.Errorf("no entry for service %s", name)
+			continue
+		}
+		if strings.Join(tg.Dockerfiles, " | ") != w.df || tg.Stage != w.stage || tg.Exact != w.exact {
+			t.Errorf("service %s: %v stage %q exact %v, want %+v", name, tg.Dockerfiles, tg.Stage, tg.Exact, w)
+		}
+		if shared := w.stage != "" && !w.exact; tg.Shared != shared {
+			t.Errorf("service %s: shared = %v", name, tg.Shared)
+		}
+	}
+	if c := got["c"]; c.Exact && text[c.Span.Start:c.Span.End] != "dev" {
+		t.Errorf("span of c is %q", text[c.Span.Start:c.Span.End])
 	}
 }

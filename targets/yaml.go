@@ -20,34 +20,70 @@ func parseYAML(content []byte) *yaml.Node {
 	return doc.Content[0]
 }
 
-// get returns the value of key in a mapping node, nil when absent.
-func get(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
+// deref follows aliases (*name) to the anchored node.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 16; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// lookup finds key in a mapping node, following aliases and YAML merge keys
+// (`<<: *defaults`, `<<: [*a, *b]`): keys written in the mapping win over
+// merged ones, and of several merged mappings the first that has the key
+// wins. Compose files share build settings this way. It returns the key
+// node and the (dereferenced) value node, nil when absent.
+func lookup(m *yaml.Node, key string, depth int) (*yaml.Node, *yaml.Node) {
+	m = deref(m)
+	if m == nil || m.Kind != yaml.MappingNode || depth > 8 {
+		return nil, nil
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
+		if k := m.Content[i]; k.Value == key && !isMerge(k) {
+			return k, deref(m.Content[i+1])
 		}
 	}
-	return nil
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if !isMerge(m.Content[i]) {
+			continue
+		}
+		v := deref(m.Content[i+1])
+		if v == nil {
+			continue
+		}
+		srcs := []*yaml.Node{v}
+		if v.Kind == yaml.SequenceNode {
+			srcs = v.Content
+		}
+		for _, src := range srcs {
+			if k, val := lookup(src, key, depth+1); k != nil {
+				return k, val
+			}
+		}
+	}
+	return nil, nil
+}
+
+// isMerge: the `<<` key of a YAML merge.
+func isMerge(k *yaml.Node) bool {
+	return k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag == "!!merge"
+}
+
+// get returns the value of key in a mapping node, nil when absent.
+func get(m *yaml.Node, key string) *yaml.Node {
+	_, v := lookup(m, key, 0)
+	return v
 }
 
 // getKey returns the key node of key in a mapping node.
 func getKey(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i]
-		}
-	}
-	return nil
+	k, _ := lookup(m, key, 0)
+	return k
 }
 
 // scalar is a scalar node's string value ("" for anything else).
 func scalar(n *yaml.Node) string {
+	n = deref(n)
 	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return ""
 	}
@@ -56,11 +92,14 @@ func scalar(n *yaml.Node) string {
 
 // pairs iterates a mapping node's keys and values in order.
 func pairs(m *yaml.Node, fn func(k, v *yaml.Node)) {
+	m = deref(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		fn(m.Content[i], m.Content[i+1])
+		if !isMerge(m.Content[i]) {
+			fn(m.Content[i], deref(m.Content[i+1]))
+		}
 	}
 }
 
@@ -113,6 +152,20 @@ func parseCompose(rel string, content []byte) []Target {
 	root := parseYAML(content)
 	x := newLineIndex(content)
 	var out []Target
+	// A `target` shared through an anchor is one piece of text for several
+	// services: only the first is renamed in place, so a rename edits it
+	// once.
+	claimed := map[int]bool{}
+	add := func(t Target) {
+		if t.Exact {
+			if claimed[t.Span.Start] {
+				t.Exact, t.Span, t.Shared = false, Span{}, true
+			} else {
+				claimed[t.Span.Start] = true
+			}
+		}
+		out = append(out, t)
+	}
 	pairs(get(root, "services"), func(name, svc *yaml.Node) {
 		b := get(svc, "build")
 		if b == nil {
@@ -128,7 +181,7 @@ func parseCompose(rel string, content []byte) []Target {
 			stageAt(&t, x, getKey(b, "target"), get(b, "target"))
 			if get(b, "dockerfile_inline") != nil {
 				t.Unresolved = "dockerfile_inline"
-				out = append(out, t)
+				add(t)
 				return
 			}
 		default:
@@ -136,7 +189,7 @@ func parseCompose(rel string, content []byte) []Target {
 		}
 		p, why := resolve(path.Dir(rel), context, dockerfile, false)
 		setDockerfile(&t, p, why)
-		out = append(out, t)
+		add(t)
 	})
 	return out
 }
@@ -179,11 +232,14 @@ func parseBakeJSON(rel string, content []byte) []Target {
 	for _, k := range names {
 		b := blocks[k.Value]
 		t := Target{Kind: Bake, File: rel, Name: k.Value, KeyLine: -1}
-		stageAt(&t, x, getKey(b, "target"), get(b, "target"))
+		if key := getKey(b, "target"); key != nil {
+			stageAt(&t, x, key, get(b, "target"))
+		} else if v, ok := attr(b, "target", 0); ok {
+			inherited(&t, k.Line-1, v, true)
+		}
 		context, _ := attr(b, "context", 0)
 		dockerfile, _ := attr(b, "dockerfile", 0)
-		p, why := resolve(path.Dir(rel), context, dockerfile, false)
-		setDockerfile(&t, p, why)
+		bakeDockerfiles(&t, rel, context, dockerfile)
 		out = append(out, t)
 	}
 	return out
