@@ -206,7 +206,7 @@ RUN CGO_ENABLED=0 go build -o /out/server .
 
 FROM gcr.io/distroless/static-debian12:nonroot AS runner
 COPY --from=builder /out/server /server
-USER nonroot:nonroot
+USER 65532:65532
 ENTRYPOINT ["/server"]
 `
 
@@ -229,6 +229,9 @@ func TestAction(t *testing.T) {
 	}
 	dir := writeFiles(t, map[string]string{
 		"Dockerfile":        clean,
+		"go.mod":            "module example.com/server\n\ngo 1.26\n",
+		"go.sum":            "",
+		"main.go":           "package main\n\nfunc main() {}\n",
 		"svc/Dockerfile":    naive,
 		"svc/package.json":  `{"name":"svc","dependencies":{"express":"4"}}`,
 		"svc/README.md":     "FROM nothing\n",
