@@ -13,6 +13,6 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/server ./cmd/serve
 
 FROM gcr.io/distroless/static-debian12:nonroot AS runner
 COPY --from=builder /out/server /server
-USER nonroot:nonroot
+USER 65532:65532
 EXPOSE 8080
 ENTRYPOINT ["/server"]
