@@ -89,6 +89,20 @@ func (o *Options) settings() *Settings {
 	return o.Settings
 }
 
+// WithContext returns a copy of o (nil: the defaults) that judges with the
+// build context bc; o itself when bc is nil (the context is unknown).
+func (o *Options) WithContext(bc *buildcontext.Context) *Options {
+	if bc == nil {
+		return o
+	}
+	var cp Options
+	if o != nil {
+		cp = *o
+	}
+	cp.Context = bc
+	return &cp
+}
+
 // Check runs every rule with the default configuration.
 func Check(f *dockerfile.File) []Finding { return CheckWith(f, nil) }
 

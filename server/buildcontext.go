@@ -135,16 +135,7 @@ func (s *Server) docFolder(rc *ruleConfig, uri protocol.DocumentURI) dirEntry {
 // withBuildContext adds the document's build context to the options (a
 // copy; o may be shared).
 func (s *Server) withBuildContext(uri protocol.DocumentURI, d dirEntry, c *config.Config, o *diagnostics.Options) *diagnostics.Options {
-	bc := s.contextFor(uri, d, c)
-	if bc == nil {
-		return o
-	}
-	var cp diagnostics.Options
-	if o != nil {
-		cp = *o
-	}
-	cp.Context = bc
-	return &cp
+	return o.WithContext(s.contextFor(uri, d, c))
 }
 
 // contextFor opens (or reuses) the build context of a document; nil when it

@@ -78,16 +78,7 @@ func (cc *checkContexts) with(p string, c *config.Config, o *diagnostics.Options
 	if p == "-" || p == "" {
 		return o
 	}
-	bc := cc.open(p, c)
-	if bc == nil {
-		return o
-	}
-	var cp diagnostics.Options
-	if o != nil {
-		cp = *o
-	}
-	cp.Context = bc
-	return &cp
+	return o.WithContext(cc.open(p, c))
 }
 
 func (cc *checkContexts) open(p string, c *config.Config) *buildcontext.Context {
