@@ -279,14 +279,15 @@ func (s *state) onPath(dir string) bool {
 	if p == "" {
 		p = standardPath
 	}
-	for _, d := range strings.Split(strings.ReplaceAll(p, "${PATH}", "$PATH"), ":") {
-		if d == "$PATH" {
+	dir = path.Clean(dir)
+	for d := range strings.SplitSeq(p, ":") {
+		if d == "$PATH" || d == "${PATH}" {
 			if onStandardPath(dir) {
 				return true
 			}
 			continue
 		}
-		if path.Clean(d) == path.Clean(dir) {
+		if path.Clean(d) == dir {
 			return true
 		}
 	}
@@ -294,8 +295,9 @@ func (s *state) onPath(dir string) bool {
 }
 
 func onStandardPath(dir string) bool {
-	for _, d := range strings.Split(standardPath, ":") {
-		if d == path.Clean(dir) {
+	dir = path.Clean(dir)
+	for d := range strings.SplitSeq(standardPath, ":") {
+		if d == dir {
 			return true
 		}
 	}

@@ -1,8 +1,6 @@
 package diagnostics
 
 import (
-	"sync"
-
 	"github.com/msls-dev/msls/contract"
 	"github.com/msls-dev/msls/dockerfile"
 )
@@ -48,21 +46,12 @@ var NonRootWriteRootDirRule = register(&Rule{
 	Check:    contractRule(contract.NonRootWriteRootDir),
 })
 
-// lastContract memoises contract.Check for the last file, so the four rules
-// share one pass (Check runs the rules one after another on the same File).
-var lastContract struct {
-	sync.Mutex
-	f  *dockerfile.File
-	ps []contract.Problem
-}
+// contractKey keys the stage contract in the File's memo, so the four rules
+// share one pass over each version.
+type contractKey struct{}
 
 func contractProblems(f *dockerfile.File) []contract.Problem {
-	lastContract.Lock()
-	defer lastContract.Unlock()
-	if lastContract.f != f {
-		lastContract.f, lastContract.ps = f, contract.Check(f, nil)
-	}
-	return lastContract.ps
+	return f.Derived(contractKey{}, func() any { return contract.Check(f, nil) }).([]contract.Problem)
 }
 
 func contractRule(kind string) func(*dockerfile.File) []Finding {

@@ -353,6 +353,38 @@ type File struct {
 	// this version (the instructions got a parse error), for the caller to
 	// log.
 	Panics []Panic
+	// derived memoises analyses of the whole file that several rules share
+	// (see File.Derived).
+	derivedMu sync.Mutex
+	derived   []derivedValue
+}
+
+// Derived returns compute's result for this version of the file, computing it
+// at most once per key: for whole-file analyses several rules need (the stage
+// contract, say). compute must depend on the File only; key is a comparable
+// value private to the caller's package. The value lives as long as the File
+// (one version: ParseFrom makes a new File with an empty memo). Safe for
+// concurrent use.
+func (f *File) Derived(key any, compute func() any) any {
+	f.derivedMu.Lock()
+	for _, d := range f.derived {
+		if d.key == key {
+			f.derivedMu.Unlock()
+			return d.val
+		}
+	}
+	f.derivedMu.Unlock()
+	// compute runs unlocked: it may itself ask for other derived values.
+	v := compute()
+	f.derivedMu.Lock()
+	defer f.derivedMu.Unlock()
+	for _, d := range f.derived {
+		if d.key == key {
+			return d.val // computed meanwhile by another goroutine
+		}
+	}
+	f.derived = append(f.derived, derivedValue{key: key, val: v})
+	return v
 }
 
 // Panic is a recovered panic of BuildKit's parser on the instruction that
