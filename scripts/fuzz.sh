@@ -17,7 +17,7 @@ targets=(
   "./completion FuzzComplete"
   "./codeactions FuzzActions"
   "./server FuzzFrameReader"
-  "./server FuzzFastJSON"
+  "./buildcontext FuzzLookup"
 )
 status=0
 for t in "${targets[@]}"; do

@@ -25,6 +25,7 @@ export CONTAINERS_CONF=$CACHE/containers.conf
 work=$CACHE/suite
 results=${RESULTS:-$CACHE/results.tsv}
 PYPORT=${PYPORT:-8765}
+mkdir -p "$CACHE"
 
 if [ "${SKIP_BASES:-0}" != 1 ]; then
   bash "$here/make-bases.sh" >"$CACHE/make-bases.log" 2>&1 || { echo "make-bases.sh failed:"; tail -20 "$CACHE/make-bases.log"; exit 1; }
