@@ -1,11 +1,8 @@
 package diagnostics
 
 import (
-	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -97,29 +94,7 @@ func renderContext(t *testing.T, dir, df, ctxDir string, src []byte) string {
 		t.Fatal(err)
 	}
 	f := dockerfile.Parse(src)
-	var b bytes.Buffer
-	pos := func(s dockerfile.Span) string {
-		a, z := f.Lines.Position(s.Start), f.Lines.Position(s.End)
-		return fmt.Sprintf("%d:%d-%d:%d", a.Line+1, a.Character+1, z.Line+1, z.Character+1)
-	}
-	for _, fd := range CheckWith(f, &Options{Context: c}) {
-		if !contextCodes[fd.Code] {
-			continue
-		}
-		fmt.Fprintf(&b, "%s %s %s: %s\n", pos(fd.Span), fd.Severity, fd.Code, fd.Message)
-		for _, fx := range fd.Fixes {
-			edits := make([]string, 0, len(fx.Edits))
-			for _, e := range fx.Edits {
-				edits = append(edits, fmt.Sprintf("%s %q->%q", pos(e.Span), f.Slice(e.Span), e.NewText))
-			}
-			sort.Strings(edits)
-			fmt.Fprintf(&b, "  fix %q safe=%v: %s\n", fx.Title, fx.Safe, strings.Join(edits, "; "))
-		}
-	}
-	if b.Len() == 0 {
-		return "(none)\n"
-	}
-	return b.String()
+	return renderFindings(f, CheckWith(f, &Options{Context: c}), func(fd Finding) bool { return contextCodes[fd.Code] }, false)
 }
 
 // Without a context the context rules are silent and CacheBustingCopy is

@@ -71,18 +71,28 @@ func TestGolden(t *testing.T) {
 // related locations and fix titles indented below. Positions are 1-based.
 func render(src []byte, code string) string {
 	f := dockerfile.Parse(src)
+	return renderFindings(f, Check(f), func(fd Finding) bool {
+		return code == "all" || code == "seed" || fd.Code == code
+	}, true)
+}
+
+// renderFindings is render's listing of the findings keep accepts (related
+// locations only when related is set).
+func renderFindings(f *dockerfile.File, fds []Finding, keep func(Finding) bool, related bool) string {
 	var b bytes.Buffer
 	pos := func(s dockerfile.Span) string {
 		a, z := f.Lines.Position(s.Start), f.Lines.Position(s.End)
 		return fmt.Sprintf("%d:%d-%d:%d", a.Line+1, a.Character+1, z.Line+1, z.Character+1)
 	}
-	for _, fd := range Check(f) {
-		if code != "all" && code != "seed" && fd.Code != code {
+	for _, fd := range fds {
+		if !keep(fd) {
 			continue
 		}
 		fmt.Fprintf(&b, "%s %s %s: %s\n", pos(fd.Span), fd.Severity, fd.Code, fd.Message)
-		for _, r := range fd.Related {
-			fmt.Fprintf(&b, "  related %s %q: %s\n", pos(r.Span), f.Slice(r.Span), r.Message)
+		if related {
+			for _, r := range fd.Related {
+				fmt.Fprintf(&b, "  related %s %q: %s\n", pos(r.Span), f.Slice(r.Span), r.Message)
+			}
 		}
 		for _, fx := range fd.Fixes {
 			edits := make([]string, 0, len(fx.Edits))
