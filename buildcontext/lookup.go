@@ -139,16 +139,23 @@ func (c *Context) lookupGlob(r *Result) {
 			}
 			continue
 		}
-		if e.Ignored {
-			r.Ignored = append(r.Ignored, e)
-			continue
-		}
-		r.Matched = append(r.Matched, e)
-		files, known := c.expand(e)
-		r.Files = append(r.Files, files...)
-		r.FilesKnown = r.FilesKnown && known
+		c.take(r, e)
 	}
 	sort.Strings(r.Files)
+}
+
+// take records an entry a pattern matched: ignored, or matched with the
+// files it brings. It reports whether the entry was matched (not ignored).
+func (c *Context) take(r *Result, e Entry) bool {
+	if e.Ignored {
+		r.Ignored = append(r.Ignored, e)
+		return false
+	}
+	r.Matched = append(r.Matched, e)
+	files, known := c.expand(e)
+	r.Files = append(r.Files, files...)
+	r.FilesKnown = r.FilesKnown && known
+	return true
 }
 
 func matchParts(pats, parts []string) (bool, error) {
@@ -195,14 +202,9 @@ func (c *Context) lookupIncludePattern(r *Result) {
 			}
 			continue
 		}
-		if e.Ignored {
-			r.Ignored = append(r.Ignored, e)
+		if !c.take(r, e) {
 			continue
 		}
-		r.Matched = append(r.Matched, e)
-		files, known := c.expand(e)
-		r.Files = append(r.Files, files...)
-		r.FilesKnown = r.FilesKnown && known
 		if e.Dir {
 			under = e.Path
 		}
