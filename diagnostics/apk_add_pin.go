@@ -21,21 +21,17 @@ func apkAdd(c ecosystem.Command) (pkgInvocation, bool) {
 }
 
 // ApkAddPinRule flags apk add of a package without a version constraint.
-var ApkAddPinRule = register(&Rule{
+var ApkAddPinRule = registerRun(&Rule{
 	Code:     "ApkAddPin",
 	Severity: SeverityWarning,
 	Summary:  "apk add of a package without a version constraint (pkg=version)",
 	Aliases:  []string{"DL3018"},
-	Check:    checkApkAddPin,
-})
+}, eachCommand(checkApkAddPin), nil)
 
-func checkApkAddPin(f *dockerfile.File) []Finding {
-	var out []Finding
-	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
-		if p, ok := apkAdd(c); ok {
-			pinned := func(s string) bool { return strings.ContainsAny(s, "=<>~") }
-			out = dlPinFindings(out, dlUnpinned(p.Operands, pinned, ".apk"), "`pkg=version` or `pkg~minor`")
-		}
-	})
+func checkApkAddPin(f *dockerfile.File, in *dockerfile.Instruction, c ecosystem.Command, out []Finding) []Finding {
+	if p, ok := apkAdd(c); ok {
+		pinned := func(s string) bool { return strings.ContainsAny(s, "=<>~") }
+		out = dlPinFindings(out, dlUnpinned(p.Operands, pinned, ".apk"), "`pkg=version` or `pkg~minor`")
+	}
 	return out
 }

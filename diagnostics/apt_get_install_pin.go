@@ -21,22 +21,18 @@ func aptGetInstall(c ecosystem.Command) (pkgInvocation, bool) {
 }
 
 // AptGetInstallPinRule flags apt-get install of a package without `=version`.
-var AptGetInstallPinRule = register(&Rule{
+var AptGetInstallPinRule = registerRun(&Rule{
 	Code:     "AptGetInstallPin",
 	Severity: SeverityWarning,
 	Summary:  "apt-get install of a package without a pinned version (pkg=version)",
 	Aliases:  []string{"DL3008"},
-	Check:    checkAptGetInstallPin,
-})
+}, eachCommand(checkAptGetInstallPin), nil)
 
-func checkAptGetInstallPin(f *dockerfile.File) []Finding {
-	var out []Finding
-	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
-		if p, ok := aptGetInstall(c); ok {
-			// `pkg=1.2`, and `pkg/bookworm-backports` (a release pin) are pinned
-			pinned := func(s string) bool { return strings.ContainsAny(s, "=/") }
-			out = dlPinFindings(out, dlUnpinned(p.Operands, pinned, ".deb"), "`pkg=version`")
-		}
-	})
+func checkAptGetInstallPin(f *dockerfile.File, in *dockerfile.Instruction, c ecosystem.Command, out []Finding) []Finding {
+	if p, ok := aptGetInstall(c); ok {
+		// `pkg=1.2`, and `pkg/bookworm-backports` (a release pin) are pinned
+		pinned := func(s string) bool { return strings.ContainsAny(s, "=/") }
+		out = dlPinFindings(out, dlUnpinned(p.Operands, pinned, ".deb"), "`pkg=version`")
+	}
 	return out
 }

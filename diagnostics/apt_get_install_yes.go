@@ -9,14 +9,13 @@ import (
 
 // AptGetInstallYesRule flags apt-get install without -y: with no terminal
 // apt-get asks whether to continue, reads no answer, and aborts the build.
-var AptGetInstallYesRule = register(&Rule{
+var AptGetInstallYesRule = registerRun(&Rule{
 	Code:     "AptGetInstallYes",
 	Severity: SeverityWarning,
 	Summary:  "apt-get install without -y aborts at its confirmation prompt",
 	Aliases:  []string{"DL3014"},
 	Fix:      FixAttached,
-	Check:    checkAptGetInstallYes,
-})
+}, eachCommand(checkAptGetInstallYes), nil)
 
 // aptAssumeYes reports whether an apt-get command answers its prompts.
 func aptAssumeYes(c ecosystem.Command) bool {
@@ -32,20 +31,17 @@ func aptAssumeYes(c ecosystem.Command) bool {
 	return false
 }
 
-func checkAptGetInstallYes(f *dockerfile.File) []Finding {
-	var out []Finding
-	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
-		p, ok := aptGetInstall(c)
-		if !ok || aptAssumeYes(c) {
-			return
-		}
-		out = append(out, Finding{
-			Message: fmt.Sprintf("`%s` has no -y: apt-get's confirmation prompt gets no answer in a build and aborts it; add -y", shorten(c.String())),
-			Span:    dlCmdSpan(c),
-			// Safe: a build that passed never reached the prompt, so -y
-			// changes nothing in the image it builds.
-			Fixes: dlInsertAfter(f, in, p.SubWord, "Add -y", " -y", true),
-		})
+func checkAptGetInstallYes(f *dockerfile.File, in *dockerfile.Instruction, c ecosystem.Command, out []Finding) []Finding {
+	p, ok := aptGetInstall(c)
+	if !ok || aptAssumeYes(c) {
+		return out
+	}
+	out = append(out, Finding{
+		Message: fmt.Sprintf("`%s` has no -y: apt-get's confirmation prompt gets no answer in a build and aborts it; add -y", shorten(c.String())),
+		Span:    dlCmdSpan(c),
+		// Safe: a build that passed never reached the prompt, so -y
+		// changes nothing in the image it builds.
+		Fixes: dlInsertAfter(f, in, p.SubWord, "Add -y", " -y", true),
 	})
 	return out
 }

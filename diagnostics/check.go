@@ -171,7 +171,12 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 func runRule(r *Rule, f *dockerfile.File, opts *Options) (out []Finding) {
 	defer func() {
 		if v := recover(); v != nil {
-			opts.panicked("rule "+r.Code, v)
+			if p, ok := v.(*rulePanic); ok && opts != nil && opts.OnPanic != nil {
+				// a runCheck's panic, recovered where it happened
+				opts.OnPanic("rule "+r.Code, p.value, p.stack)
+			} else {
+				opts.panicked("rule "+r.Code, v)
+			}
 			out = nil
 		}
 	}()

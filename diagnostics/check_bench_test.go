@@ -1,9 +1,12 @@
 package diagnostics_test
 
 import (
+	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/msls-dev/msls/bench/benchdata"
@@ -125,4 +128,51 @@ func corpusFiles(b *testing.B) [][]byte {
 		b.Skipf("no corpus at %s (set MSLS_CORPUS)", dir)
 	}
 	return files
+}
+
+// BenchmarkRulesKeystroke is the rule loop of one keystroke on the real-size
+// fixtures: each op edits the text (retypes the end of the first WORKDIR
+// line, or types into a comment at the end), parses it from the previous
+// version as the server does, and runs msls's rules (BuildKit's checks off).
+// The "parse" runs do the edit and the parse only: the difference is what
+// the rules cost (per-instruction memos carried over included).
+func BenchmarkRulesKeystroke(b *testing.B) {
+	opts := &diagnostics.Options{NoBuildKit: true}
+	for _, name := range []string{"multistage-198", "monorepo-node-go-python"} {
+		text, err := os.ReadFile(filepath.Join("..", "testdata", "bench", name+".Dockerfile"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, edit := range []string{"instruction", "comment"} {
+			for _, check := range []bool{false, true} {
+				run := "parse"
+				if check {
+					run = "rules"
+				}
+				b.Run(name+"/"+edit+"/"+run, func(b *testing.B) {
+					text := bytes.Clone(text)
+					at := len(text)
+					if edit == "instruction" {
+						at = bytes.Index(text, []byte("\nWORKDIR "))
+						at += 1 + bytes.IndexByte(text[at+1:], '\n') - 6
+					} else {
+						text = append(text, "# typing: 000000\n"...)
+						at = len(text) - 7
+					}
+					f := dockerfile.Parse(text)
+					n := 0
+					b.ReportAllocs()
+					for b.Loop() {
+						text = slices.Clone(text)
+						copy(text[at:], fmt.Sprintf("%06d", n%1000000))
+						n++
+						f = dockerfile.ParseFrom(f, text)
+						if check {
+							diagnostics.CheckWith(f, opts)
+						}
+					}
+				})
+			}
+		}
+	}
 }

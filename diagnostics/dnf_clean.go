@@ -1,18 +1,16 @@
 package diagnostics
 
 import (
-	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/ecosystem"
 )
 
 // DnfCleanRule flags: dnf/microdnf install without dnf clean all in the same RUN leaves the dnf cache in the image.
-var DnfCleanRule = register(&Rule{
+var DnfCleanRule = registerRun(&Rule{
 	Code:     "DnfClean",
 	Severity: SeverityWarning,
 	Summary:  "dnf/microdnf install without dnf clean all in the same RUN leaves the dnf cache in the image",
 	Aliases:  []string{"DL3040"},
-	Check:    checkDnfClean,
-})
+}, dnfCleanRule.check, finalOnly)
 
 var dnfCleanRule = dlCleanRule{
 	install: func(c ecosystem.Command) bool { _, ok := rpmInstall(c, "dnf", "microdnf", "dnf5"); return ok },
@@ -20,5 +18,3 @@ var dnfCleanRule = dlCleanRule{
 	dirs:    []string{"/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"},
 	msg:     "`%s` leaves the dnf cache (/var/cache/dnf) in this layer: end the same RUN with `&& dnf clean all` (microdnf: `microdnf clean all`)",
 }
-
-func checkDnfClean(f *dockerfile.File) []Finding { return dnfCleanRule.check(f) }

@@ -9,13 +9,12 @@ import (
 
 // GoInstallPinRule flags `go install/get/run module/path` without
 // `@version`.
-var GoInstallPinRule = register(&Rule{
+var GoInstallPinRule = registerRun(&Rule{
 	Code:     "GoInstallPin",
 	Severity: SeverityWarning,
 	Summary:  "go install/get/run of a module package without @version",
 	Aliases:  []string{"DL3062"},
-	Check:    checkGoInstallPin,
-})
+}, eachCommand(checkGoInstallPin), nil)
 
 var goValueOpts = []string{"-o", "-C", "-p", "-tags", "-ldflags", "-gcflags", "-asmflags", "-mod", "-modfile", "-overlay",
 	"-pkgdir", "-toolexec", "-exec", "-buildmode", "-compiler", "-gccgoflags", "-installsuffix", "-pgo", "-covermode",
@@ -30,23 +29,20 @@ func goRemote(s string) bool {
 	return strings.Contains(first, ".") && !strings.HasSuffix(s, ".go")
 }
 
-func checkGoInstallPin(f *dockerfile.File) []Finding {
-	var out []Finding
-	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
-		if c.Name() != "go" {
-			return
-		}
-		p := splitPkgCommand(c, goValueOpts...)
-		ops := p.Operands
-		switch p.Sub {
-		case "install", "get":
-		case "run":
-			ops = ops[:min(1, len(ops))] // the rest are the program's arguments
-		default:
-			return
-		}
-		pinned := func(s string) bool { return strings.Contains(s, "@") || !goRemote(s) }
-		out = dlPinFindings(out, dlUnpinned(ops, pinned), "`path@version`")
-	})
+func checkGoInstallPin(f *dockerfile.File, in *dockerfile.Instruction, c ecosystem.Command, out []Finding) []Finding {
+	if c.Name() != "go" {
+		return out
+	}
+	p := splitPkgCommand(c, goValueOpts...)
+	ops := p.Operands
+	switch p.Sub {
+	case "install", "get":
+	case "run":
+		ops = ops[:min(1, len(ops))] // the rest are the program's arguments
+	default:
+		return out
+	}
+	pinned := func(s string) bool { return strings.Contains(s, "@") || !goRemote(s) }
+	out = dlPinFindings(out, dlUnpinned(ops, pinned), "`path@version`")
 	return out
 }

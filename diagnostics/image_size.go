@@ -9,23 +9,21 @@ import (
 )
 
 // AptNoCleanupRule flags apt-get installs that leave the package lists in the layer.
-var AptNoCleanupRule = register(&Rule{
+var AptNoCleanupRule = registerRun(&Rule{
 	Code:     "AptNoCleanup",
 	Severity: SeverityInformation,
 	Summary:  "apt-get install leaves /var/lib/apt/lists in the image layer",
 	Aliases:  []string{"DL3009"},
-	Check:    checkAptNoCleanup,
-})
+}, checkAptNoCleanup, finalOnly)
 
 // PipCacheDirRule flags pip installs that keep pip's download cache in the layer.
-var PipCacheDirRule = register(&Rule{
+var PipCacheDirRule = registerRun(&Rule{
 	Code:     "PipCacheDir",
 	Severity: SeverityInformation,
 	Summary:  "pip install keeps its download cache in the image layer (use --no-cache-dir or a cache mount)",
 	Aliases:  []string{"DL3042"},
-	Check:    checkPipCacheDir,
 	Fix:      FixAttached,
-})
+}, checkPipCacheDir, pipCacheKept)
 
 func cacheMountOn(in *dockerfile.Instruction, frags ...string) bool {
 	for _, m := range ecosystem.Mounts(in) {
@@ -41,46 +39,96 @@ func cacheMountOn(in *dockerfile.Instruction, frags ...string) bool {
 	return false
 }
 
-func checkAptNoCleanup(f *dockerfile.File) []Finding {
-	final := finalChain(f)
-	var out []Finding
-	for _, in := range f.Instructions {
-		if in.Sub != nil || !in.Is("RUN") || !final[in.Stage] {
-			continue
-		}
-		var install *ecosystem.Command
-		cleaned := false
-		for _, c := range ecosystem.RunCommands(in) {
-			c := c
-			args := c.Args()
-			switch c.Name() {
-			case "apt-get", "apt":
-				for _, a := range args {
-					if a == "install" && install == nil {
-						install = &c
-					}
+func checkAptNoCleanup(f *dockerfile.File, in *dockerfile.Instruction, s *ecosystem.Script, out []Finding) []Finding {
+	if in.Sub != nil {
+		return out
+	}
+	var install *ecosystem.Command
+	cleaned := false
+	for _, c := range s.Commands {
+		c := c
+		args := c.Args()
+		switch c.Name() {
+		case "apt-get", "apt":
+			for _, a := range args {
+				if a == "install" && install == nil {
+					install = &c
 				}
-			case "rm":
-				for _, a := range args {
-					if strings.HasPrefix(a, "/var/lib/apt/lists") {
-						cleaned = true
-					}
+			}
+		case "rm":
+			for _, a := range args {
+				if strings.HasPrefix(a, "/var/lib/apt/lists") {
+					cleaned = true
 				}
 			}
 		}
-		// an unreadable part of the script may hold the cleanup
-		if install == nil || cleaned || ecosystem.RunScript(in).Unknown || cacheMountOn(in, "/var/lib/apt", "/var/cache/apt") {
-			continue
+	}
+	// an unreadable part of the script may hold the cleanup
+	if install == nil || cleaned || s.Unknown || cacheMountOn(in, "/var/lib/apt", "/var/cache/apt") {
+		return out
+	}
+	return append(out, Finding{
+		Message: fmt.Sprintf("`%s` leaves the apt package lists (/var/lib/apt/lists, tens of MB) in this layer: end the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use cache mounts on /var/lib/apt and /var/cache/apt", shorten(install.String())),
+		Span:    dockerfile.Span{Start: install.Start, End: install.End},
+	})
+}
+
+// finalOnly keeps the findings on the RUNs of the stages whose layers end
+// up in the final image.
+func finalOnly(f *dockerfile.File, hits []runHit) []Finding {
+	if len(hits) == 0 {
+		return nil
+	}
+	final := finalChain(f)
+	var out []Finding
+	for _, h := range hits {
+		if final[h.In.Stage] {
+			out = append(out, h.Finding)
 		}
-		out = append(out, Finding{
-			Message: fmt.Sprintf("`%s` leaves the apt package lists (/var/lib/apt/lists, tens of MB) in this layer: end the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use cache mounts on /var/lib/apt and /var/cache/apt", shorten(install.String())),
-			Span:    dockerfile.Span{Start: install.Start, End: install.End},
-		})
 	}
 	return out
 }
 
-func checkPipCacheDir(f *dockerfile.File) []Finding {
+func checkPipCacheDir(f *dockerfile.File, in *dockerfile.Instruction, s *ecosystem.Script, out []Finding) []Finding {
+	if in.Sub != nil || cacheMountOn(in, "pip", "/root/.cache") {
+		return out
+	}
+	for _, c := range s.Commands {
+		args := c.Args()
+		name := c.Name()
+		if (name == "python" || name == "python3") && len(args) >= 2 && args[0] == "-m" && args[1] == "pip" {
+			args = args[2:]
+		} else if name != "pip" && name != "pip3" {
+			continue
+		}
+		if len(args) == 0 || args[0] != "install" {
+			continue
+		}
+		if hasArg(args, "--no-cache-dir") || hasArg(args, "--no-cache") {
+			continue
+		}
+		fd := Finding{
+			Message: fmt.Sprintf("`%s` keeps pip's download cache (/root/.cache/pip) in the image: add --no-cache-dir, or use a cache mount on /root/.cache/pip", shorten(c.String())),
+			Span:    dockerfile.Span{Start: c.Start, End: c.End},
+		}
+		// insert right after the `install` word when it is written plainly
+		for _, w := range c.Words {
+			if w.Text == "install" && f.Slice(dockerfile.Span{Start: w.Start, End: w.End}) == "install" && !in.JSON {
+				fd.Fixes = []Fix{{Title: "Add --no-cache-dir", Edits: []dockerfile.Edit{{Span: dockerfile.Span{Start: w.End, End: w.End}, NewText: " --no-cache-dir"}}, Preferred: true, Safe: true}}
+				break
+			}
+		}
+		out = append(out, fd)
+	}
+	return out
+}
+
+// pipCacheKept keeps the PipCacheDir findings on the RUNs of the stages
+// whose layers end up in the final image and have no PIP_NO_CACHE_DIR.
+func pipCacheKept(f *dockerfile.File, hits []runHit) []Finding {
+	if len(hits) == 0 {
+		return nil
+	}
 	final := finalChain(f)
 	// A stage has PIP_NO_CACHE_DIR when it or a stage it is built on sets
 	// it. Parents come before their children, so one pass in order carries
@@ -102,39 +150,9 @@ func checkPipCacheDir(f *dockerfile.File) []Finding {
 		}
 	}
 	var out []Finding
-	for _, in := range f.Instructions {
-		if in.Sub != nil || !in.Is("RUN") || !final[in.Stage] || (in.Stage >= 0 && in.Stage < len(noCacheEnv) && noCacheEnv[in.Stage]) {
-			continue
-		}
-		if cacheMountOn(in, "pip", "/root/.cache") {
-			continue
-		}
-		for _, c := range ecosystem.RunCommands(in) {
-			args := c.Args()
-			name := c.Name()
-			if (name == "python" || name == "python3") && len(args) >= 2 && args[0] == "-m" && args[1] == "pip" {
-				args = args[2:]
-			} else if name != "pip" && name != "pip3" {
-				continue
-			}
-			if len(args) == 0 || args[0] != "install" {
-				continue
-			}
-			if hasArg(args, "--no-cache-dir") || hasArg(args, "--no-cache") {
-				continue
-			}
-			fd := Finding{
-				Message: fmt.Sprintf("`%s` keeps pip's download cache (/root/.cache/pip) in the image: add --no-cache-dir, or use a cache mount on /root/.cache/pip", shorten(c.String())),
-				Span:    dockerfile.Span{Start: c.Start, End: c.End},
-			}
-			// insert right after the `install` word when it is written plainly
-			for _, w := range c.Words {
-				if w.Text == "install" && f.Slice(dockerfile.Span{Start: w.Start, End: w.End}) == "install" && !in.JSON {
-					fd.Fixes = []Fix{{Title: "Add --no-cache-dir", Edits: []dockerfile.Edit{{Span: dockerfile.Span{Start: w.End, End: w.End}, NewText: " --no-cache-dir"}}, Preferred: true, Safe: true}}
-					break
-				}
-			}
-			out = append(out, fd)
+	for _, h := range hits {
+		if st := h.In.Stage; final[st] && !(st >= 0 && st < len(noCacheEnv) && noCacheEnv[st]) {
+			out = append(out, h.Finding)
 		}
 	}
 	return out

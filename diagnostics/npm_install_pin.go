@@ -8,13 +8,12 @@ import (
 )
 
 // NpmInstallPinRule flags `npm install <pkg>` without `@version`.
-var NpmInstallPinRule = register(&Rule{
+var NpmInstallPinRule = registerRun(&Rule{
 	Code:     "NpmInstallPin",
 	Severity: SeverityWarning,
 	Summary:  "npm install of a package without @version",
 	Aliases:  []string{"DL3016"},
-	Check:    checkNpmInstallPin,
-})
+}, eachCommand(checkNpmInstallPin), nil)
 
 var npmValueOpts = []string{"--prefix", "--registry", "--cache", "--userconfig", "--loglevel", "--omit", "--include",
 	"-w", "--workspace", "--tag", "--install-strategy"}
@@ -32,18 +31,15 @@ func npmPinned(s string) bool {
 	return false
 }
 
-func checkNpmInstallPin(f *dockerfile.File) []Finding {
-	var out []Finding
-	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
-		if c.Name() != "npm" {
-			return
-		}
-		p := splitPkgCommand(c, npmValueOpts...)
-		if !dlIn(p.Sub, "install", "i", "add", "isntall", "in") {
-			return
-		}
-		ws := dlUnpinned(p.Operands, npmPinned, ".tgz", ".tar.gz")
-		out = dlPinFindings(out, ws, "`pkg@version`")
-	})
+func checkNpmInstallPin(f *dockerfile.File, in *dockerfile.Instruction, c ecosystem.Command, out []Finding) []Finding {
+	if c.Name() != "npm" {
+		return out
+	}
+	p := splitPkgCommand(c, npmValueOpts...)
+	if !dlIn(p.Sub, "install", "i", "add", "isntall", "in") {
+		return out
+	}
+	ws := dlUnpinned(p.Operands, npmPinned, ".tgz", ".tar.gz")
+	out = dlPinFindings(out, ws, "`pkg@version`")
 	return out
 }

@@ -32,13 +32,12 @@ func pipInstall(c ecosystem.Command) (pkgInvocation, bool) {
 }
 
 // PipInstallPinRule flags pip install of a package without a version.
-var PipInstallPinRule = register(&Rule{
+var PipInstallPinRule = registerRun(&Rule{
 	Code:     "PipInstallPin",
 	Severity: SeverityWarning,
 	Summary:  "pip install of a package without a version specifier",
 	Aliases:  []string{"DL3013"},
-	Check:    checkPipInstallPin,
-})
+}, eachCommand(checkPipInstallPin), nil)
 
 // pipPinned reports whether a requirement specifier names a version (or a
 // direct reference, `name @ url`, or a VCS/URL requirement).
@@ -46,13 +45,10 @@ func pipPinned(s string) bool {
 	return strings.ContainsAny(s, "=<>~@") || strings.HasPrefix(s, "git+")
 }
 
-func checkPipInstallPin(f *dockerfile.File) []Finding {
-	var out []Finding
-	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
-		if p, ok := pipInstall(c); ok {
-			ws := dlUnpinned(p.Operands, pipPinned, ".whl", ".tar.gz", ".zip", ".tgz")
-			out = dlPinFindings(out, ws, "`pkg==version`")
-		}
-	})
+func checkPipInstallPin(f *dockerfile.File, in *dockerfile.Instruction, c ecosystem.Command, out []Finding) []Finding {
+	if p, ok := pipInstall(c); ok {
+		ws := dlUnpinned(p.Operands, pipPinned, ".whl", ".tar.gz", ".zip", ".tgz")
+		out = dlPinFindings(out, ws, "`pkg==version`")
+	}
 	return out
 }

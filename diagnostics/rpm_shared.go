@@ -81,19 +81,17 @@ func zypperClean(c ecosystem.Command) bool {
 }
 
 // rpmYes is YumInstallYes and DnfInstallYes: installs without -y.
-func rpmYes(f *dockerfile.File, names ...string) []Finding {
-	var out []Finding
-	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
+func rpmYes(names ...string) runCheck {
+	return eachCommand(func(f *dockerfile.File, in *dockerfile.Instruction, c ecosystem.Command, out []Finding) []Finding {
 		p, ok := rpmInstall(c, names...)
 		if !ok || c.HasOption("-y", "--assumeyes") {
-			return
+			return out
 		}
-		out = append(out, Finding{
+		return append(out, Finding{
 			Message: fmt.Sprintf("`%s` has no -y: its confirmation prompt gets no answer in a build and aborts it; add -y", shorten(c.String())),
 			Span:    dlCmdSpan(c),
 			// Safe: a build that passed never reached the prompt.
 			Fixes: dlInsertAfter(f, in, p.SubWord, "Add -y", " -y", true),
 		})
 	})
-	return out
 }

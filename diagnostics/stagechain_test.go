@@ -33,7 +33,7 @@ func TestChainedStagesLinearMemory(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	pip := checkPipCacheDir(f)
+	pip := PipCacheDirRule.Check(f)
 	bk := BuildKitFindings(f)
 	runtime.ReadMemStats(&after)
 	// n²/2 words would be 400 MB; linear is a few tens of MB.
@@ -53,11 +53,11 @@ func TestChainedStagesLinearMemory(t *testing.T) {
 
 func TestPipNoCacheDirInherited(t *testing.T) {
 	src := "FROM python AS base\nENV PIP_NO_CACHE_DIR=1\nFROM base AS mid\nFROM mid\nRUN pip install flask\n"
-	if got := checkPipCacheDir(dockerfile.Parse([]byte(src))); len(got) != 0 {
+	if got := PipCacheDirRule.Check(dockerfile.Parse([]byte(src))); len(got) != 0 {
 		t.Errorf("inherited PIP_NO_CACHE_DIR ignored: %v", got)
 	}
 	src = "FROM python AS base\nENV PIP_NO_CACHE_DIR=1\nFROM python AS other\nFROM other\nRUN pip install flask\n"
-	if got := checkPipCacheDir(dockerfile.Parse([]byte(src))); len(got) != 1 {
+	if got := PipCacheDirRule.Check(dockerfile.Parse([]byte(src))); len(got) != 1 {
 		t.Errorf("PIP_NO_CACHE_DIR of an unrelated stage counted: %v", got)
 	}
 }

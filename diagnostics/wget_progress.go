@@ -9,13 +9,12 @@ import (
 
 // WgetProgressRule flags wget with its default progress bar, which fills
 // the build log with thousands of lines.
-var WgetProgressRule = register(&Rule{
+var WgetProgressRule = registerRun(&Rule{
 	Code:     "WgetProgress",
 	Severity: SeverityInformation,
 	Summary:  "wget without --progress or -q floods the build log with its progress bar",
 	Aliases:  []string{"DL3047"},
-	Check:    checkWgetProgress,
-})
+}, eachCommand(checkWgetProgress), nil)
 
 // wgetValueLetters are wget's one-letter options that take a value: in a
 // cluster (`-qO-`), what follows them is the value.
@@ -46,16 +45,13 @@ func wgetQuiet(c ecosystem.Command) bool {
 	return false
 }
 
-func checkWgetProgress(f *dockerfile.File) []Finding {
-	var out []Finding
-	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
-		if c.Name() != "wget" || len(c.Words) < 2 || wgetQuiet(c) {
-			return
-		}
-		out = append(out, Finding{
-			Message: "wget's progress bar writes thousands of lines to the build log: add --progress=dot:giga (GNU wget) or -q",
-			Span:    dlCmdSpan(c),
-		})
+func checkWgetProgress(f *dockerfile.File, in *dockerfile.Instruction, c ecosystem.Command, out []Finding) []Finding {
+	if c.Name() != "wget" || len(c.Words) < 2 || wgetQuiet(c) {
+		return out
+	}
+	out = append(out, Finding{
+		Message: "wget's progress bar writes thousands of lines to the build log: add --progress=dot:giga (GNU wget) or -q",
+		Span:    dlCmdSpan(c),
 	})
 	return out
 }

@@ -1,19 +1,17 @@
 package diagnostics
 
 import (
-	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/ecosystem"
 )
 
 // YarnCacheCleanRule flags yarn install without `yarn cache clean` in the
 // same RUN, in a stage of the final image.
-var YarnCacheCleanRule = register(&Rule{
+var YarnCacheCleanRule = registerRun(&Rule{
 	Code:     "YarnCacheClean",
 	Severity: SeverityInformation,
 	Summary:  "yarn install without yarn cache clean in the same RUN leaves yarn's cache in the image",
 	Aliases:  []string{"DL3060"},
-	Check:    checkYarnCacheClean,
-})
+}, yarnCleanRule.check, finalOnly)
 
 var yarnCleanRule = dlCleanRule{
 	install: func(c ecosystem.Command) bool {
@@ -27,12 +25,8 @@ var yarnCleanRule = dlCleanRule{
 		a := c.Args()
 		return c.Name() == "yarn" && len(a) >= 2 && a[0] == "cache" && a[1] == "clean"
 	},
-	dirs: []string{"/usr/local/share/.cache/yarn", "/root/.cache/yarn", ".cache/yarn", ".yarn/cache"},
-	msg:  "`%s` leaves yarn's package cache in this layer: end the same RUN with `&& yarn cache clean`, or use a cache mount on the yarn cache",
-}
-
-func checkYarnCacheClean(f *dockerfile.File) []Finding {
 	// cacheMountOn matches substrings: ".cache/yarn" covers root's cache
 	// and /usr/local/share's.
-	return yarnCleanRule.check(f)
+	dirs: []string{"/usr/local/share/.cache/yarn", "/root/.cache/yarn", ".cache/yarn", ".yarn/cache"},
+	msg:  "`%s` leaves yarn's package cache in this layer: end the same RUN with `&& yarn cache clean`, or use a cache mount on the yarn cache",
 }

@@ -1,18 +1,16 @@
 package diagnostics
 
 import (
-	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/ecosystem"
 )
 
 // YumCleanRule flags: yum install without yum clean all in the same RUN leaves the yum cache in the image.
-var YumCleanRule = register(&Rule{
+var YumCleanRule = registerRun(&Rule{
 	Code:     "YumClean",
 	Severity: SeverityWarning,
 	Summary:  "yum install without yum clean all in the same RUN leaves the yum cache in the image",
 	Aliases:  []string{"DL3032"},
-	Check:    checkYumClean,
-})
+}, yumCleanRule.check, finalOnly)
 
 var yumCleanRule = dlCleanRule{
 	install: func(c ecosystem.Command) bool { _, ok := rpmInstall(c, "yum"); return ok },
@@ -20,5 +18,3 @@ var yumCleanRule = dlCleanRule{
 	dirs:    []string{"/var/cache/yum"},
 	msg:     "`%s` leaves the yum cache (/var/cache/yum) in this layer: end the same RUN with `&& yum clean all`",
 }
-
-func checkYumClean(f *dockerfile.File) []Finding { return yumCleanRule.check(f) }

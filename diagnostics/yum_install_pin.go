@@ -6,20 +6,16 @@ import (
 )
 
 // YumInstallPinRule flags: yum install of a package without a version (name-version).
-var YumInstallPinRule = register(&Rule{
+var YumInstallPinRule = registerRun(&Rule{
 	Code:     "YumInstallPin",
 	Severity: SeverityWarning,
 	Summary:  "yum install of a package without a version (name-version)",
 	Aliases:  []string{"DL3033"},
-	Check:    checkYumInstallPin,
-})
+}, eachCommand(checkYumInstallPin), nil)
 
-func checkYumInstallPin(f *dockerfile.File) []Finding {
-	var out []Finding
-	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
-		if p, ok := rpmInstall(c, "yum"); ok {
-			out = dlPinFindings(out, dlUnpinned(p.Operands, rpmPinned, ".rpm"), "`name-version`")
-		}
-	})
+func checkYumInstallPin(f *dockerfile.File, in *dockerfile.Instruction, c ecosystem.Command, out []Finding) []Finding {
+	if p, ok := rpmInstall(c, "yum"); ok {
+		out = dlPinFindings(out, dlUnpinned(p.Operands, rpmPinned, ".rpm"), "`name-version`")
+	}
 	return out
 }

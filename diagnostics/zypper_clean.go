@@ -1,18 +1,16 @@
 package diagnostics
 
 import (
-	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/ecosystem"
 )
 
 // ZypperCleanRule flags: zypper install without zypper clean in the same RUN leaves the zypper cache in the image.
-var ZypperCleanRule = register(&Rule{
+var ZypperCleanRule = registerRun(&Rule{
 	Code:     "ZypperClean",
 	Severity: SeverityWarning,
 	Summary:  "zypper install without zypper clean in the same RUN leaves the zypper cache in the image",
 	Aliases:  []string{"DL3036"},
-	Check:    checkZypperClean,
-})
+}, zypperCleanRule.check, finalOnly)
 
 var zypperCleanRule = dlCleanRule{
 	install: func(c ecosystem.Command) bool { _, ok := zypperInstall(c); return ok },
@@ -20,5 +18,3 @@ var zypperCleanRule = dlCleanRule{
 	dirs:    []string{"/var/cache/zypp"},
 	msg:     "`%s` leaves the zypper cache (/var/cache/zypp) in this layer: end the same RUN with `&& zypper clean`",
 }
-
-func checkZypperClean(f *dockerfile.File) []Finding { return zypperCleanRule.check(f) }

@@ -8,26 +8,22 @@ import (
 )
 
 // ZypperDistUpgradeRule flags: zypper dist-upgrade in a build: upgrade the base image instead.
-var ZypperDistUpgradeRule = register(&Rule{
+var ZypperDistUpgradeRule = registerRun(&Rule{
 	Code:     "ZypperDistUpgrade",
 	Severity: SeverityWarning,
 	Summary:  "zypper dist-upgrade in a build: upgrade the base image instead",
 	Aliases:  []string{"DL3035"},
-	Check:    checkZypperDistUpgrade,
-})
+}, eachCommand(checkZypperDistUpgrade), nil)
 
-func checkZypperDistUpgrade(f *dockerfile.File) []Finding {
-	var out []Finding
-	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
-		if c.Name() != "zypper" {
-			return
-		}
-		if p := splitPkgCommand(c, zypperValueOpts...); p.Sub == "dist-upgrade" || p.Sub == "dup" {
-			out = append(out, Finding{
-				Message: fmt.Sprintf("`%s` upgrades the whole distribution inside the build, so the image no longer matches its FROM tag: use a newer base image", shorten(c.String())),
-				Span:    dlCmdSpan(c),
-			})
-		}
-	})
+func checkZypperDistUpgrade(f *dockerfile.File, in *dockerfile.Instruction, c ecosystem.Command, out []Finding) []Finding {
+	if c.Name() != "zypper" {
+		return out
+	}
+	if p := splitPkgCommand(c, zypperValueOpts...); p.Sub == "dist-upgrade" || p.Sub == "dup" {
+		out = append(out, Finding{
+			Message: fmt.Sprintf("`%s` upgrades the whole distribution inside the build, so the image no longer matches its FROM tag: use a newer base image", shorten(c.String())),
+			Span:    dlCmdSpan(c),
+		})
+	}
 	return out
 }

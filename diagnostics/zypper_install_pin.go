@@ -6,20 +6,16 @@ import (
 )
 
 // ZypperInstallPinRule flags: zypper install of a package without a version (name=version).
-var ZypperInstallPinRule = register(&Rule{
+var ZypperInstallPinRule = registerRun(&Rule{
 	Code:     "ZypperInstallPin",
 	Severity: SeverityWarning,
 	Summary:  "zypper install of a package without a version (name=version)",
 	Aliases:  []string{"DL3037"},
-	Check:    checkZypperInstallPin,
-})
+}, eachCommand(checkZypperInstallPin), nil)
 
-func checkZypperInstallPin(f *dockerfile.File) []Finding {
-	var out []Finding
-	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
-		if p, ok := zypperInstall(c); ok {
-			out = dlPinFindings(out, dlUnpinned(p.Operands, zypperPinned, ".rpm"), "`name=version`")
-		}
-	})
+func checkZypperInstallPin(f *dockerfile.File, in *dockerfile.Instruction, c ecosystem.Command, out []Finding) []Finding {
+	if p, ok := zypperInstall(c); ok {
+		out = dlPinFindings(out, dlUnpinned(p.Operands, zypperPinned, ".rpm"), "`name=version`")
+	}
 	return out
 }
