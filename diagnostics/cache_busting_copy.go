@@ -64,7 +64,7 @@ func CacheBust(f *dockerfile.File) []CacheBustHit {
 // not, and then no model is built.
 func installs(f *dockerfile.File) bool {
 	for _, in := range f.Instructions {
-		if len(ecosystem.RunInstalls(in)) > 0 {
+		if isRun(in) && len(ecosystem.RunInstalls(in)) > 0 {
 			return true
 		}
 	}

@@ -121,7 +121,7 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 	for _, e := range f.Errors {
 		out = append(out, Finding{Code: ParseErrorCode, Severity: SeverityError, Message: e.Message, Span: e.Span, Aliases: parseErrorAliases(e.Message)})
 	}
-	for _, r := range Rules() {
+	for _, r := range ordered {
 		if (r.Check == nil && r.CheckOpts == nil) || !opts.enabled(r.Code) {
 			continue
 		}

@@ -38,7 +38,15 @@ type fromRef struct {
 	span  dockerfile.Span
 }
 
+type fromRefsKey struct{}
+
+// fromRefs lists the stage references of f, once per version (three rules
+// read them; shared, read only).
 func fromRefs(f *dockerfile.File) []fromRef {
+	return f.Derived(fromRefsKey{}, func() any { return findFromRefs(f) }).([]fromRef)
+}
+
+func findFromRefs(f *dockerfile.File) []fromRef {
 	var out []fromRef
 	for _, in := range f.Instructions {
 		if in.Sub != nil || in.Stage < 0 {
@@ -64,6 +72,17 @@ func fromRefs(f *dockerfile.File) []fromRef {
 	return out
 }
 
+// stageNumber is strconv.Atoi of a --from value. Most values name a stage,
+// and Atoi's error for them costs allocations on every check: a value that
+// does not start with a digit or a sign is no number.
+func stageNumber(v string) (int, bool) {
+	if v == "" || (v[0] < '0' || v[0] > '9') && v[0] != '-' && v[0] != '+' {
+		return 0, false
+	}
+	n, err := strconv.Atoi(v)
+	return n, err == nil
+}
+
 // looksLikeImage reports whether a --from value reads as an image reference
 // (a registry, a namespace, a tag or a digest) rather than a stage name.
 func looksLikeImage(v string) bool { return strings.ContainsAny(v, ":/@.") }
@@ -74,7 +93,7 @@ func checkCopyFromUnknown(f *dockerfile.File) []Finding {
 		if hasVar(r.value) || looksLikeImage(r.value) {
 			continue
 		}
-		if n, err := strconv.Atoi(r.value); err == nil {
+		if n, ok := stageNumber(r.value); ok {
 			if n >= 0 && n < r.in.Stage {
 				continue
 			}
@@ -112,7 +131,7 @@ func checkCopyFromOwn(f *dockerfile.File) []Finding {
 			continue
 		}
 		own := false
-		if n, err := strconv.Atoi(r.value); err == nil {
+		if n, ok := stageNumber(r.value); ok {
 			own = n == r.in.Stage
 		} else if st := f.StageByName(r.value); st != nil && st.Index == r.in.Stage && st.Name != "" {
 			own = true

@@ -49,6 +49,5 @@ func checkCopyWholeFilesystem(f *dockerfile.File) []Finding {
 
 // builtOnScratch reports whether a stage's FROM chain starts from scratch.
 func builtOnScratch(f *dockerfile.File, st *dockerfile.Stage) bool {
-	c := chain(f, st)
-	return strings.EqualFold(c[len(c)-1].BaseImage, "scratch")
+	return strings.EqualFold(chainRoot(f, st).BaseImage, "scratch")
 }

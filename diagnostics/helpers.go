@@ -23,6 +23,18 @@ func chain(f *dockerfile.File, st *dockerfile.Stage) []*dockerfile.Stage {
 	return out
 }
 
+// chainRoot is the last stage of chain(f, st), the one built on an image,
+// found without making the chain.
+func chainRoot(f *dockerfile.File, st *dockerfile.Stage) *dockerfile.Stage {
+	for n := 0; n < len(f.Stages); n++ {
+		if st.Parent < 0 || st.Parent >= len(f.Stages) || st.Parent >= st.Index {
+			break
+		}
+		st = f.Stages[st.Parent]
+	}
+	return st
+}
+
 // finalChain is the set of stage indexes whose layers end up in the final
 // image: the last stage and the stages it is built on.
 func finalChain(f *dockerfile.File) map[int]bool {

@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -79,6 +80,9 @@ func (r *Rule) Fixable() bool { return r.Fix != 0 }
 
 var (
 	registry = map[string]*Rule{}
+	// ordered lists the rules in Rules' order, kept sorted by register: a
+	// check walks it for every version of a document.
+	ordered []*Rule
 	// aliases maps an upper-cased alias to the rules that carry it.
 	aliases = map[string][]*Rule{}
 )
@@ -104,23 +108,21 @@ func register(r *Rule) *Rule {
 		aliases[strings.ToUpper(a)] = append(aliases[strings.ToUpper(a)], r)
 	}
 	registry[r.Code] = r
+	i := sort.Search(len(ordered), func(i int) bool { return ruleBefore(r, ordered[i]) })
+	ordered = slices.Insert(ordered, i, r)
 	return r
 }
 
-// Rules lists every rule, msls's first, each group sorted by code.
-func Rules() []*Rule {
-	out := make([]*Rule, 0, len(registry))
-	for _, r := range registry {
-		out = append(out, r)
+// ruleBefore is Rules' order: msls's rules first, each group by code.
+func ruleBefore(a, b *Rule) bool {
+	if a.Source != b.Source {
+		return a.Source == SourceMsls
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Source != out[j].Source {
-			return out[i].Source == SourceMsls
-		}
-		return out[i].Code < out[j].Code
-	})
-	return out
+	return a.Code < b.Code
 }
+
+// Rules lists every rule, msls's first, each group sorted by code.
+func Rules() []*Rule { return slices.Clone(ordered) }
 
 // RuleByCode finds a rule by its exact code.
 func RuleByCode(code string) *Rule { return registry[code] }

@@ -47,6 +47,11 @@ type pragma struct {
 // `// reason`) is ignored.
 func parsePragma(text string) (pragma, bool) {
 	t := strings.TrimSpace(text)
+	// Most comments are prose: reject them before lower-casing (which
+	// allocates). Only ASCII letters lower-case to m, h or c.
+	if t == "" || !strings.ContainsRune("mhcMHC", rune(t[0])) {
+		return pragma{}, false
+	}
 	lower := strings.ToLower(t)
 	var p pragma
 	switch {

@@ -2,7 +2,6 @@ package diagnostics
 
 import (
 	"path"
-	"strconv"
 	"strings"
 
 	"github.com/distribution/reference"
@@ -63,7 +62,7 @@ func checkUntrustedRegistry(f *dockerfile.File, s *Settings) []Finding {
 		if hasVar(v) || !looksLikeImage(v) {
 			continue
 		}
-		if _, err := strconv.Atoi(v); err == nil {
+		if _, ok := stageNumber(v); ok {
 			continue
 		}
 		if st := f.StageByName(v); st != nil && st.Index < r.in.Stage {
