@@ -60,10 +60,18 @@ func (o *Options) panicked(where string, v any) {
 }
 
 func (o *Options) enabled(code string) bool {
-	if r := registry[code]; r != nil && r.DefaultOff {
-		return o != nil && o.Enabled[code] && !o.Disabled[code]
+	if r := registry[code]; r != nil {
+		return o.ruleEnabled(r)
 	}
 	return o == nil || !o.Disabled[code]
+}
+
+// ruleEnabled is enabled(r.Code) for a registered rule.
+func (o *Options) ruleEnabled(r *Rule) bool {
+	if r.DefaultOff {
+		return o != nil && o.Enabled[r.Code] && !o.Disabled[r.Code]
+	}
+	return o == nil || !o.Disabled[r.Code]
 }
 
 // Settings are the rule settings that are more than on/off and a severity;
@@ -122,7 +130,7 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 		out = append(out, Finding{Code: ParseErrorCode, Severity: SeverityError, Message: e.Message, Span: e.Span, Aliases: parseErrorAliases(e.Message)})
 	}
 	for _, r := range ordered {
-		if (r.Check == nil && r.CheckOpts == nil) || !opts.enabled(r.Code) {
+		if (r.Check == nil && r.CheckOpts == nil) || !opts.ruleEnabled(r) {
 			continue
 		}
 		out = append(out, runRule(r, f, opts)...)
