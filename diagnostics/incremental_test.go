@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"fmt"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"math/rand/v2"
 	"reflect"
 	"sort"
@@ -98,4 +99,33 @@ func ruleFindings(fds []Finding) []Finding {
 		}
 	}
 	return out
+}
+
+// TestPlainWordIsWhatTheLexerReturns: a word plainWord accepts comes out of
+// BuildKit's shell lexer as it went in, without error, for both escape
+// tokens (random words over a small alphabet biased to the special bytes).
+func TestPlainWordIsWhatTheLexerReturns(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	const alphabet = "aZ09 ._-:/@=+,$'\"\\`<>{}()#*?~\t\x00\xff"
+	plain := 0
+	for range 20000 {
+		b := make([]byte, r.IntN(8))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		w := string(b)
+		for _, esc := range []rune{'\\', '`'} {
+			if !plainWord(w, esc) {
+				continue
+			}
+			plain++
+			got, _, err := shell.NewLex(esc).ProcessWord(w, argEnv{"a": "x"})
+			if err != nil || got != w {
+				t.Errorf("plainWord(%q, %q), but the lexer returns %q, %v", w, esc, got, err)
+			}
+		}
+	}
+	if plain < 1000 {
+		t.Fatalf("only %d plain words tried", plain)
+	}
 }
