@@ -142,10 +142,12 @@ func corpusFiles(b *testing.B) [][]byte {
 
 // BenchmarkRulesKeystroke is the rule loop of one keystroke on the real-size
 // fixtures: each op edits the text (retypes the end of the first WORKDIR
-// line, or types into a comment at the end), parses it from the previous
-// version as the server does, and runs msls's rules (BuildKit's checks off).
-// The "parse" runs do the edit and the parse only: the difference is what
-// the rules cost (per-instruction memos carried over included).
+// line, types or deletes a character there, or types into a comment at the
+// end), parses it from the previous version as the server does, and runs
+// msls's rules (BuildKit's checks off). The "parse" runs do the edit and the
+// parse only: the difference is what the rules cost. A retyped line keeps
+// the length of the text, so the instructions after it keep their offsets
+// and ParseFrom moves their memos for free; a typed character moves them.
 func BenchmarkRulesKeystroke(b *testing.B) {
 	opts := &diagnostics.Options{NoBuildKit: true}
 	for _, name := range []string{"multistage-198", "monorepo-node-go-python"} {
@@ -153,7 +155,7 @@ func BenchmarkRulesKeystroke(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, edit := range []string{"instruction", "comment"} {
+		for _, edit := range []string{"instruction", "insert", "comment"} {
 			for _, check := range []bool{false, true} {
 				run := "parse"
 				if check {
@@ -162,7 +164,7 @@ func BenchmarkRulesKeystroke(b *testing.B) {
 				b.Run(name+"/"+edit+"/"+run, func(b *testing.B) {
 					text := bytes.Clone(text)
 					at := len(text)
-					if edit == "instruction" {
+					if edit != "comment" {
 						at = bytes.Index(text, []byte("\nWORKDIR "))
 						at += 1 + bytes.IndexByte(text[at+1:], '\n') - 6
 					} else {
@@ -173,8 +175,15 @@ func BenchmarkRulesKeystroke(b *testing.B) {
 					n := 0
 					b.ReportAllocs()
 					for b.Loop() {
-						text = slices.Clone(text)
-						copy(text[at:], fmt.Sprintf("%06d", n%1000000))
+						switch {
+						case edit == "insert" && n%2 == 0:
+							text = slices.Insert(slices.Clone(text), at, 'x')
+						case edit == "insert":
+							text = slices.Delete(slices.Clone(text), at, at+1)
+						default:
+							text = slices.Clone(text)
+							copy(text[at:], fmt.Sprintf("%06d", n%1000000))
+						}
 						n++
 						f = dockerfile.ParseFrom(f, text)
 						if check {
