@@ -127,10 +127,10 @@ func ParseFrom(prev *File, text []byte) *File {
 // DerivedMovable), moved.
 func (in *Instruction) moved(slab *moveSlab, dBytes, dLines int) *Instruction {
 	c := in.movedScan(slab, dBytes, dLines, nil)
-	c.derived = in.movedDerived(dBytes)
+	c.derived = in.movedDerived(dBytes, &slab.derived)
 	if in.Sub != nil {
 		c.Sub = in.Sub.movedScan(slab, dBytes, dLines, c)
-		c.Sub.derived = in.Sub.movedDerived(dBytes)
+		c.Sub.derived = in.Sub.movedDerived(dBytes, &slab.derived)
 	}
 	if in.nScanErrs > 0 {
 		c.errs = make([]ParseError, in.nScanErrs, in.nScanErrs+1)
@@ -224,10 +224,11 @@ type moveSlab struct {
 	comments []Comment
 	varrefs  []VarRef
 	segs     []segment
+	derived  []derivedValue
 }
 
 func newMoveSlab(ins []*Instruction) *moveSlab {
-	var n, flags, args, comments, refs, segs int
+	var n, flags, args, comments, refs, segs, derived int
 	count := func(in *Instruction) {
 		n++
 		flags += len(in.Flags)
@@ -235,6 +236,9 @@ func newMoveSlab(ins []*Instruction) *moveSlab {
 		comments += len(in.Comments)
 		refs += len(in.VarRefs)
 		segs += len(in.segs)
+		in.derivedMu.Lock()
+		derived += in.movable(in.derived)
+		in.derivedMu.Unlock()
 	}
 	for _, in := range ins {
 		count(in)
@@ -249,6 +253,7 @@ func newMoveSlab(ins []*Instruction) *moveSlab {
 		comments: make([]Comment, 0, comments),
 		varrefs:  make([]VarRef, 0, refs),
 		segs:     make([]segment, 0, segs),
+		derived:  make([]derivedValue, 0, derived),
 	}
 }
 

@@ -257,22 +257,26 @@ func (in *Instruction) derivedValue(key any) (any, bool) {
 }
 
 // movedDerived is the memo of a copy of the instruction moved by delta bytes:
-// its movable values, moved. Entries of in.derived are only ever appended,
-// never rewritten, so the snapshot taken under the lock can be read after it.
-func (in *Instruction) movedDerived(delta int) []derivedValue {
+// its movable values, moved, in memory taken from pool (the moveSlab's, which
+// holds every moved instruction's memo in one allocation). Entries of
+// in.derived are only ever appended, never rewritten, so the snapshot taken
+// under the lock can be read after it.
+func (in *Instruction) movedDerived(delta int, pool *[]derivedValue) []derivedValue {
 	in.derivedMu.Lock()
 	old := in.derived
 	in.derivedMu.Unlock()
-	n := 0
-	for _, d := range old {
-		if d.move != nil {
-			n++
-		}
-	}
+	n := in.movable(old)
 	if n == 0 {
 		return nil
 	}
-	out := make([]derivedValue, 0, n)
+	var out []derivedValue
+	if cap(*pool)-len(*pool) >= n {
+		out = take(pool, n)[:0]
+	} else {
+		// the memo grew since the slab was sized (another goroutine still
+		// reads the old version)
+		out = make([]derivedValue, 0, n)
+	}
 	for _, d := range old {
 		if d.move == nil {
 			continue
@@ -283,6 +287,17 @@ func (in *Instruction) movedDerived(delta int) []derivedValue {
 		out = append(out, d)
 	}
 	return out
+}
+
+// movable counts the entries of a memo that move.
+func (in *Instruction) movable(memo []derivedValue) int {
+	n := 0
+	for _, d := range memo {
+		if d.move != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // Flag returns the last flag with the given name (without dashes), if any.

@@ -111,28 +111,43 @@ func RunScript(in *dockerfile.Instruction) *Script {
 // dockerfile.DerivedMovable).
 func moveRunScript(v any, d int) any {
 	s := v.(*Script)
-	out := &Script{Unknown: s.Unknown}
-	if s.Commands != nil {
-		out.Commands = make([]Command, len(s.Commands))
-		for i, c := range s.Commands {
-			out.Commands[i] = c.moved(d)
-		}
+	if len(s.Commands) == 0 {
+		return s // no offset in it: shared as it is
+	}
+	// Every RUN after an edit moves on every keystroke: the words and
+	// redirections of all its commands go in one allocation each.
+	var nw, nr int
+	for _, c := range s.Commands {
+		nw += len(c.Words) + len(c.Prefix)
+		nr += len(c.Redirs)
+	}
+	m := mover{d: d, words: make([]Word, 0, nw), redirs: make([]Redirect, 0, nr)}
+	out := &Script{Unknown: s.Unknown, Commands: make([]Command, len(s.Commands))}
+	for i, c := range s.Commands {
+		out.Commands[i] = m.command(c)
 	}
 	return out
 }
 
-// moved is a copy of a command of RunCommands (whose offsets are source
-// offsets) moved by d bytes, in new memory.
-func (c Command) moved(d int) Command {
-	c.Start += d
-	c.End += d
-	c.Words = movedWords(c.Words, d)
-	c.Prefix = movedWords(c.Prefix, d)
+// mover moves commands of RunCommands (whose offsets are source offsets)
+// by d bytes, into new memory: its pools (see take).
+type mover struct {
+	d      int
+	words  []Word
+	redirs []Redirect
+}
+
+// command is c.moved(m.d), its slices taken from m's pools.
+func (m *mover) command(c Command) Command {
+	c.Start += m.d
+	c.End += m.d
+	c.Words = m.movedWords(c.Words)
+	c.Prefix = m.movedWords(c.Prefix)
 	if c.Redirs != nil {
-		rs := make([]Redirect, len(c.Redirs))
+		rs := take(&m.redirs, len(c.Redirs))
 		for i, r := range c.Redirs {
-			r.Start += d
-			r.End += d
+			r.Start += m.d
+			r.End += m.d
 			rs[i] = r
 		}
 		c.Redirs = rs
@@ -140,17 +155,25 @@ func (c Command) moved(d int) Command {
 	return c
 }
 
-func movedWords(ws []Word, d int) []Word {
+func (m *mover) movedWords(ws []Word) []Word {
 	if ws == nil {
 		return nil
 	}
-	out := make([]Word, len(ws))
+	out := take(&m.words, len(ws))
 	for i, w := range ws {
-		w.Start += d
-		w.End += d
+		w.Start += m.d
+		w.End += m.d
 		out[i] = w
 	}
 	return out
+}
+
+// take returns the next n elements of a pool, with no spare capacity, so
+// that an append to them cannot reach the next command's.
+func take[T any](pool *[]T, n int) []T {
+	l := len(*pool)
+	*pool = (*pool)[:l+n]
+	return (*pool)[l : l+n : l+n]
 }
 
 type runScriptKey struct{}
@@ -307,10 +330,16 @@ func moveRunInstalls(v any, d int) any {
 	if ris == nil {
 		return ris
 	}
+	var nw, nr int
+	for _, ri := range ris {
+		nw += len(ri.Cmd.Words) + len(ri.Cmd.Prefix)
+		nr += len(ri.Cmd.Redirs)
+	}
+	m := mover{d: d, words: make([]Word, 0, nw), redirs: make([]Redirect, 0, nr)}
 	out := make([]RunInstall, len(ris))
 	for i, ri := range ris {
 		ri.Span = dockerfile.Span{Start: ri.Span.Start + d, End: ri.Span.End + d}
-		ri.Cmd = ri.Cmd.moved(d)
+		ri.Cmd = m.command(ri.Cmd)
 		out[i] = ri
 	}
 	return out
