@@ -62,7 +62,7 @@ func checkRunPipefail(f *dockerfile.File) []Finding {
 					}
 				}
 			}
-			if c.Piped && pipe == nil && c.Nested == 0 {
+			if c.Piped && pipe == nil && c.Nested == 0 && !insidePiped(s.Commands, i) {
 				pipe = &s.Commands[i]
 			}
 		}
@@ -104,6 +104,22 @@ func checkRunPipefail(f *dockerfile.File) []Finding {
 		})
 	})
 	return out
+}
+
+// insidePiped reports whether command i sits inside another piped command
+// of the same script: a `$(…)` in an argument of a pipeline element
+// (`echo $(cat f) | grep x`) is marked piped too, but the element whose
+// status the pipe loses is the enclosing `echo $(cat f)`, so the message
+// names that one. A pipe inside the substitution (`v=$(curl … | jq …)`)
+// has no piped command around it and is named as it is.
+func insidePiped(cmds []ecosystem.Command, i int) bool {
+	c := cmds[i]
+	for j, d := range cmds {
+		if j != i && d.Piped && d.Nested == 0 && d.Start <= c.Start && c.End <= d.End && (d.Start != c.Start || d.End != c.End) {
+			return true
+		}
+	}
+	return false
 }
 
 // dlAlpineLike reports whether the stage's chain starts from an image that
