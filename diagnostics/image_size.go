@@ -2,17 +2,19 @@ package diagnostics
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/ecosystem"
 )
 
-// AptNoCleanupRule flags apt-get installs that leave the package lists in the layer.
+// AptNoCleanupRule flags an apt-get update that leaves the package lists in
+// its layer.
 var AptNoCleanupRule = register(&Rule{
 	Code:     "AptNoCleanup",
 	Severity: SeverityInformation,
-	Summary:  "apt-get install leaves /var/lib/apt/lists in the image layer",
+	Summary:  "apt-get update leaves /var/lib/apt/lists in the image layer",
 	Aliases:  []string{"DL3009"},
 	Check:    checkAptNoCleanup,
 })
@@ -45,23 +47,25 @@ func checkAptNoCleanup(f *dockerfile.File) []Finding {
 	final := finalChain(f)
 	var out []Finding
 	for _, in := range f.Instructions {
-		if in.Sub != nil || !in.Is("RUN") || !final[in.Stage] {
+		// An ONBUILD RUN runs in the image built FROM this one: its layer
+		// is that image's.
+		if target(in).Keyword != "RUN" || !final[in.Stage] {
 			continue
 		}
-		var install *ecosystem.Command
+		// `update` is what writes /var/lib/apt/lists: a RUN that only
+		// installs adds no lists, and removing them there would not shrink
+		// the layer that fetched them.
+		var update *ecosystem.Command
 		cleaned := false
 		for _, c := range ecosystem.RunCommands(in) {
 			c := c
-			args := c.Args()
 			switch c.Name() {
-			case "apt-get", "apt":
-				for _, a := range args {
-					if a == "install" && install == nil {
-						install = &c
-					}
+			case "apt-get", "apt", "aptitude":
+				if update == nil && slices.Contains(c.Args(), "update") {
+					update = &c
 				}
 			case "rm":
-				for _, a := range args {
+				for _, a := range c.Args() {
 					if strings.HasPrefix(a, "/var/lib/apt/lists") {
 						cleaned = true
 					}
@@ -69,12 +73,12 @@ func checkAptNoCleanup(f *dockerfile.File) []Finding {
 			}
 		}
 		// an unreadable part of the script may hold the cleanup
-		if install == nil || cleaned || ecosystem.RunScript(in).Unknown || cacheMountOn(in, "/var/lib/apt", "/var/cache/apt") {
+		if update == nil || cleaned || ecosystem.RunScript(in).Unknown || cacheMountOn(target(in), "/var/lib/apt", "/var/cache/apt") {
 			continue
 		}
 		out = append(out, Finding{
-			Message: fmt.Sprintf("`%s` leaves the apt package lists (/var/lib/apt/lists, tens of MB) in this layer: end the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use cache mounts on /var/lib/apt and /var/cache/apt", shorten(install.String())),
-			Span:    dockerfile.Span{Start: install.Start, End: install.End},
+			Message: fmt.Sprintf("`%s` leaves the apt package lists (/var/lib/apt/lists, tens of MB) in this layer: end the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use cache mounts on /var/lib/apt and /var/cache/apt", shorten(update.String())),
+			Span:    dockerfile.Span{Start: update.Start, End: update.End},
 		})
 	}
 	return out
