@@ -107,10 +107,12 @@ func checkPipCacheDir(f *dockerfile.File) []Finding {
 	}
 	var out []Finding
 	for _, in := range f.Instructions {
-		if in.Sub != nil || !in.Is("RUN") || !final[in.Stage] || (in.Stage >= 0 && in.Stage < len(noCacheEnv) && noCacheEnv[in.Stage]) {
+		// An ONBUILD RUN's layer is the child image's, which inherits this
+		// stage's ENV: it is judged like a RUN of the stage.
+		if target(in).Keyword != "RUN" || !final[in.Stage] || (in.Stage >= 0 && in.Stage < len(noCacheEnv) && noCacheEnv[in.Stage]) {
 			continue
 		}
-		if cacheMountOn(in, "pip", "/root/.cache") {
+		if cacheMountOn(target(in), "pip", "/root/.cache") {
 			continue
 		}
 		for _, c := range ecosystem.RunCommands(in) {
@@ -133,7 +135,7 @@ func checkPipCacheDir(f *dockerfile.File) []Finding {
 			}
 			// insert right after the `install` word when it is written plainly
 			for _, w := range c.Words {
-				if w.Text == "install" && f.Slice(dockerfile.Span{Start: w.Start, End: w.End}) == "install" && !in.JSON {
+				if w.Text == "install" && f.Slice(dockerfile.Span{Start: w.Start, End: w.End}) == "install" && !target(in).JSON {
 					fd.Fixes = []Fix{{Title: "Add --no-cache-dir", Edits: []dockerfile.Edit{{Span: dockerfile.Span{Start: w.End, End: w.End}, NewText: " --no-cache-dir"}}, Preferred: true, Safe: true}}
 					break
 				}
