@@ -85,6 +85,9 @@ func rpmYes(f *dockerfile.File, names ...string) []Finding {
 	var out []Finding
 	dlCommands(f, func(in *dockerfile.Instruction, c ecosystem.Command) {
 		p, ok := rpmInstall(c, names...)
+		if !ok && dlIn(c.Name(), names...) && p.Sub == "module" && len(p.Operands) > 0 && p.Operands[0].Text == "install" {
+			ok = true // `dnf module install nodejs:20` prompts too
+		}
 		if !ok || c.HasOption("-y", "--assumeyes") {
 			return
 		}
