@@ -43,6 +43,9 @@ type Server struct {
 	// rule configuration (config.go).
 	engine *engine.Engine
 	rules  *ruleConfig
+	// build caches the documents' folders, configuration files and build
+	// contexts (buildcontext.go).
+	build *buildState
 
 	base   context.Context
 	cancel context.CancelFunc
@@ -133,6 +136,7 @@ func New(opts Options) *Server {
 		log:       log,
 		engine:    engine.New(log),
 		rules:     &ruleConfig{files: map[string]fileConfig{}, shown: map[string]bool{}},
+		build:     newBuildState(),
 		inflight:  map[string]*inflightRequest{},
 		slots:     make(chan struct{}, maxInflight),
 		calls:     map[string]chan *message{},
