@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	sjson "github.com/segmentio/encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -236,7 +237,7 @@ func (s *Server) handleFrame(ctx context.Context, body []byte) (exit bool) {
 // decodeMessage is json.Unmarshal into a message.
 func decodeMessage(body []byte) (message, error) {
 	var m message
-	err := json.Unmarshal(body, &m)
+	err := sjson.Unmarshal(body, &m)
 	return m, err
 }
 
