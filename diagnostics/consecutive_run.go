@@ -1,6 +1,8 @@
 package diagnostics
 
 import (
+	"sort"
+
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/ecosystem"
 )
@@ -44,7 +46,7 @@ func checkConsecutiveRun(f *dockerfile.File) []Finding {
 		for i := 1; i < len(st.Instructions); i++ {
 			prev, in := st.Instructions[i-1], st.Instructions[i]
 			if !in.Is("RUN") || !prev.Is("RUN") || in.Sub != nil || prev.Sub != nil || !dlSameFlags(prev, in) ||
-				!dlSingleCommand(prev) || !dlSingleCommand(in) {
+				!dlSingleCommand(prev) || !dlSingleCommand(in) || commentBetween(f, prev, in) {
 				continue
 			}
 			out = append(out, Finding{
@@ -55,4 +57,12 @@ func checkConsecutiveRun(f *dockerfile.File) []Finding {
 		}
 	}
 	return out
+}
+
+// commentBetween reports whether a comment line separates two instructions.
+// hadolint counts a comment as a step between two RUNs, and so does msls: a
+// comment above a RUN usually says why it is a step of its own.
+func commentBetween(f *dockerfile.File, a, b *dockerfile.Instruction) bool {
+	i := sort.Search(len(f.Comments), func(i int) bool { return f.Comments[i].Span.Start >= a.Span.End })
+	return i < len(f.Comments) && f.Comments[i].Span.Start < b.Span.Start
 }

@@ -20,13 +20,25 @@ var goValueOpts = []string{"-o", "-C", "-p", "-tags", "-ldflags", "-gcflags", "-
 	"-pkgdir", "-toolexec", "-exec", "-buildmode", "-compiler", "-gccgoflags", "-installsuffix", "-pgo", "-covermode",
 	"-coverpkg", "-buildvcs"}
 
-// goRemote reports whether a package pattern names a module on a host
-// (`golang.org/x/tools/cmd/stringer`): local packages (`.`, `./cmd/x`),
-// standard-library packages and files are resolved in the build's own
-// module and need no version.
-func goRemote(s string) bool {
-	first, _, _ := strings.Cut(s, "/")
-	return strings.Contains(first, ".") && !strings.HasSuffix(s, ".go")
+// goLocal reports whether a package argument is resolved in the build's own
+// files and needs no version: a directory (`.`, `./cmd/x`, `/go/app/x`), a
+// `.go` file, or the go command's own patterns (`std`, `cmd`, `cmd/...`,
+// `all`, and `tool`/`work`, whose packages go.mod pins). Any other path, with or without a host name (`foobar` too, as
+// hadolint's documentation shows), is a module package fetched at build
+// time.
+func goLocal(s string) bool {
+	return s == "." || s == ".." || strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") || strings.HasPrefix(s, "/") ||
+		strings.HasSuffix(s, ".go") || s == "std" || s == "cmd" || s == "all" || s == "tool" || s == "work" || strings.HasPrefix(s, "cmd/")
+}
+
+// goPinned reports whether a package argument needs no version or has one:
+// `@latest` is no pin, it is what an unversioned path fetches.
+func goPinned(s string) bool {
+	if goLocal(s) {
+		return true
+	}
+	at := strings.LastIndexByte(s, '@')
+	return at >= 0 && at+1 < len(s) && s[at+1:] != "latest"
 }
 
 func checkGoInstallPin(f *dockerfile.File, in *dockerfile.Instruction, c ecosystem.Command, out []Finding) []Finding {
@@ -42,7 +54,6 @@ func checkGoInstallPin(f *dockerfile.File, in *dockerfile.Instruction, c ecosyst
 	default:
 		return out
 	}
-	pinned := func(s string) bool { return strings.Contains(s, "@") || !goRemote(s) }
-	out = dlPinFindings(out, dlUnpinned(ops, pinned), "`path@version`")
+	out = dlPinFindings(out, dlUnpinned(ops, goPinned), "`path@version`")
 	return out
 }

@@ -22,10 +22,14 @@ func parseErrorAliases(msg string) []string {
 }
 
 // buildkitFindingAliases narrows the hadolint ids of a BuildKit finding to
-// the one that applies: MultipleInstructionsDisallowed stands for DL4003
+// the one that applies (and drops DL3000 where hadolint would not report
+// WorkdirRelativePath's finding): MultipleInstructionsDisallowed stands for DL4003
 // (CMD), DL4004 (ENTRYPOINT) and DL3012 (HEALTHCHECK), each finding for one
 // of them. Nil keeps the rule's aliases.
 func buildkitFindingAliases(fd Finding) []string {
+	if a := workdirRelativePathAliases(fd); a != nil {
+		return a
+	}
 	if fd.Code != linter.RuleMultipleInstructionsDisallowed.Name {
 		return fd.Aliases
 	}

@@ -26,6 +26,9 @@ func TestFindingAliasesNarrowed(t *testing.T) {
 		{"FROM alpine:3.20\nARG DB_PASSWORD\nUSER 1\n", "SecretsUsedInArgOrEnv", "DB_PASSWORD", "DL3064"},
 		{"FROM --platform=$TARGETPLATFORM alpine:3.20\nUSER 1\n", "RedundantTargetPlatform", "--platform", "DL3065"},
 		{"FROM alpine:3.20\nEXPOSE 80:80\nUSER 1\n", "ExposeInvalidFormat", "80:80", ""},
+		// hadolint counts a Windows drive as absolute; BuildKit in a Linux build does not
+		{"FROM alpine:3.20\nWORKDIR app\nUSER 1\n", "WorkdirRelativePath", "app", "DL3000"},
+		{"FROM alpine:3.20\nWORKDIR C:/app\nUSER 1\n", "WorkdirRelativePath", "C:/app", ""},
 	}
 	for _, c := range cases {
 		f := dockerfile.Parse([]byte(c.src))

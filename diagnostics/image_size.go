@@ -2,17 +2,19 @@ package diagnostics
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/ecosystem"
 )
 
-// AptNoCleanupRule flags apt-get installs that leave the package lists in the layer.
+// AptNoCleanupRule flags an apt-get update that leaves the package lists in
+// its layer.
 var AptNoCleanupRule = registerRun(&Rule{
 	Code:     "AptNoCleanup",
 	Severity: SeverityInformation,
-	Summary:  "apt-get install leaves /var/lib/apt/lists in the image layer",
+	Summary:  "apt-get update leaves /var/lib/apt/lists in the image layer",
 	Aliases:  []string{"DL3009"},
 }, checkAptNoCleanup, finalOnly)
 
@@ -39,24 +41,24 @@ func cacheMountOn(in *dockerfile.Instruction, frags ...string) bool {
 	return false
 }
 
+// checkAptNoCleanup is AptNoCleanup's runCheck; finalOnly its post. An
+// ONBUILD RUN runs in the image built FROM this one: its layer is that
+// image's.
 func checkAptNoCleanup(f *dockerfile.File, in *dockerfile.Instruction, s *ecosystem.Script, out []Finding) []Finding {
-	if in.Sub != nil {
-		return out
-	}
-	var install *ecosystem.Command
+	// `update` is what writes /var/lib/apt/lists: a RUN that only
+	// installs adds no lists, and removing them there would not shrink
+	// the layer that fetched them.
+	var update *ecosystem.Command
 	cleaned := false
 	for _, c := range s.Commands {
 		c := c
-		args := c.Args()
 		switch c.Name() {
-		case "apt-get", "apt":
-			for _, a := range args {
-				if a == "install" && install == nil {
-					install = &c
-				}
+		case "apt-get", "apt", "aptitude":
+			if update == nil && slices.Contains(c.Args(), "update") {
+				update = &c
 			}
 		case "rm":
-			for _, a := range args {
+			for _, a := range c.Args() {
 				if strings.HasPrefix(a, "/var/lib/apt/lists") {
 					cleaned = true
 				}
@@ -64,12 +66,12 @@ func checkAptNoCleanup(f *dockerfile.File, in *dockerfile.Instruction, s *ecosys
 		}
 	}
 	// an unreadable part of the script may hold the cleanup
-	if install == nil || cleaned || s.Unknown || cacheMountOn(in, "/var/lib/apt", "/var/cache/apt") {
+	if update == nil || cleaned || s.Unknown || cacheMountOn(target(in), "/var/lib/apt", "/var/cache/apt") {
 		return out
 	}
 	return append(out, Finding{
-		Message: fmt.Sprintf("`%s` leaves the apt package lists (/var/lib/apt/lists, tens of MB) in this layer: end the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use cache mounts on /var/lib/apt and /var/cache/apt", shorten(install.String())),
-		Span:    dockerfile.Span{Start: install.Start, End: install.End},
+		Message: fmt.Sprintf("`%s` leaves the apt package lists (/var/lib/apt/lists, tens of MB) in this layer: end the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use cache mounts on /var/lib/apt and /var/cache/apt", shorten(update.String())),
+		Span:    dockerfile.Span{Start: update.Start, End: update.End},
 	})
 }
 
@@ -89,8 +91,11 @@ func finalOnly(f *dockerfile.File, hits []runHit) []Finding {
 	return out
 }
 
+// checkPipCacheDir is PipCacheDir's runCheck; pipCacheKept its post. An
+// ONBUILD RUN's layer is the child image's, which inherits this stage's ENV:
+// it is judged like a RUN of the stage.
 func checkPipCacheDir(f *dockerfile.File, in *dockerfile.Instruction, s *ecosystem.Script, out []Finding) []Finding {
-	if in.Sub != nil || cacheMountOn(in, "pip", "/root/.cache") {
+	if cacheMountOn(target(in), "pip", "/root/.cache") {
 		return out
 	}
 	for _, c := range s.Commands {
@@ -113,7 +118,7 @@ func checkPipCacheDir(f *dockerfile.File, in *dockerfile.Instruction, s *ecosyst
 		}
 		// insert right after the `install` word when it is written plainly
 		for _, w := range c.Words {
-			if w.Text == "install" && f.Slice(dockerfile.Span{Start: w.Start, End: w.End}) == "install" && !in.JSON {
+			if w.Text == "install" && f.Slice(dockerfile.Span{Start: w.Start, End: w.End}) == "install" && !target(in).JSON {
 				fd.Fixes = []Fix{{Title: "Add --no-cache-dir", Edits: []dockerfile.Edit{{Span: dockerfile.Span{Start: w.End, End: w.End}, NewText: " --no-cache-dir"}}, Preferred: true, Safe: true}}
 				break
 			}

@@ -53,6 +53,8 @@ func labelKeyProblem(k string) string {
 func checkLabelKeyInvalid(f *dockerfile.File) []Finding {
 	var out []Finding
 	for _, in := range f.Instructions {
+		// ONBUILD LABEL sets the label on the image built FROM this one
+		in := target(in)
 		if !in.Is("LABEL") {
 			continue
 		}

@@ -36,6 +36,9 @@ func unquoteWord(f *dockerfile.File, w string) string {
 func labelsOf(f *dockerfile.File, in *dockerfile.Instruction, withValues bool) []label {
 	lc, ok := in.Command.(*instructions.LabelCommand)
 	if !ok {
+		if in.Command == nil && in.Is("LABEL") {
+			return labelWords(f, in, withValues) // ONBUILD LABEL: BuildKit parses no command for it
+		}
 		return nil
 	}
 	out := make([]label, 0, len(lc.Labels))
@@ -53,6 +56,25 @@ func labelsOf(f *dockerfile.File, in *dockerfile.Instruction, withValues bool) [
 		l := label{Key: unquoteWord(f, kv.Key), Span: sp, In: in}
 		if withValues {
 			l.Value = unquoteWord(f, kv.Value)
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// labelWords reads the `key=value` words of a LABEL that BuildKit did not
+// parse (the instruction an ONBUILD wraps). The legacy `LABEL key value`
+// form has no `=` and is skipped.
+func labelWords(f *dockerfile.File, in *dockerfile.Instruction, withValues bool) []label {
+	var out []label
+	for _, a := range in.Args {
+		k, v, ok := strings.Cut(a.Value, "=")
+		if !ok {
+			continue
+		}
+		l := label{Key: unquoteWord(f, k), Span: a.Span, In: in}
+		if withValues {
+			l.Value = unquoteWord(f, v)
 		}
 		out = append(out, l)
 	}

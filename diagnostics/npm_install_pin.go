@@ -41,5 +41,21 @@ func checkNpmInstallPin(f *dockerfile.File, in *dockerfile.Instruction, c ecosys
 	}
 	ws := dlUnpinned(p.Operands, npmPinned, ".tgz", ".tar.gz")
 	out = dlPinFindings(out, ws, "`pkg@version`")
+	var gits []ecosystem.Word
+	for _, w := range p.Operands {
+		if npmGitUnpinned(w.Text) {
+			gits = append(gits, w)
+		}
+	}
+	out = dlPinFindings(out, gits, "a tag or commit, `url#ref`")
 	return out
+}
+
+// npmGitUnpinned reports whether a git URL spec (`git+ssh://...`,
+// `git://...`, `git+https://...`) has no `#ref`: it installs whatever the
+// default branch holds (hadolint accepts git URLs only with a ref). Tarball
+// URLs are files and are not judged.
+func npmGitUnpinned(s string) bool {
+	scheme, _, ok := strings.Cut(s, "://")
+	return ok && !dlUnknowable(s) && (scheme == "git" || strings.HasPrefix(scheme, "git+")) && !strings.Contains(s, "#")
 }

@@ -47,8 +47,43 @@ func pipPinned(s string) bool {
 
 func checkPipInstallPin(f *dockerfile.File, in *dockerfile.Instruction, c ecosystem.Command, out []Finding) []Finding {
 	if p, ok := pipInstall(c); ok {
-		ws := dlUnpinned(p.Operands, pipPinned, ".whl", ".tar.gz", ".zip", ".tgz")
-		out = dlPinFindings(out, ws, "`pkg==version`")
+		if c.HasOption("-c", "--constraint") {
+			return out // a constraints file pins what the command installs
+		}
+		out = dlPinFindings(out, dlUnpinned(p.Operands, pipPinned, ".whl", ".tar.gz", ".zip", ".tgz"), "`pkg==version`")
+		var urls []ecosystem.Word
+		for _, w := range p.Operands {
+			if pipURLUnpinned(w.Text) {
+				urls = append(urls, w)
+			}
+		}
+		out = dlPinFindings(out, urls, "a tag or commit, `url@ref`")
 	}
 	return out
+}
+
+// pipURLUnpinned reports whether a URL requirement names no version: a VCS
+// URL without `@ref` (`git+https://host/repo`) or a URL that is neither a
+// wheel nor an archive (`https://github.com/o/r/tarball/branch`). hadolint's
+// documentation flags the second and accepts `git+https://host/repo@0.9.15`.
+func pipURLUnpinned(s string) bool {
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok || dlUnknowable(s) || strings.ContainsAny(scheme, " @") || scheme == "file" {
+		return false // not a URL requirement (`name @ url` is pinned by pipPinned)
+	}
+	rest, _, _ = strings.Cut(rest, "#") // #egg=name, #subdirectory=...
+	rest, _, _ = strings.Cut(rest, "?")
+	var path string
+	if _, path, _ = strings.Cut(rest, "/"); strings.Contains(path, "@") { // not the user@ of the host
+		return false
+	}
+	if strings.Contains(scheme, "+") { // git+https, hg+ssh, ...: a VCS URL
+		return true
+	}
+	for _, e := range []string{".whl", ".tar.gz", ".zip", ".tgz", ".tar.bz2", ".tar.xz"} {
+		if strings.HasSuffix(path, e) {
+			return false // a file, whose name carries its version
+		}
+	}
+	return true
 }

@@ -137,12 +137,24 @@ func TestBuildKitRulesMatchLinter(t *testing.T) {
 // no alias is a rule's name.
 func TestLookupAliases(t *testing.T) {
 	for name, want := range map[string]string{
-		"RootFinalStage": "RootFinalStage", "DL3002": "RootFinalStage", "dl3002": "RootFinalStage",
+		"RootFinalStage": "RootFinalStage", "dl3024": "DuplicateStageName",
 		"DL3024": "DuplicateStageName", "DL4003": "MultipleInstructionsDisallowed", "DL3012": "MultipleInstructionsDisallowed",
 	} {
 		rs := Lookup(name)
 		if len(rs) != 1 || rs[0].Code != want {
 			t.Errorf("Lookup(%q) = %v, want %s", name, rs, want)
+		}
+	}
+	// DL3002 stands for two rules: the final image's root USER
+	// (RootFinalStage) and every other stage's (LastUserRoot).
+	for _, name := range []string{"DL3002", "dl3002"} {
+		var got []string
+		for _, r := range Lookup(name) {
+			got = append(got, r.Code)
+		}
+		sort.Strings(got)
+		if strings.Join(got, ",") != "LastUserRoot,RootFinalStage" {
+			t.Errorf("Lookup(%q) = %v, want LastUserRoot and RootFinalStage", name, got)
 		}
 	}
 	for _, name := range []string{"rootfinalstage", "DL9999", "", "all"} {

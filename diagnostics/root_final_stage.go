@@ -95,13 +95,18 @@ func globMatch(pat, s string) bool {
 	return pat == s
 }
 
-func checkRootFinalStage(f *dockerfile.File) []Finding {
-	fin := f.FinalStage()
+// finalUser is what RootFinalStage judges: the final stage, its FROM chain
+// (final stage first), and the USER that decides who the image runs as (nil
+// when no stage of the chain sets one). skip is true when the rule has
+// nothing to say: an export-only scratch stage, or a USER decided at build
+// time. LastUserRoot (DL3002) uses it to leave to RootFinalStage the one
+// root USER it reports.
+func finalUser(f *dockerfile.File) (fin *dockerfile.Stage, stages []*dockerfile.Stage, user *dockerfile.Instruction, holder *dockerfile.Stage, skip bool) {
+	fin = f.FinalStage()
 	if fin == nil || fin.From.Err != nil {
-		return nil
+		return nil, nil, nil, nil, true
 	}
-	stages := chain(f, fin)
-	root := stages[len(stages)-1]
+	stages = chain(f, fin)
 	runs := false
 	for _, s := range stages {
 		for _, in := range s.Instructions {
@@ -110,32 +115,56 @@ func checkRootFinalStage(f *dockerfile.File) []Finding {
 			}
 		}
 	}
-	base := root.BaseImage
-	if strings.EqualFold(base, "scratch") && !runs {
-		return nil // an export-only stage: nothing runs in it
+	if strings.EqualFold(stages[len(stages)-1].BaseImage, "scratch") && !runs {
+		return fin, stages, nil, nil, true // an export-only stage: nothing runs in it
 	}
 	for _, s := range stages {
-		for i := len(s.Instructions) - 1; i >= 0; i-- {
-			in := s.Instructions[i]
-			if in.Sub != nil || !in.Is("USER") || len(in.Args) == 0 {
-				continue
-			}
-			u := strings.Trim(in.Args[0].Value, `"'`)
-			if hasVar(u) {
-				return nil // decided at build time
-			}
-			name, _, _ := strings.Cut(u, ":")
-			if name != "root" && name != "0" {
-				return nil
-			}
-			where := ""
-			if s != fin {
-				where = fmt.Sprintf(" (set in stage %q, which the final stage is built on)", s.Ref())
-			}
-			return []Finding{{Message: fmt.Sprintf("The final stage runs as root: USER %s%s. Switch to an unprivileged user after the steps that need root", u, where),
-				Span: firstLine(f, in)}}
+		if in := lastUser(s); in != nil {
+			return fin, stages, in, s, hasVar(userOf(in)) // a variable is decided at build time
 		}
 	}
+	return fin, stages, nil, nil, false
+}
+
+// lastUser is a stage's own last USER instruction (ONBUILD ones run in
+// another build), or nil.
+func lastUser(s *dockerfile.Stage) *dockerfile.Instruction {
+	for i := len(s.Instructions) - 1; i >= 0; i-- {
+		in := s.Instructions[i]
+		if in.Sub == nil && in.Is("USER") && len(in.Args) > 0 {
+			return in
+		}
+	}
+	return nil
+}
+
+// userOf is a USER instruction's value without quotes.
+func userOf(in *dockerfile.Instruction) string { return strings.Trim(in.Args[0].Value, `"'`) }
+
+// isRootUser reports whether a USER value (user[:group]) is root or uid 0.
+func isRootUser(u string) bool {
+	name, _, _ := strings.Cut(u, ":")
+	return name == "root" || name == "0"
+}
+
+func checkRootFinalStage(f *dockerfile.File) []Finding {
+	fin, stages, in, s, skip := finalUser(f)
+	if skip {
+		return nil
+	}
+	if in != nil {
+		u := userOf(in)
+		if !isRootUser(u) {
+			return nil
+		}
+		where := ""
+		if s != fin {
+			where = fmt.Sprintf(" (set in stage %q, which the final stage is built on)", s.Ref())
+		}
+		return []Finding{{Message: fmt.Sprintf("The final stage runs as root: USER %s%s. Switch to an unprivileged user after the steps that need root", u, where),
+			Span: firstLine(f, in)}}
+	}
+	base := stages[len(stages)-1].BaseImage
 	if hasVar(base) {
 		if v, ok := f.LookupVar(strings.Trim(strings.TrimPrefix(strings.TrimPrefix(base, "$"), "{"), "}"), fin.From.Span.Start); ok && v.HasValue {
 			base = strings.Trim(v.Value, `"'`)

@@ -84,6 +84,9 @@ func zypperClean(c ecosystem.Command) bool {
 func rpmYes(names ...string) runCheck {
 	return eachCommand(func(f *dockerfile.File, in *dockerfile.Instruction, c ecosystem.Command, out []Finding) []Finding {
 		p, ok := rpmInstall(c, names...)
+		if !ok && dlIn(c.Name(), names...) && p.Sub == "module" && len(p.Operands) > 0 && p.Operands[0].Text == "install" {
+			ok = true // `dnf module install nodejs:20` prompts too
+		}
 		if !ok || c.HasOption("-y", "--assumeyes") {
 			return out
 		}

@@ -21,7 +21,9 @@ var RunPipefailRule = register(&Rule{
 })
 
 // dlShells returns, for each RUN, the SHELL instruction in effect (nil: the
-// default /bin/sh -c), following the stage's FROM chain.
+// default /bin/sh -c), following the stage's FROM chain. An ONBUILD RUN runs
+// first thing in the image built FROM this one, under the SHELL that image
+// inherits: the stage's last.
 func dlShells(f *dockerfile.File) map[*dockerfile.Instruction]*dockerfile.Instruction {
 	out := map[*dockerfile.Instruction]*dockerfile.Instruction{}
 	end := make([]*dockerfile.Instruction, len(f.Stages))
@@ -30,14 +32,21 @@ func dlShells(f *dockerfile.File) map[*dockerfile.Instruction]*dockerfile.Instru
 		if st.Parent >= 0 && st.Parent < i {
 			sh = end[st.Parent]
 		}
+		var onbuild []*dockerfile.Instruction
 		for _, in := range st.Instructions {
 			switch {
 			case in.Sub != nil:
+				if in.Sub.Keyword == "RUN" {
+					onbuild = append(onbuild, in)
+				}
 			case in.Is("SHELL") && in.JSON:
 				sh = in
 			case in.Is("RUN"):
 				out[in] = sh
 			}
+		}
+		for _, in := range onbuild {
+			out[in] = sh
 		}
 		end[i] = sh
 	}
@@ -48,9 +57,8 @@ func checkRunPipefail(f *dockerfile.File) []Finding {
 	var shells map[*dockerfile.Instruction]*dockerfile.Instruction
 	var out []Finding
 	dlRun(f, func(in *dockerfile.Instruction, s *ecosystem.Script) {
-		// The exec form runs no SHELL; an ONBUILD RUN runs under the SHELL
-		// of the image that uses it.
-		if in.Sub != nil || in.JSON {
+		// The exec form runs no SHELL.
+		if target(in).JSON {
 			return
 		}
 		var pipe *ecosystem.Command
@@ -62,7 +70,7 @@ func checkRunPipefail(f *dockerfile.File) []Finding {
 					}
 				}
 			}
-			if c.Piped && pipe == nil && c.Nested == 0 {
+			if c.Piped && pipe == nil && c.Nested == 0 && !insidePiped(s.Commands, i) {
 				pipe = &s.Commands[i]
 			}
 		}
@@ -104,6 +112,22 @@ func checkRunPipefail(f *dockerfile.File) []Finding {
 		})
 	})
 	return out
+}
+
+// insidePiped reports whether command i sits inside another piped command
+// of the same script: a `$(…)` in an argument of a pipeline element
+// (`echo $(cat f) | grep x`) is marked piped too, but the element whose
+// status the pipe loses is the enclosing `echo $(cat f)`, so the message
+// names that one. A pipe inside the substitution (`v=$(curl … | jq …)`)
+// has no piped command around it and is named as it is.
+func insidePiped(cmds []ecosystem.Command, i int) bool {
+	c := cmds[i]
+	for j, d := range cmds {
+		if j != i && d.Piped && d.Nested == 0 && d.Start <= c.Start && c.End <= d.End && (d.Start != c.Start || d.End != c.End) {
+			return true
+		}
+	}
+	return false
 }
 
 // dlAlpineLike reports whether the stage's chain starts from an image that

@@ -32,6 +32,8 @@ func checkUseraddNoLogInit(f *dockerfile.File, in *dockerfile.Instruction, c eco
 			uid = c.Words[i+1].Text
 		case strings.HasPrefix(t, "--uid="):
 			uid = t[len("--uid="):]
+		case strings.HasPrefix(t, "-u") && len(t) > 2 && t[2] >= '0' && t[2] <= '9': // -u123456
+			uid = t[2:]
 		}
 	}
 	if len(strings.TrimLeft(uid, "0")) < dlBigUID || strings.Trim(uid, "0123456789") != "" {

@@ -23,15 +23,16 @@ import (
 // .msls.yaml. When the client lets msls register file watchers
 // (workspace/didChangeWatchedFiles with dynamicRegistration), the caches
 // live until a watched file changes; otherwise the configuration lookup is
-// done per check as before and a context is re-listed at most every
-// contextTTL. Everything is read through safefs.Root on the workspace
+// resolved again at most every contextTTL and a context is re-listed at most
+// every contextTTL. Everything is read through safefs.Root on the workspace
 // folder: a context that leaves the folder is unknown (docs/safety.md).
 //
-// The state is a small self-contained value (buildState) so that it can
-// move into the server's engine value as it is.
+// The state is a small self-contained value (buildState), one per Server.
 
-// contextTTL bounds how stale a context listing can be for a client that
-// sends no file events.
+// contextTTL bounds how stale a context listing or a folder's configuration
+// can be for a client that sends no file events. Looking the configuration
+// up on every keystroke (symbolic links resolved, the folder opened, the
+// directories walked up) was ~5% of a keystroke's CPU.
 const contextTTL = 3 * time.Second
 
 // maxContexts bounds the cached listings (each up to buildcontext.MaxEntries
@@ -65,17 +66,14 @@ type dirEntry struct {
 	realDir, realRoot string
 	ok                bool
 	cfg               *config.Config
+	at                time.Time // when it was resolved
 }
 
-var buildStates sync.Map // *Server -> *buildState
-
-func (s *Server) buildState() *buildState {
-	if v, ok := buildStates.Load(s); ok {
-		return v.(*buildState)
-	}
-	v, _ := buildStates.LoadOrStore(s, &buildState{roots: map[string]*safefs.Root{}, ctxs: map[ctxKey]*ctxEntry{}, dirs: map[string]*dirEntry{}})
-	return v.(*buildState)
+func newBuildState() *buildState {
+	return &buildState{roots: map[string]*safefs.Root{}, ctxs: map[ctxKey]*ctxEntry{}, dirs: map[string]*dirEntry{}}
 }
+
+func (s *Server) buildState() *buildState { return s.build }
 
 func init() {
 	registerNotification("workspace/didChangeWatchedFiles", didChangeWatchedFiles)
@@ -93,27 +91,26 @@ func (s *Server) foldersKey() string {
 }
 
 // docFolder resolves a document's folder and its configuration file. With
-// watchers the answer is cached until a file event; without, it is looked
-// up each time (today's behaviour: the file's modification time decides
-// whether to re-parse it).
+// watchers the answer is cached until a file event; without, for
+// contextTTL (a configuration file's modification time then decides
+// whether to parse it again).
 func (s *Server) docFolder(rc *ruleConfig, uri protocol.DocumentURI) dirEntry {
 	dir := docDir(uri)
 	bs := s.buildState()
 	fk := s.foldersKey()
+	now := time.Now()
 	bs.mu.Lock()
 	if bs.folders != fk {
 		bs.resetLocked()
 		bs.folders = fk
 	}
-	if bs.watching {
-		if d, ok := bs.dirs[dir]; ok {
-			bs.mu.Unlock()
-			return *d
-		}
+	if d, ok := bs.dirs[dir]; ok && (bs.watching || now.Sub(d.at) < contextTTL) {
+		bs.mu.Unlock()
+		return *d
 	}
 	bs.mu.Unlock()
 
-	var d dirEntry
+	d := dirEntry{at: now}
 	d.realDir, d.realRoot, d.ok = s.inWorkspace(dir)
 	if d.ok {
 		// found and read through os.Root on the folder: no check-then-open gap
@@ -125,7 +122,14 @@ func (s *Server) docFolder(rc *ruleConfig, uri protocol.DocumentURI) dirEntry {
 		}
 	}
 	bs.mu.Lock()
-	if bs.watching && bs.folders == fk {
+	if bs.folders == fk {
+		if len(bs.dirs) >= maxContexts && !bs.watching {
+			for k, e := range bs.dirs { // drop the expired ones
+				if now.Sub(e.at) >= contextTTL {
+					delete(bs.dirs, k)
+				}
+			}
+		}
 		bs.dirs[dir] = &d
 	}
 	bs.mu.Unlock()

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -283,5 +284,41 @@ func TestMissingDockerignoreCreatesFile(t *testing.T) {
 		if tc.want && (!strings.Contains(got, `"kind":"create"`) || !strings.Contains(got, `"newText":".git\n.venv\n"`) || !strings.Contains(got, "Add .git, .venv to .dockerignore")) {
 			t.Errorf("fix: %s", got)
 		}
+	}
+}
+
+// Without file watchers, a document's folder and its .msls.yaml are looked
+// up again once contextTTL has passed (not on every keystroke), and at once
+// after workspace/didChangeConfiguration.
+func TestDocFolderCachedWithoutWatchers(t *testing.T) {
+	ws := t.TempDir()
+	writeFiles(t, ws, map[string]string{".msls.yaml": "rules:\n  RootFinalStage: info\n"})
+	s := New(Options{})
+	s.folders = []protocol.WorkspaceFolder{{URI: "file://" + filepath.ToSlash(ws), Name: "ws"}}
+	uri := protocol.DocumentURI("file://" + filepath.ToSlash(filepath.Join(ws, "Dockerfile")))
+	rc := s.ruleConfig()
+	d := s.docFolder(rc, uri)
+	if !d.ok || d.cfg == nil {
+		t.Fatalf("folder not resolved: %+v", d)
+	}
+	if err := os.Remove(filepath.Join(ws, ".msls.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if d2 := s.docFolder(rc, uri); d2.cfg != d.cfg {
+		t.Fatalf("looked up again within contextTTL")
+	}
+	bs := s.buildState()
+	bs.mu.Lock()
+	for _, e := range bs.dirs {
+		e.at = e.at.Add(-contextTTL)
+	}
+	bs.mu.Unlock()
+	if d3 := s.docFolder(rc, uri); d3.cfg != nil || !d3.ok {
+		t.Fatalf("not looked up again after contextTTL: %+v", d3)
+	}
+	writeFiles(t, ws, map[string]string{".msls.yaml": "rules:\n  RootFinalStage: off\n"})
+	didChangeConfiguration(context.Background(), s, json.RawMessage(`{"settings":null}`))
+	if d4 := s.docFolder(rc, uri); d4.cfg == nil {
+		t.Fatalf("not looked up again after didChangeConfiguration")
 	}
 }

@@ -163,6 +163,14 @@ func (rc *ruleConfig) report(s *Server, err error) {
 }
 
 func didChangeConfiguration(ctx context.Context, s *Server, raw json.RawMessage) error {
+	// the user may have edited a .msls.yaml as well: resolve the folders
+	// again (a client with file watchers has told us already)
+	bs := s.buildState()
+	bs.mu.Lock()
+	if !bs.watching {
+		clear(bs.dirs)
+	}
+	bs.mu.Unlock()
 	if caps := s.ClientCapabilities(); caps.Workspace != nil && caps.Workspace.Configuration {
 		// the client answers workspace/configuration: ask it, off the read loop
 		go s.pullConfiguration()

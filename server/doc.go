@@ -82,6 +82,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	sjson "github.com/segmentio/encoding/json"
 	"go.lsp.dev/protocol"
 )
 
@@ -193,7 +194,7 @@ func decodeParams(raw json.RawMessage, v any) error {
 	if len(raw) == 0 {
 		raw = json.RawMessage("{}")
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
+	if err := sjson.Unmarshal(raw, v); err != nil {
 		return InvalidParams("invalid params: %v", err)
 	}
 	return nil

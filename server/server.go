@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	sjson "github.com/segmentio/encoding/json"
 	"io"
 	"runtime/debug"
 	"sync"
@@ -43,6 +44,9 @@ type Server struct {
 	// rule configuration (config.go).
 	engine *engine.Engine
 	rules  *ruleConfig
+	// build caches the documents' folders, configuration files and build
+	// contexts (buildcontext.go).
+	build *buildState
 
 	base   context.Context
 	cancel context.CancelFunc
@@ -133,6 +137,7 @@ func New(opts Options) *Server {
 		log:       log,
 		engine:    engine.New(log),
 		rules:     &ruleConfig{files: map[string]fileConfig{}, shown: map[string]bool{}},
+		build:     newBuildState(),
 		inflight:  map[string]*inflightRequest{},
 		slots:     make(chan struct{}, maxInflight),
 		calls:     map[string]chan *message{},
@@ -232,7 +237,7 @@ func (s *Server) handleFrame(ctx context.Context, body []byte) (exit bool) {
 // decodeMessage is json.Unmarshal into a message.
 func decodeMessage(body []byte) (message, error) {
 	var m message
-	err := json.Unmarshal(body, &m)
+	err := sjson.Unmarshal(body, &m)
 	return m, err
 }
 
