@@ -52,7 +52,8 @@ func instructionEdit(text []byte) (int, int) {
 // BenchmarkCheck is the stage contract of one version after a keystroke,
 // each version parsed (untimed) from the one before as the server does:
 // typing into a comment after the last instruction, or retyping the end of
-// an early instruction (every version a new text).
+// an early instruction (every version a new text); and of a file just
+// parsed.
 func BenchmarkCheck(b *testing.B) {
 	files := benchFiles(b)
 	for _, name := range []string{"medium", "monorepo", "moby", "buildkit"} {
@@ -69,6 +70,16 @@ func BenchmarkCheck(b *testing.B) {
 				b.StopTimer()
 				text = append(text[:len(text):len(text)], 'x')
 				f = dockerfile.ParseFrom(f, text)
+				b.StartTimer()
+				Check(f, nil)
+			}
+		})
+		b.Run("fresh/"+name, func(b *testing.B) {
+			// a document just opened: nothing to take from a version before
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				f := dockerfile.Parse(raw)
 				b.StartTimer()
 				Check(f, nil)
 			}

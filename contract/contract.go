@@ -17,8 +17,8 @@ import (
 	"maps"
 	"path"
 	"regexp"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -194,7 +194,7 @@ func build(f *dockerfile.File, files Files) *model {
 			}
 		}
 		e := m.buildStage(i, st)
-		if cell != nil && e.keep {
+		if cell != nil {
 			cell.set(e)
 		}
 		m.states = append(m.states, e.res.s)
@@ -229,10 +229,12 @@ func (m *model) buildStage(i int, st *dockerfile.Stage) *stageEntry {
 			s.nodeEnvProd = false
 		}
 	}
-	e := &stageEntry{text: m.f.Text, esc: m.f.EscapeToken, spans: make([]dockerfile.Span, len(st.Instructions)),
-		parent: s.parent, res: &stageResult{s: s}, keep: true}
+	// the stage's text only: an entry kept for long must not hold a
+	// whole version of a large file
+	e := &stageEntry{text: bytes.Clone(m.f.Text[st.Span.Start:st.Span.End]), esc: m.f.EscapeToken,
+		spans: make([]dockerfile.Span, len(st.Instructions)), parent: s.parent, res: &stageResult{s: s}}
 	for j, in := range st.Instructions {
-		e.spans[j] = in.Span
+		e.spans[j] = dockerfile.Span{Start: in.Span.Start - st.Span.Start, End: in.Span.End - st.Span.Start}
 	}
 	m.building, m.cur = e, i
 	for j, in := range st.Instructions {
@@ -286,14 +288,13 @@ func (c *stageCell) set(e *stageEntry) {
 // and the text after the mkdir commands guarded looked at. Entries are
 // immutable.
 type stageEntry struct {
-	text    []byte // the version's text (immutable)
+	text    []byte // the stage's text in the version it was built in
 	esc     rune
 	spans   []dockerfile.Span // the stage's instructions in text
 	parent  *state
 	sources []sourceDep
 	guards  []guardDep
 	res     *stageResult
-	keep    bool // false: depends on something the entry does not record
 }
 
 // sourceDep is a --from value and what sourceState answered for it.
