@@ -99,7 +99,7 @@ func (m *model) stageCopies(st *dockerfile.Stage) {
 			}
 			// --from sources are relative to the source stage's root
 			p := path.Clean("/" + v)
-			if ok, judged := src.produced(p); ok || !judged {
+			if ok, judged := m.producedFrom(fl.Value, src, p); ok || !judged {
 				continue
 			}
 			r.copies = append(r.copies, relProblem{kind: CopyFromNotProduced, instr: j,

@@ -17,7 +17,6 @@ import (
 	"maps"
 	"path"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -297,11 +296,40 @@ type stageEntry struct {
 	res     *stageResult
 }
 
-// sourceDep is a --from value and what sourceState answered for it.
+// sourceDep is a --from value, what sourceState answered for it, and what
+// the stage read of the state it named: all of it that a stage may read
+// (see sourceState), so that another state giving the same answers would
+// have given the same result.
 type sourceDep struct {
-	ref string
-	idx int
-	s   *state
+	ref         string
+	idx         int
+	s           *state
+	label       string // stageLabel of the stage named
+	// prodInstall shows only in problems found with the build context
+	// (never kept), but it is part of the state the entry keeps
+	prodInstall bool
+	asks        []producedAsk
+}
+
+// producedAsk is a path the stage asked the source state about, and the
+// answer of produced.
+type producedAsk struct {
+	path       string
+	ok, judged bool
+}
+
+// sameAnswers reports whether s, the state of stage idx, answers what the
+// state recorded in d answered.
+func (d *sourceDep) sameAnswers(m *model, idx int, s *state) bool {
+	if s.prodInstall != d.prodInstall || stageLabel(m.f.Stages[idx]) != d.label {
+		return false
+	}
+	for _, a := range d.asks {
+		if ok, judged := s.produced(a.path); ok != a.ok || judged != a.judged {
+			return false
+		}
+	}
+	return true
 }
 
 // guardDep is what guarded answered for a command ending rel bytes after
@@ -324,8 +352,12 @@ func (m *model) reuse(i int, st *dockerfile.Stage, e *stageEntry) *stageResult {
 			return nil
 		}
 	}
-	for _, d := range e.sources {
-		if idx, s := m.resolveSource(i, d.ref); idx != d.idx || s != d.s {
+	for k := range e.sources {
+		// a stage copied from may have been built again with the same
+		// answers (an edit that does not touch what is copied)
+		d := &e.sources[k]
+		idx, s := m.resolveSource(i, d.ref)
+		if idx != d.idx || (s == nil) != (d.s == nil) || s != d.s && !d.sameAnswers(m, idx, s) {
 			return nil
 		}
 	}
@@ -575,13 +607,41 @@ func (m *model) copyStep(s *state, instr int, in *dockerfile.Instruction) {
 }
 
 // sourceState is the index and state of the stage a --from value of the
-// stage being built names; -1 and nil for an image.
+// stage being built names; -1 and nil for an image. The stage may read the
+// state's prodInstall, and ask produced through producedFrom.
 func (m *model) sourceState(ref string) (int, *state) {
 	idx, s := m.resolveSource(m.cur, ref)
-	if e := m.building; e != nil && !slices.ContainsFunc(e.sources, func(d sourceDep) bool { return d.ref == ref }) {
-		e.sources = append(e.sources, sourceDep{ref: ref, idx: idx, s: s})
+	if e := m.building; e != nil && m.sourceDep(ref) == nil {
+		d := sourceDep{ref: ref, idx: idx, s: s}
+		if s != nil {
+			d.label, d.prodInstall = stageLabel(m.f.Stages[idx]), s.prodInstall
+		}
+		e.sources = append(e.sources, d)
 	}
 	return idx, s
+}
+
+// producedFrom is src.produced(p), for src the state the --from value ref
+// of the stage being built names.
+func (m *model) producedFrom(ref string, src *state, p string) (ok, judged bool) {
+	ok, judged = src.produced(p)
+	if d := m.sourceDep(ref); d != nil {
+		d.asks = append(d.asks, producedAsk{path: p, ok: ok, judged: judged})
+	}
+	return ok, judged
+}
+
+// sourceDep is the record of the --from value ref of the stage being built.
+func (m *model) sourceDep(ref string) *sourceDep {
+	if m.building == nil {
+		return nil
+	}
+	for k := range m.building.sources {
+		if d := &m.building.sources[k]; d.ref == ref {
+			return d
+		}
+	}
+	return nil
 }
 
 // resolveSource is sourceState for stage cur, recording nothing.

@@ -187,3 +187,38 @@ func TestMemoMovesLines(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoSourceAnswers follows a stage that copies from another through
+// edits of the stage it copies from: one that leaves what it asked of it
+// unchanged (the stage is taken again), one that renames it (the message
+// names it), and one that makes the path it copies.
+func TestMemoSourceAnswers(t *testing.T) {
+	text := "FROM node:20 AS build\nWORKDIR /app\nRUN npm ci\n\nFROM node:20-slim\nCOPY --from=build /app/dist ./dist\n"
+	f := dockerfile.Parse([]byte(text))
+	for _, step := range []struct {
+		old, new string // replace the first old by new
+		want     string // the message must contain it; "" for no problem
+		reused   int
+	}{
+		{"", "", "stage `build` does not produce /app/dist", 0},
+		{"npm ci", "npm ci && echo built", "stage `build` does not produce /app/dist", 1},
+		{"AS build", "AS BUILD", "stage `BUILD` does not produce /app/dist", 0},
+		{"echo built", "mkdir -p /app/dist", "", 0},
+	} {
+		if step.old != "" {
+			text = strings.Replace(text, step.old, step.new, 1)
+			f = dockerfile.ParseFrom(f, []byte(text))
+		}
+		m := build(f, nil)
+		got := Check(f, nil)
+		if want := Check(dockerfile.Parse([]byte(text)), nil); !reflect.DeepEqual(got, want) {
+			t.Fatalf("after %q: got %s\nwant %s", step.new, fmtProblems(got), fmtProblems(want))
+		}
+		if step.want == "" && len(got) != 0 || step.want != "" && (len(got) != 1 || !strings.Contains(got[0].Message, step.want)) {
+			t.Fatalf("after %q: want %q, got %s", step.new, step.want, fmtProblems(got))
+		}
+		if m.reused != step.reused {
+			t.Errorf("after %q: %d stages reused, want %d", step.new, m.reused, step.reused)
+		}
+	}
+}
