@@ -301,10 +301,10 @@ type stageEntry struct {
 // (see sourceState), so that another state giving the same answers would
 // have given the same result.
 type sourceDep struct {
-	ref         string
-	idx         int
-	s           *state
-	label       string // stageLabel of the stage named
+	ref   string
+	idx   int
+	s     *state
+	label string // stageLabel of the stage named
 	// prodInstall shows only in problems found with the build context
 	// (never kept), but it is part of the state the entry keeps
 	prodInstall bool
