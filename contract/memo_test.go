@@ -105,7 +105,7 @@ func TestMemoEqualsFresh(t *testing.T) {
 			srcs[p] = raw
 		}
 	}
-	edits := 25
+	edits := 20
 	reused, built, problems := 0, 0, 0
 	for name, raw := range srcs {
 		r := rand.New(rand.NewPCG(uint64(len(raw)), 11))
