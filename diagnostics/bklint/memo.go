@@ -161,6 +161,13 @@ func (s *stage) appendKey(b []byte) []byte {
 func appendNode(b []byte, n *parser.Node, line int) []byte {
 	b = appendFields(b, n, line)
 	for m := n.Next; m != nil; m = m.Next {
+		if m.StartLine == 0 && m.EndLine == 0 && m.Original == "" && len(m.Flags) == 0 && len(m.PrevComment) == 0 &&
+			len(m.Attributes) == 0 && len(m.Heredocs) == 0 && len(m.Children) == 0 {
+			// an argument (most nodes): its value only
+			b = append(b, 2)
+			b = appendString(b, m.Value)
+			continue
+		}
 		b = append(b, 1)
 		b = appendFields(b, m, 0)
 	}
