@@ -174,7 +174,7 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 	}
 	targetName := stages[len(stages)-1].Name
 
-	ls := &linterState{lt: lt, shlex: shell.NewLex(res.EscapeToken), esc: res.EscapeToken, cur: newMemoGen()}
+	ls := &linterState{lt: lt, shlex: shell.NewLex(res.EscapeToken), esc: res.EscapeToken}
 	ls.rawLex = shell.NewLex('\\')
 	ls.rawLex.SkipProcessQuotes = true
 	var last *memoGen
@@ -184,6 +184,7 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 			ls.oldRefs = last.refs
 		}
 	}
+	ls.cur = newMemoGen(last)
 
 	// The global ARGs, evaluated once for the default-ARG check and for
 	// the FROM lines (BuildKit evaluates them twice, the same way).
@@ -204,8 +205,8 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 	}
 
 	// buildDispatchStates
-	var states []*stage
-	byName := map[string]*stage{}
+	states := make([]*stage, 0, len(stages))
+	byName := make(map[string]*stage, len(stages))
 	fromArgKeys := map[string]struct{}{}
 	for _, a := range allArgs {
 		fromArgKeys[a] = struct{}{}
@@ -359,6 +360,9 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 // dispatching a stage left in the memo when its key is there (see Memo).
 func (ls *linterState) dispatchStages(r *lint.LintResults, states []*stage) error {
 	var key []byte
+	if ls.memo != nil {
+		key = make([]byte, 0, 4096)
+	}
 	for _, s := range states {
 		if ls.memo == nil || s.unreg || s.base != nil && s.base.memo == nil {
 			if err := ls.dispatchStage(s, ls.lt); err != nil {
@@ -1271,8 +1275,14 @@ type parsedStage struct {
 // parseInstructions is instructions.Parse, taking the typed command of each
 // node from reuse where it can (see LintCommands).
 func parseInstructions(ast *parser.Node, reuse []any, lt *linter.Linter) ([]instructions.Stage, []parsedStage, []instructions.ArgCommand, error) {
-	var stages []instructions.Stage
-	var parts []parsedStage
+	n := 0
+	for _, node := range ast.Children {
+		if strings.EqualFold(node.Value, "from") {
+			n++
+		}
+	}
+	stages := make([]instructions.Stage, 0, n)
+	parts := make([]parsedStage, 0, n)
 	var metaArgs []instructions.ArgCommand
 	for i, node := range ast.Children {
 		var cmd any

@@ -56,8 +56,13 @@ type memoGen struct {
 	metaArgs []string
 }
 
-func newMemoGen() *memoGen {
-	return &memoGen{stages: map[string]*stageMemo{}, words: map[string]processed{}, refs: map[string]bool{}}
+// newMemoGen returns an empty memoGen, its maps sized as last's (nil: none).
+func newMemoGen(last *memoGen) *memoGen {
+	if last == nil {
+		last = &memoGen{}
+	}
+	return &memoGen{stages: make(map[string]*stageMemo, len(last.stages)), words: make(map[string]processed, len(last.words)),
+		refs: make(map[string]bool, len(last.refs))}
 }
 
 func (m *Memo) load() *memoGen {
