@@ -309,14 +309,18 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 	}
 
 	// resolveReachableStages (every stage, as for lint): base images.
+	// The state of an image that COPY --from or RUN --mount names (unreg)
+	// is never read: nothing dispatches on it.
 	for _, s := range states {
 		if s.base != nil {
 			continue
 		}
 		if s.st.BaseName == "scratch" {
 			s.dispatched = s.dispatched || s.unreg
-			s.imgEnv = []string{"PATH=" + system.DefaultPathEnv("linux")}
-			s.wd = "/"
+			if !s.unreg {
+				s.imgEnv = []string{"PATH=" + system.DefaultPathEnv("linux")}
+				s.wd = "/"
+			}
 			continue
 		}
 		if !ls.validRef(s.st.BaseName) {
@@ -326,6 +330,7 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 			// BuildKit marks the images that --from and from= name as
 			// dispatched once resolved
 			s.dispatched = true
+			continue
 		}
 		// The stand-in resolves to an image of the requested platform, so
 		// InvalidBaseImagePlatform cannot fire.
@@ -364,7 +369,10 @@ func (ls *linterState) dispatchStages(r *lint.LintResults, states []*stage) erro
 		key = make([]byte, 0, 4096)
 	}
 	for _, s := range states {
-		if ls.memo == nil || s.unreg || s.base != nil && s.base.memo == nil {
+		if s.unreg {
+			continue // see resolveReachableStages
+		}
+		if ls.memo == nil || s.base != nil && s.base.memo == nil {
 			if err := ls.dispatchStage(s, ls.lt); err != nil {
 				return err
 			}
@@ -413,9 +421,6 @@ func (ls *linterState) dispatchStage(s *stage, lt *linter.Linter) error {
 	for _, kv := range s.imgEnv {
 		k, v := parseKeyValue(kv)
 		s.env = s.env.AddOrReplace(k, v)
-	}
-	if s.unreg {
-		return nil
 	}
 	var cmdTr, epTr, hcTr tracker
 	for i, c := range s.st.Commands {
