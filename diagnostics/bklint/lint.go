@@ -259,12 +259,19 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 
 	// buildStageDependencyGraph: the sources of COPY --from and RUN --mount,
 	// with images they name registered as extra states.
+	// BuildKit adds a state for every mention of an image; all those of one
+	// image are alike (resolved, dispatched, never read): one serves.
+	images := map[string]*stage{}
 	findOrAdd := func(from string) *stage {
 		if s, ok := byName[strings.ToLower(from)]; ok {
 			return s
 		}
+		if s, ok := images[from]; ok {
+			return s
+		}
 		s := &stage{st: instructions.Stage{BaseName: from}, unreg: true, platform: target}
 		add(s)
+		images[from] = s
 		return s
 	}
 	for _, s := range states[:nStages] {
@@ -280,7 +287,7 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 				if err != nil || m.Result != c.From {
 					return declined("COPY --from variable")
 				}
-				if idx, err := strconv.Atoi(c.From); err == nil {
+				if idx, err := atoi(c.From); err == nil {
 					if idx < 0 || idx >= nStages {
 						return declined("COPY --from index")
 					}
@@ -436,6 +443,18 @@ func (ls *linterState) dispatchStage(s *stage, lt *linter.Linter) error {
 	}
 	return nil
 }
+
+// atoi is strconv.Atoi without its error value for a word that is not a
+// number (a stage name: most COPY --from).
+func atoi(s string) (int, error) {
+	digits := strings.TrimLeft(s, "+-")
+	if len(s)-len(digits) > 1 || digits == "" || strings.TrimLeft(digits, "0123456789") != "" {
+		return 0, errNotNumber
+	}
+	return strconv.Atoi(s)
+}
+
+var errNotNumber = errors.New("not a number")
 
 func hasOnbuild(cmds []instructions.Command) bool {
 	for _, c := range cmds {
