@@ -26,16 +26,10 @@ func underSystem(p string) bool {
 	return false
 }
 
-// known reports whether the stage chain starts at an image whose contents
-// the table knows, so that a missing path is the Dockerfile's doing.
-func (s *state) root() *state {
-	for s.parent != nil {
-		s = s.parent
-	}
-	return s
-}
-
-func (s *state) family() (ImageFamily, bool) { return Family(s.root().image) }
+// family is what the table knows of the image the stage chain starts at;
+// false when it does not know it (a missing path is then not judged the
+// Dockerfile's doing).
+func (s *state) family() (ImageFamily, bool) { return s.fam, s.famKnown }
 
 // produced reports whether p exists after the stage's steps as far as msls
 // can tell: made by a step (p itself, a tree holding it, or something
@@ -74,48 +68,45 @@ func (s *state) produced(p string) (ok, judged bool) {
 	return false, anchored
 }
 
-func (m *model) checkCopies() []Problem {
-	var out []Problem
-	for i, st := range m.f.Stages {
-		if i >= len(m.states) {
-			break
+// stageCopies checks the COPY --from sources of the stage being built, st,
+// against the stages they copy from.
+func (m *model) stageCopies(st *dockerfile.Stage) {
+	r := m.building.res
+	for j, in := range st.Instructions {
+		if in.Sub != nil || in.Err != nil || !(in.Is("COPY") || in.Is("ADD")) {
+			continue
 		}
-		for _, in := range st.Instructions {
-			if in.Sub != nil || in.Err != nil || !(in.Is("COPY") || in.Is("ADD")) {
+		fl, ok := in.Flag("from")
+		if !ok || len(in.Args) < 2 {
+			continue
+		}
+		idx, src := m.sourceState(fl.Value)
+		if src == nil {
+			continue
+		}
+		for _, a := range in.Args[:len(in.Args)-1] {
+			v := strings.Trim(a.Value, `"'`)
+			if hasVar(v) {
 				continue
 			}
-			fl, ok := in.Flag("from")
-			if !ok || len(in.Args) < 2 {
-				continue
-			}
-			src := m.sourceState(m.states[i], fl.Value)
-			if src == nil {
-				continue
-			}
-			for _, a := range in.Args[:len(in.Args)-1] {
-				v := strings.Trim(a.Value, `"'`)
-				if hasVar(v) {
+			if k := strings.IndexAny(v, "*?["); k >= 0 {
+				v = v[:k]
+				if slash := strings.LastIndexByte(v, '/'); slash >= 0 {
+					v = v[:slash]
+				} else {
 					continue
 				}
-				if k := strings.IndexAny(v, "*?["); k >= 0 {
-					v = v[:k]
-					if j := strings.LastIndexByte(v, '/'); j >= 0 {
-						v = v[:j]
-					} else {
-						continue
-					}
-				}
-				// --from sources are relative to the source stage's root
-				p := path.Clean("/" + v)
-				if ok, judged := src.produced(p); ok || !judged {
-					continue
-				}
-				out = append(out, Problem{Kind: CopyFromNotProduced, Span: a.Span,
-					Message: fmt.Sprintf("stage %s does not produce %s: no step there copies, creates or builds it (COPY --from would fail with \"not found\")", stageLabel(src.st), p)})
 			}
+			// --from sources are relative to the source stage's root
+			p := path.Clean("/" + v)
+			if ok, judged := m.producedFrom(fl.Value, src, p); ok || !judged {
+				continue
+			}
+			r.copies = append(r.copies, relProblem{kind: CopyFromNotProduced, instr: j,
+				start: a.Span.Start - in.Span.Start, end: a.Span.End - in.Span.Start,
+				msg: fmt.Sprintf("stage %s does not produce %s: no step there copies, creates or builds it (COPY --from would fail with \"not found\")", stageLabel(m.f.Stages[idx]), p)})
 		}
 	}
-	return out
 }
 
 func stageLabel(st *dockerfile.Stage) string {
@@ -128,16 +119,19 @@ func stageLabel(st *dockerfile.Stage) string {
 // checkWritable reports an install that runs as a non-root user in a
 // directory root created (WORKDIR or COPY before the USER): it cannot write
 // node_modules there.
-func (m *model) checkWritable(s *state, in *dockerfile.Instruction, c ecosystem.Command, cwd string) {
-	if isRoot(s.user) || hasVar(s.user) || !s.rootDirs[cwd] {
+func (m *model) checkWritable(s *state, instr int, in *dockerfile.Instruction, c ecosystem.Command, cwd string) {
+	origin, ok := s.rootDirs[cwd]
+	if isRoot(s.user) || hasVar(s.user) || !ok {
 		return
 	}
 	if _, known := s.family(); !known {
 		return
 	}
-	m.problems = append(m.problems, Problem{Kind: NonRootWriteRootDir, Span: cmdSpan(in, c),
-		Message: fmt.Sprintf("`%s` runs as USER %s in %s, which root created (line %d) and %s cannot write: create the directory after USER, `COPY --chown=%s`, or chown it first",
-			c.String(), s.user, cwd, s.rootDirLine[cwd], s.user, s.user)})
+	// the line goes in when the problem is placed in a version (absolute)
+	p := m.problem(NonRootWriteRootDir, instr, in, cmdSpan(in, c),
+		fmt.Sprintf("`%s` runs as USER %s in %s, which root created (line ", c.String(), s.user, cwd))
+	p.origin = &origin
+	p.msgEnd = fmt.Sprintf(") and %s cannot write: create the directory after USER, `COPY --chown=%s`, or chown it first", s.user, s.user)
 }
 
 // entry is the final stage's start command.
@@ -147,11 +141,12 @@ type entry struct {
 	shell bool
 }
 
-func (m *model) entry(s *state) *entry {
+// entry is the start command of stage i.
+func (m *model) entry(i int) *entry {
 	var cmd, ep *dockerfile.Instruction
 	// the nearest stage of the chain that sets either; within it the last wins
-	for t := s; t != nil && cmd == nil && ep == nil; t = t.parent {
-		for _, in := range t.st.Instructions {
+	for k := i; k >= 0 && cmd == nil && ep == nil; k = m.parentIdx(k) {
+		for _, in := range m.f.Stages[k].Instructions {
 			if in.Sub != nil || in.Err != nil {
 				continue
 			}
@@ -193,7 +188,7 @@ func (m *model) checkStart() []Problem {
 	if !known || s.opaque {
 		return nil
 	}
-	e := m.entry(s)
+	e := m.entry(len(m.states) - 1)
 	if e == nil || len(e.words) == 0 {
 		return nil
 	}

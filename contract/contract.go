@@ -11,11 +11,15 @@
 package contract
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/ecosystem"
@@ -50,14 +54,28 @@ type Problem struct {
 }
 
 // Check returns the contract problems of f. files may be nil.
+//
+// Without files (the diagnostics, on every keystroke) each stage's share of
+// the work is kept in its FROM instruction's memo and taken again by a
+// later version of the document whose stage has the same instructions and
+// builds on the same results (see stageEntry): a keystroke recomputes only
+// the stage it edits and the stages that build on it or copy from it.
 func Check(f *dockerfile.File, files Files) []Problem {
 	if f == nil || len(f.Stages) == 0 {
 		return nil
 	}
 	m := build(f, files)
 	var out []Problem
-	out = append(out, m.problems...)
-	out = append(out, m.checkCopies()...)
+	for i, r := range m.results {
+		for _, p := range r.built {
+			out = append(out, m.absolute(i, p))
+		}
+	}
+	for i, r := range m.results {
+		for _, p := range r.copies {
+			out = append(out, m.absolute(i, p))
+		}
+	}
 	out = append(out, m.checkStart()...)
 	return out
 }
@@ -76,11 +94,14 @@ type product struct {
 	context Files
 }
 
-// state is a stage's model after its steps.
+// state is a stage's model after its steps. It is immutable once its stage
+// is built: later versions of the document share it (see stageEntry).
 type state struct {
-	st       *dockerfile.Stage
-	image    string // the external base image ("" when built on a stage)
-	parent   *state
+	parent *state
+	// fam is what msls knows of the image the stage chain starts at
+	// (famKnown false: not judged).
+	fam      ImageFamily
+	famKnown bool
 	cwd      string
 	user     string // "" = root
 	path     string // PATH as set by ENV, "" = the image's
@@ -97,25 +118,59 @@ type state struct {
 	// copiedBin is set when something was copied into a directory on PATH.
 	copiedBin bool
 	// rootDirs are directories created by WORKDIR or COPY while the user
-	// was root.
-	rootDirs map[string]bool
-	// rootDirLine is where each of rootDirs was created (for messages).
-	rootDirLine map[string]int
+	// was root, with the instruction that created each (for messages).
+	rootDirs map[string]dirOrigin
 	// opaque is set when a step ran in a directory msls could not follow
 	// (WORKDIR or cd with a variable): the stage's products are not judged.
 	opaque bool
 }
 
+// dirOrigin is the instruction that created a directory: the instr-th of
+// the stage whose state is owner (the stage itself or one it builds on).
+// Not a line number: a later version may take the state where the stage
+// has moved.
+type dirOrigin struct {
+	owner *state
+	instr int
+}
+
+// stageResult is one stage's share of the contract: its state after its
+// steps, and its problems with every location relative to the instruction
+// it is in, so that a version of the document where the stage has moved
+// can take it as it is.
+type stageResult struct {
+	s      *state
+	built  []relProblem // found while stepping through the stage, in order
+	copies []relProblem // its COPY --from sources that were not produced
+}
+
+// relProblem is a Problem of a stage, located in its instr-th instruction
+// at [start, end) relative to the instruction's start. When origin is set,
+// the message is msg, the line of that instruction, then msgEnd.
+type relProblem struct {
+	kind       string
+	instr      int
+	start, end int
+	msg        string
+	origin     *dirOrigin
+	msgEnd     string
+}
+
 type model struct {
-	f        *dockerfile.File
-	files    Files
-	states   []*state
-	problems []Problem
-	pkg      *packageJSON
+	f       *dockerfile.File
+	files   Files
+	pkg     *packageJSON
+	states  []*state
+	results []*stageResult
+	// building is the entry of the stage being built: its result, and the
+	// inputs beyond its instructions it consulted.
+	building *stageEntry
+	cur      int // the index of the stage being built
+	reused   int // how many stages were taken from an earlier version
 }
 
 func build(f *dockerfile.File, files Files) *model {
-	m := &model{f: f, files: files}
+	m := &model{f: f, files: files, states: make([]*state, 0, len(f.Stages)), results: make([]*stageResult, 0, len(f.Stages))}
 	if files != nil {
 		if raw, err := files.ReadFile("package.json"); err == nil {
 			var p packageJSON
@@ -124,38 +179,229 @@ func build(f *dockerfile.File, files Files) *model {
 			}
 		}
 	}
-	for _, st := range f.Stages {
-		s := &state{st: st, cwd: "/", progs: map[string]bool{}, rootDirs: map[string]bool{}, rootDirLine: map[string]int{}}
-		if st.Parent >= 0 && st.Parent < len(m.states) {
-			p := m.states[st.Parent]
-			s.parent = p
-			s.cwd, s.user, s.path, s.prodInstall, s.nodeEnvProd = p.cwd, p.user, p.path, p.prodInstall, p.nodeEnvProd
-			s.copiedBin, s.opaque = p.copiedBin, p.opaque
-			for k, v := range p.rootDirLine {
-				s.rootDirLine[k] = v
-			}
-			for k := range p.progs {
-				s.progs[k] = true
-			}
-			for k := range p.rootDirs {
-				s.rootDirs[k] = true
-			}
-		} else {
-			s.image = st.BaseImage
-			if fam, ok := Family(st.BaseImage); ok && fam.Name == "node" {
-				// the official node images set no NODE_ENV
-				s.nodeEnvProd = false
-			}
-		}
-		m.states = append(m.states, s)
-		for _, in := range st.Instructions {
-			if in.Sub != nil || in.Err != nil || in.Is("FROM") {
+	for i, st := range f.Stages {
+		var cell *stageCell
+		if files == nil && st.From != nil {
+			// with files, what a stage makes also depends on them (and
+			// the split refactor checks once): not kept
+			cell = st.From.DerivedMovable(stageCellKey{}, newStageCell, moveStageCell).(*stageCell)
+			if r := m.reuse(i, st, cell.get()); r != nil {
+				m.reused++
+				m.states = append(m.states, r.s)
+				m.results = append(m.results, r)
 				continue
 			}
-			m.step(s, in)
 		}
+		e := m.buildStage(i, st)
+		if cell != nil {
+			cell.set(e)
+		}
+		m.states = append(m.states, e.res.s)
+		m.results = append(m.results, e.res)
 	}
 	return m
+}
+
+// parentOf is the state of the stage stage i builds on, nil when it starts
+// from an image.
+func (m *model) parentOf(i int) *state {
+	if p := m.f.Stages[i].Parent; p >= 0 && p < i && p < len(m.states) {
+		return m.states[p]
+	}
+	return nil
+}
+
+// buildStage steps through stage i, with the stages before it built.
+func (m *model) buildStage(i int, st *dockerfile.Stage) *stageEntry {
+	s := &state{cwd: "/", progs: map[string]bool{}, rootDirs: map[string]dirOrigin{}}
+	if p := m.parentOf(i); p != nil {
+		s.parent = p
+		s.fam, s.famKnown = p.fam, p.famKnown
+		s.cwd, s.user, s.path, s.prodInstall, s.nodeEnvProd = p.cwd, p.user, p.path, p.prodInstall, p.nodeEnvProd
+		s.copiedBin, s.opaque = p.copiedBin, p.opaque
+		maps.Copy(s.progs, p.progs)
+		maps.Copy(s.rootDirs, p.rootDirs)
+	} else {
+		s.fam, s.famKnown = Family(st.BaseImage)
+		if s.famKnown && s.fam.Name == "node" {
+			// the official node images set no NODE_ENV
+			s.nodeEnvProd = false
+		}
+	}
+	// the stage's text only: an entry kept for long must not hold a
+	// whole version of a large file
+	e := &stageEntry{text: bytes.Clone(m.f.Text[st.Span.Start:st.Span.End]), esc: m.f.EscapeToken,
+		spans: make([]dockerfile.Span, len(st.Instructions)), parent: s.parent, res: &stageResult{s: s}}
+	for j, in := range st.Instructions {
+		e.spans[j] = dockerfile.Span{Start: in.Span.Start - st.Span.Start, End: in.Span.End - st.Span.Start}
+	}
+	m.building, m.cur = e, i
+	for j, in := range st.Instructions {
+		if in.Sub != nil || in.Err != nil || in.Is("FROM") {
+			continue
+		}
+		m.step(s, j, in)
+	}
+	m.stageCopies(st)
+	m.building = nil
+	return e
+}
+
+// ---- the memo ---------------------------------------------------------------
+
+// stageCellKey keys a stage's stageCell in its FROM instruction's memo.
+type stageCellKey struct{}
+
+// stageCell holds the last stageEntry computed for the stage that starts
+// with the FROM instruction. The instruction's memo carries it into later
+// versions of the document (the same instruction before an edit, a moved
+// copy after it); it is a cache, not a value of the instruction: an entry is
+// only taken after reuse has checked it against the version at hand.
+type stageCell struct {
+	mu sync.Mutex
+	e  *stageEntry
+}
+
+func newStageCell() any { return &stageCell{} }
+
+// moveStageCell shares the cell with the moved copy of the FROM: its
+// entries hold nothing that moving changes (see relProblem).
+func moveStageCell(v any, _ int) any { return v }
+
+func (c *stageCell) get() *stageEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.e
+}
+
+func (c *stageCell) set(e *stageEntry) {
+	c.mu.Lock()
+	c.e = e
+	c.mu.Unlock()
+}
+
+// stageEntry is a stage's result and everything it was computed from: the
+// text of the stage's instructions (which decides everything the checks
+// read of an instruction, its offsets relative to its start included), the
+// escape token, the state it built on, the stages its --from values named,
+// and the text after the mkdir commands guarded looked at. Entries are
+// immutable.
+type stageEntry struct {
+	text    []byte // the stage's text in the version it was built in
+	esc     rune
+	spans   []dockerfile.Span // the stage's instructions in text
+	parent  *state
+	sources []sourceDep
+	guards  []guardDep
+	res     *stageResult
+}
+
+// sourceDep is a --from value, what sourceState answered for it, and what
+// the stage read of the state it named: all of it that a stage may read
+// (see sourceState), so that another state giving the same answers would
+// have given the same result.
+type sourceDep struct {
+	ref   string
+	idx   int
+	s     *state
+	label string // stageLabel of the stage named
+	// prodInstall shows only in problems found with the build context
+	// (never kept), but it is part of the state the entry keeps
+	prodInstall bool
+	asks        []producedAsk
+}
+
+// producedAsk is a path the stage asked the source state about, and the
+// answer of produced.
+type producedAsk struct {
+	path       string
+	ok, judged bool
+}
+
+// sameAnswers reports whether s, the state of stage idx, answers what the
+// state recorded in d answered.
+func (d *sourceDep) sameAnswers(m *model, idx int, s *state) bool {
+	if s.prodInstall != d.prodInstall || stageLabel(m.f.Stages[idx]) != d.label {
+		return false
+	}
+	for _, a := range d.asks {
+		if ok, judged := s.produced(a.path); ok != a.ok || judged != a.judged {
+			return false
+		}
+	}
+	return true
+}
+
+// guardDep is what guarded answered for a command ending rel bytes after
+// the start of the stage's instr-th instruction.
+type guardDep struct {
+	instr, rel int
+	guarded    bool
+}
+
+// reuse returns e's result when it is what building stage i of this
+// version would give: same instructions, escape token, parent state, and
+// answers to every question the build asked beyond them.
+func (m *model) reuse(i int, st *dockerfile.Stage, e *stageEntry) *stageResult {
+	if e == nil || e.esc != m.f.EscapeToken || len(e.spans) != len(st.Instructions) || e.parent != m.parentOf(i) {
+		return nil
+	}
+	for j, in := range st.Instructions {
+		a, b := e.spans[j], in.Span
+		if a.Len() != b.Len() || !bytes.Equal(e.text[a.Start:a.End], m.f.Text[b.Start:b.End]) {
+			return nil
+		}
+	}
+	for k := range e.sources {
+		// a stage copied from may have been built again with the same
+		// answers (an edit that does not touch what is copied)
+		d := &e.sources[k]
+		idx, s := m.resolveSource(i, d.ref)
+		if idx != d.idx || (s == nil) != (d.s == nil) || s != d.s && !d.sameAnswers(m, idx, s) {
+			return nil
+		}
+	}
+	for _, d := range e.guards {
+		if guardedAt(m.f.Text, st.Instructions[d.instr].Span.Start+d.rel) != d.guarded {
+			return nil
+		}
+	}
+	return e.res
+}
+
+// problem records a problem found while stepping through the stage being
+// built, in its instr-th instruction in at span.
+func (m *model) problem(kind string, instr int, in *dockerfile.Instruction, span dockerfile.Span, msg string) *relProblem {
+	r := m.building.res
+	r.built = append(r.built, relProblem{kind: kind, instr: instr, start: span.Start - in.Span.Start, end: span.End - in.Span.Start, msg: msg})
+	return &r.built[len(r.built)-1]
+}
+
+// absolute is p, a problem of stage i, located in this version.
+func (m *model) absolute(i int, p relProblem) Problem {
+	at := m.f.Stages[i].Instructions[p.instr].Span.Start
+	msg := p.msg
+	if p.origin != nil {
+		// the stage of the chain whose state owns the directory
+		k := i
+		for k >= 0 && m.states[k] != p.origin.owner {
+			k = m.parentIdx(k)
+		}
+		line := 0
+		if k >= 0 {
+			line = m.f.Stages[k].Instructions[p.origin.instr].StartLine + 1
+		}
+		msg += strconv.Itoa(line) + p.msgEnd
+	}
+	return Problem{Kind: p.kind, Span: dockerfile.Span{Start: at + p.start, End: at + p.end}, Message: msg}
+}
+
+// parentIdx is the index of the stage stage i builds on, -1 for none.
+func (m *model) parentIdx(i int) int {
+	if p := m.f.Stages[i].Parent; p >= 0 && p < i {
+		return p
+	}
+	return -1
 }
 
 func (s *state) add(p string, tree bool) {
@@ -194,7 +440,8 @@ func isRoot(user string) bool {
 
 func hasVar(s string) bool { return strings.ContainsAny(s, "$") }
 
-func (m *model) step(s *state, in *dockerfile.Instruction) {
+// step applies the stage's instr-th instruction, in, to s.
+func (m *model) step(s *state, instr int, in *dockerfile.Instruction) {
 	switch in.Keyword {
 	case "WORKDIR":
 		if len(in.Args) == 1 && !hasVar(in.Args[0].Value) {
@@ -204,8 +451,7 @@ func (m *model) step(s *state, in *dockerfile.Instruction) {
 			s.cwd = s.resolve(in.Args[0].Value)
 			if !s.made(s.cwd) {
 				if isRoot(s.user) {
-					s.rootDirs[s.cwd] = true
-					s.rootDirLine[s.cwd] = in.StartLine + 1
+					s.rootDirs[s.cwd] = dirOrigin{owner: s, instr: instr}
 				} else {
 					delete(s.rootDirs, s.cwd)
 				}
@@ -222,9 +468,9 @@ func (m *model) step(s *state, in *dockerfile.Instruction) {
 	case "ENV":
 		m.env(s, in)
 	case "COPY", "ADD":
-		m.copyStep(s, in)
+		m.copyStep(s, instr, in)
 	case "RUN":
-		m.runStep(s, in)
+		m.runStep(s, instr, in)
 	}
 }
 
@@ -304,7 +550,7 @@ func onStandardPath(dir string) bool {
 	return false
 }
 
-func (m *model) copyStep(s *state, in *dockerfile.Instruction) {
+func (m *model) copyStep(s *state, instr int, in *dockerfile.Instruction) {
 	if len(in.Args) < 2 && len(in.Heredocs) == 0 {
 		return
 	}
@@ -317,8 +563,7 @@ func (m *model) copyStep(s *state, in *dockerfile.Instruction) {
 	}
 	d := s.resolve(dest)
 	if _, chown := in.Flag("chown"); !chown && isRoot(s.user) && !s.made(d) {
-		s.rootDirs[d] = true
-		s.rootDirLine[d] = in.StartLine + 1
+		s.rootDirs[d] = dirOrigin{owner: s, instr: instr}
 	}
 	srcs := in.Args[:len(in.Args)-1]
 	dirDest := strings.HasSuffix(dest, "/") || len(srcs) > 1 || dest == "." || dest == "./"
@@ -348,7 +593,7 @@ func (m *model) copyStep(s *state, in *dockerfile.Instruction) {
 		s.copiedBin = true
 	}
 	if fl, ok := in.Flag("from"); ok {
-		if src := m.sourceState(s, fl.Value); src != nil {
+		if _, src := m.sourceState(fl.Value); src != nil {
 			for _, a := range srcs {
 				if strings.HasSuffix(path.Clean(a.Value), nodeModules) && src.prodInstall {
 					s.prodInstall = true
@@ -361,19 +606,56 @@ func (m *model) copyStep(s *state, in *dockerfile.Instruction) {
 	}
 }
 
-// sourceState is the stage a --from value names, nil for an image.
-func (m *model) sourceState(cur *state, ref string) *state {
-	ref = strings.Trim(ref, `"'`)
-	st := m.f.StageByName(ref)
-	if st == nil || st.Index >= cur.st.Index || st.Index >= len(m.states) {
+// sourceState is the index and state of the stage a --from value of the
+// stage being built names; -1 and nil for an image. The stage may read the
+// state's prodInstall, and ask produced through producedFrom.
+func (m *model) sourceState(ref string) (int, *state) {
+	idx, s := m.resolveSource(m.cur, ref)
+	if e := m.building; e != nil && m.sourceDep(ref) == nil {
+		d := sourceDep{ref: ref, idx: idx, s: s}
+		if s != nil {
+			d.label, d.prodInstall = stageLabel(m.f.Stages[idx]), s.prodInstall
+		}
+		e.sources = append(e.sources, d)
+	}
+	return idx, s
+}
+
+// producedFrom is src.produced(p), for src the state the --from value ref
+// of the stage being built names.
+func (m *model) producedFrom(ref string, src *state, p string) (ok, judged bool) {
+	ok, judged = src.produced(p)
+	if d := m.sourceDep(ref); d != nil {
+		d.asks = append(d.asks, producedAsk{path: p, ok: ok, judged: judged})
+	}
+	return ok, judged
+}
+
+// sourceDep is the record of the --from value ref of the stage being built.
+func (m *model) sourceDep(ref string) *sourceDep {
+	if m.building == nil {
 		return nil
 	}
-	return m.states[st.Index]
+	for k := range m.building.sources {
+		if d := &m.building.sources[k]; d.ref == ref {
+			return d
+		}
+	}
+	return nil
+}
+
+// resolveSource is sourceState for stage cur, recording nothing.
+func (m *model) resolveSource(cur int, ref string) (int, *state) {
+	st := m.f.StageByName(strings.Trim(ref, `"'`))
+	if st == nil || st.Index >= cur || st.Index >= len(m.states) {
+		return -1, nil
+	}
+	return st.Index, m.states[st.Index]
 }
 
 var mkdirFlagsWithValue = map[string]bool{"-m": true, "--mode": true, "-Z": false}
 
-func (m *model) runStep(s *state, in *dockerfile.Instruction) {
+func (m *model) runStep(s *state, instr int, in *dockerfile.Instruction) {
 	s.mentions.WriteString(in.ArgsText)
 	s.mentions.WriteByte('\n')
 	for _, h := range in.Heredocs {
@@ -416,10 +698,10 @@ func (m *model) runStep(s *state, in *dockerfile.Instruction) {
 						p = path.Join(cwd, p)
 					}
 					p = path.Clean(p)
-					if !parents && !m.guarded(in, c) {
+					if !parents && !m.guarded(instr, in, c) {
 						if by := s.made(p); by {
-							m.problems = append(m.problems, Problem{Kind: MkdirExistingDir, Span: cmdSpan(in, c),
-								Message: fmt.Sprintf("`mkdir %s` fails: %s already exists (an earlier WORKDIR, COPY or mkdir created it). Use `mkdir -p`, or drop it", a, p)})
+							m.problem(MkdirExistingDir, instr, in, cmdSpan(in, c),
+								fmt.Sprintf("`mkdir %s` fails: %s already exists (an earlier WORKDIR, COPY or mkdir created it). Use `mkdir -p`, or drop it", a, p))
 						}
 					}
 					s.addDefinite(p, false)
@@ -443,19 +725,29 @@ func (m *model) runStep(s *state, in *dockerfile.Instruction) {
 				}
 			}
 		}
-		m.outputs(s, in, c, cwd, installEnvProd)
+		m.outputs(s, instr, in, c, cwd, installEnvProd)
 	}
 }
 
-// guarded reports whether the command is followed by `||` (its failure is
-// handled).
-func (m *model) guarded(in *dockerfile.Instruction, c ecosystem.Command) bool {
-	txt := string(m.f.Text)
-	if c.End <= 0 || c.End > len(txt) {
+// guarded reports whether the command, of the stage's instr-th instruction
+// in, is followed by `||` (its failure is handled).
+func (m *model) guarded(instr int, in *dockerfile.Instruction, c ecosystem.Command) bool {
+	g := guardedAt(m.f.Text, c.End)
+	if e := m.building; e != nil {
+		// what follows may lie beyond the instruction
+		e.guards = append(e.guards, guardDep{instr: instr, rel: c.End - in.Span.Start, guarded: g})
+	}
+	return g
+}
+
+// guardedAt reports whether `||` follows offset end of txt, past white
+// space and line continuations.
+func guardedAt(txt []byte, end int) bool {
+	if end <= 0 || end > len(txt) {
 		return true
 	}
-	rest := strings.TrimLeft(txt[c.End:], " \t\\\r\n")
-	return strings.HasPrefix(rest, "||")
+	rest := bytes.TrimLeft(txt[end:], " \t\\\r\n")
+	return bytes.HasPrefix(rest, []byte("||"))
 }
 
 // made reports whether an earlier step created p itself (not merely a tree
@@ -481,7 +773,7 @@ func cmdSpan(in *dockerfile.Instruction, c ecosystem.Command) dockerfile.Span {
 var prodFlags = map[string]bool{"--omit=dev": true, "--production": true, "--prod": true, "-P": true, "--only=production": true, "--only=prod": true}
 
 // outputs records what one command of a RUN makes.
-func (m *model) outputs(s *state, in *dockerfile.Instruction, c ecosystem.Command, cwd string, envProd bool) {
+func (m *model) outputs(s *state, instr int, in *dockerfile.Instruction, c ecosystem.Command, cwd string, envProd bool) {
 	name, args := c.Name(), c.Args()
 	sub := ""
 	if len(args) > 0 {
@@ -523,7 +815,7 @@ func (m *model) outputs(s *state, in *dockerfile.Instruction, c ecosystem.Comman
 			if cwd == "" {
 				return
 			}
-			m.checkWritable(s, in, c, cwd)
+			m.checkWritable(s, instr, in, c, cwd)
 			s.add(path.Join(cwd, nodeModules), true)
 			if name == "yarn" && len(args) == 0 {
 				s.add(cwd, true) // yarn may run a build in lifecycle scripts; stay safe

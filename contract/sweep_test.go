@@ -40,7 +40,7 @@ func TestCorpusSweep(t *testing.T) {
 				if !ok || !in.Is("COPY") || len(in.Args) < 2 {
 					continue
 				}
-				src := m.sourceState(m.states[i], fl.Value)
+				_, src := m.resolveSource(i, fl.Value)
 				if src == nil {
 					continue
 				}

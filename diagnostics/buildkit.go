@@ -81,7 +81,11 @@ func buildKitFindings(f *dockerfile.File, opts *Options) (out []Finding) {
 // parse of text, else BuildKit's own DockerfileLint.
 func lintFile(f *dockerfile.File, text []byte, bad func(int) bool, stub map[int]string, opts *Options) *lint.LintResults {
 	env := bklint.EnvFor(text)
-	res, err := lintNodes(f, text, env, bad, stub)
+	var memo *bklint.Memo
+	if opts != nil {
+		memo = opts.Lint.memo(opts.Doc)
+	}
+	res, err := lintNodes(f, text, env, bad, stub, memo)
 	opts.declined(err)
 	if res == nil {
 		res = lintWithEnv(text, env, opts)
@@ -100,8 +104,9 @@ func lintFile(f *dockerfile.File, text []byte, bad func(int) bool, stub map[int]
 }
 
 // lintNodes is bklint's pass over the parse of text assembled from f's nodes
-// (see lintResult), or nil when either declines (err: why bklint did).
-func lintNodes(f *dockerfile.File, text []byte, env []string, bad func(int) bool, stub map[int]string) (*lint.LintResults, error) {
+// (see lintResult), or nil when either declines (err: why bklint did); memo
+// is the document's (nil: none).
+func lintNodes(f *dockerfile.File, text []byte, env []string, bad func(int) bool, stub map[int]string, memo *bklint.Memo) (*lint.LintResults, error) {
 	if !lintEngine {
 		return nil, nil
 	}
@@ -113,7 +118,7 @@ func lintNodes(f *dockerfile.File, text []byte, env []string, bad func(int) bool
 		observeLint(text, env)
 	}
 	check, _, _, _ := parser.ParseDirective("check", text)
-	return bklint.LintCommands(res, cmds, check, env)
+	return bklint.LintCommands(res, cmds, check, env, memo)
 }
 
 var allCaps = pb.Caps.CapSet(pb.Caps.All())

@@ -100,7 +100,7 @@ func TestParsedLintMatchesDockerfileLint(t *testing.T) {
 		f := dockerfile.Parse(text)
 		hide, stub := lintBadLines(f)
 		text = lintText(f, hide, stub)
-		got, _ := lintNodes(f, text, bklint.EnvFor(text), hide, stub)
+		got, _ := lintNodes(f, text, bklint.EnvFor(text), hide, stub, nil)
 		if got == nil {
 			continue
 		}

@@ -460,3 +460,14 @@ func lintResultOnly(f *dockerfile.File, bad func(int) bool, stub map[int]string)
 	res, _, ok := lintResult(f, bad, stub)
 	return res, ok
 }
+
+// TestMentionsCheck: mentionsCheck answers as strings.Contains(
+// strings.ToLower(c), "check"), also where lower-casing changes the length
+// (the Kelvin sign lower-cases to k).
+func TestMentionsCheck(t *testing.T) {
+	for _, c := range []string{"", "c", "check=skip=all", "CHECK", "xChEcKx", "chec", "che ck", "chec\u212a", "é check", "éche", "syntax=docker/dockerfile:1"} {
+		if got, want := mentionsCheck(c), strings.Contains(strings.ToLower(c), "check"); got != want {
+			t.Errorf("mentionsCheck(%q) = %v, want %v", c, got, want)
+		}
+	}
+}

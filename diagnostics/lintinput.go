@@ -8,6 +8,7 @@ import (
 
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 
+	"github.com/msls-dev/msls/diagnostics/bklint"
 	"github.com/msls-dev/msls/dockerfile"
 )
 
@@ -71,12 +72,17 @@ func lintNeutral(f *dockerfile.File) map[int]bool {
 // (in a comment, in a RUN script, undo) costs no lint. It is bounded in
 // bytes (the least recently used results go first) and a document's results
 // are dropped when it closes (Forget). Safe for concurrent use.
+//
+// It also keeps, per document, what bklint's last lint of it computed
+// (bklint.Memo), so that a keystroke into an instruction dispatches only the
+// stages it changed; that is bounded by the document's size.
 type LintCache struct {
 	mu    sync.Mutex
 	max   int
 	used  int
 	lru   list.List // of *lintEntry, the most recently used in front
 	byKey map[lintKey]*list.Element
+	memos map[string]*bklint.Memo // by document
 }
 
 type lintKey struct {
@@ -92,7 +98,22 @@ type lintEntry struct {
 
 // NewLintCache returns a cache holding at most maxBytes of results.
 func NewLintCache(maxBytes int) *LintCache {
-	return &LintCache{max: maxBytes, byKey: map[lintKey]*list.Element{}}
+	return &LintCache{max: maxBytes, byKey: map[lintKey]*list.Element{}, memos: map[string]*bklint.Memo{}}
+}
+
+// memo returns the document's bklint.Memo (nil without a cache).
+func (c *LintCache) memo(doc string) *bklint.Memo {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := c.memos[doc]
+	if m == nil {
+		m = &bklint.Memo{}
+		c.memos[doc] = m
+	}
+	return m
 }
 
 func (c *LintCache) get(k lintKey) (*lint.LintResults, bool) {
@@ -142,6 +163,7 @@ func (c *LintCache) Forget(doc string) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	delete(c.memos, doc)
 	for e := c.lru.Front(); e != nil; {
 		next := e.Next()
 		if e.Value.(*lintEntry).key.doc == doc {

@@ -53,7 +53,8 @@ func TestLintCacheAnswersUnchangedLintInput(t *testing.T) {
 }
 
 // TestLintCacheBoundedInBytes: however many versions are checked, the cache
-// holds at most its budget, and a closed document's results are dropped.
+// holds at most its budget, and a closed document's results (and its bklint
+// memo) are dropped.
 func TestLintCacheBoundedInBytes(t *testing.T) {
 	const budget = 64 << 10
 	cache := NewLintCache(budget)
@@ -69,10 +70,16 @@ func TestLintCacheBoundedInBytes(t *testing.T) {
 	if cache.Bytes() == 0 {
 		t.Fatal("nothing cached")
 	}
+	if len(cache.memos) != 2 {
+		t.Errorf("%d bklint memos for 2 documents", len(cache.memos))
+	}
 	cache.Forget("a")
 	cache.Forget("b")
 	if n := cache.Bytes(); n != 0 {
 		t.Errorf("after both documents closed the cache holds %d bytes", n)
+	}
+	if len(cache.memos) != 0 {
+		t.Errorf("after both documents closed %d bklint memos are kept", len(cache.memos))
 	}
 }
 

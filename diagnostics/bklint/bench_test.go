@@ -86,3 +86,75 @@ func BenchmarkLint(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLintMemo is a keystroke into an instruction of an early stage as
+// bklint sees it: two versions of a file that differ in one word, linted in
+// turn with the typed commands msls has, with and without the document's Memo.
+func BenchmarkLintMemo(b *testing.B) {
+	root, err := corpustest.RepoRoot()
+	if err != nil {
+		b.Fatal(err)
+	}
+	files := map[string]string{
+		"fixture198": filepath.Join(root, "testdata", "bench", "multistage-198.Dockerfile"),
+		"monorepo":   filepath.Join(root, "testdata", "bench", "monorepo-node-go-python.Dockerfile"),
+	}
+	if dir, ok := corpustest.Dir(); ok {
+		files["moby649"] = filepath.Join(dir, "files", "moby__moby", "Dockerfile")
+		files["buildkit511"] = filepath.Join(dir, "files", "moby__buildkit", "Dockerfile")
+	}
+	for _, name := range []string{"fixture198", "monorepo", "moby649", "buildkit511"} {
+		path, ok := files[name]
+		if !ok {
+			continue
+		}
+		text, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		// the first WORKDIR, COPY or ENV after the second FROM gets a new word
+		at := bytes.Index(text, []byte("\nFROM "))
+		at += 1 + bytes.Index(text[at+1:], []byte("\nFROM "))
+		var edit int
+		for _, kw := range []string{"\nWORKDIR ", "\nCOPY ", "\nENV "} {
+			if i := bytes.Index(text[at:], []byte(kw)); i >= 0 && (edit == 0 || at+i < edit) {
+				edit = at + i + len(kw)
+			}
+		}
+		var versions [2]struct {
+			res   *parser.Result
+			cmds  []any
+			check string
+			env   []string
+		}
+		for v := range versions {
+			t := append(append(append([]byte(nil), text[:edit]...), fmt.Sprintf("x%d", v)...), text[edit:]...)
+			res, err := parser.Parse(bytes.NewReader(t))
+			if err != nil {
+				b.Fatal(err)
+			}
+			versions[v].res, versions[v].env = res, EnvFor(t)
+			versions[v].check, _, _, _ = parser.ParseDirective("check", t)
+			for _, node := range res.AST.Children {
+				versions[v].cmds = append(versions[v].cmds, typedCommand(node))
+			}
+		}
+		for _, memoised := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s/memo=%v", name, memoised), func(b *testing.B) {
+				var memo *Memo
+				if memoised {
+					memo = &Memo{}
+				}
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					v := versions[i%2]
+					i++
+					if _, err := LintCommands(v.res, v.cmds, v.check, v.env, memo); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

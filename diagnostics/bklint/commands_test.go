@@ -59,7 +59,7 @@ func lintCommandsOutcome(in input) (o outcome) {
 		}
 	}
 	want, werr := Lint(res, check, env)
-	got, gerr := LintCommands(res, given, check, env)
+	got, gerr := LintCommands(res, given, check, env, nil)
 	wok, gok := werr == nil, gerr == nil
 	for i := range given {
 		if !reflect.DeepEqual(given[i], fresh[i]) {

@@ -72,7 +72,7 @@ func SourceMap() *llb.SourceMap {
 // err says why it declined: a *Panic for a panic, else the point of the
 // input Lint does not model.
 func Lint(res *parser.Result, check string, env []string) (r *lint.LintResults, err error) {
-	return LintCommands(res, nil, check, env)
+	return LintCommands(res, nil, check, env, nil)
 }
 
 // LintCommands is Lint given the typed commands the caller already has, so
@@ -85,7 +85,11 @@ func Lint(res *parser.Result, check string, env []string) (r *lint.LintResults, 
 // again; the checks BuildKit's typed parse runs (on FROM, ARG and MAINTAINER)
 // it runs itself. Typed commands are a third of Lint on the largest corpus
 // files (docs/performance.md): this is what pays for LintCommands.
-func LintCommands(res *parser.Result, cmds []any, check string, env []string) (r *lint.LintResults, err error) {
+//
+// memo, when not nil, is what the lints of earlier versions of the same
+// document left (see Memo): the stages whose dispatch reads what it read
+// then are not dispatched again. Lint leaves in it what this lint computed.
+func LintCommands(res *parser.Result, cmds []any, check string, env []string, memo *Memo) (r *lint.LintResults, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			r, err = nil, &Panic{Value: p, Stack: debug.Stack()}
@@ -98,7 +102,7 @@ func LintCommands(res *parser.Result, cmds []any, check string, env []string) (r
 		return nil, declined("commands")
 	}
 	r = &lint.LintResults{}
-	if err := run(r, res, cmds, check, env); err != nil {
+	if err := run(r, res, cmds, check, env, memo); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -119,10 +123,19 @@ type stage struct {
 	workdirSet bool
 	dispatched bool
 	platform   ocispecs.Platform
+
+	nodes  []*parser.Node // the FROM's, then one per command
+	shared []bool         // per command: the caller's, to copy before dispatch (see LintCommands)
+	memo   *stageMemo     // what its dispatch left, when memoised
 }
 
 type linterState struct {
-	refOK      map[string]bool // reference.ParseNormalizedNamed succeeded, by name
+	// memo is the document's Memo (nil: none); cur is what this lint
+	// leaves in it, old what the last lint left when it read the same
+	// globals (else nil), oldRefs the last lint's validRef answers.
+	memo       *Memo
+	cur, old   *memoGen
+	oldRefs    map[string]bool
 	lt         *linter.Linter
 	shlex      *shell.Lex
 	esc        rune // shlex's escape token
@@ -131,7 +144,7 @@ type linterState struct {
 	secretKeys map[string]bool // validateNoSecretKey's answers by key
 }
 
-func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env []string) error {
+func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env []string, memo *Memo) error {
 	cfg, err := linter.ParseLintOptions(check)
 	if err != nil {
 		return declined("check directive")
@@ -148,7 +161,7 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 		}
 	}
 
-	stages, metaArgs, err := parseInstructions(res.AST, cmds, lt)
+	stages, parts, metaArgs, err := parseInstructions(res.AST, cmds, lt)
 	if err != nil || len(stages) == 0 {
 		return declined("instructions")
 	}
@@ -160,26 +173,40 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 		return declined("platform")
 	}
 	targetName := stages[len(stages)-1].Name
-	globalArgs := defaultArgs(target, targetName)
 
-	ls := &linterState{lt: lt, shlex: shell.NewLex(res.EscapeToken), esc: res.EscapeToken, refOK: map[string]bool{}}
+	ls := &linterState{lt: lt, shlex: shell.NewLex(res.EscapeToken), esc: res.EscapeToken}
 	ls.rawLex = shell.NewLex('\\')
 	ls.rawLex.SkipProcessQuotes = true
+	var last *memoGen
+	if memo != nil {
+		ls.memo, last = memo, memo.load()
+		if last != nil {
+			ls.oldRefs = last.refs
+		}
+	}
+	ls.cur = newMemoGen(last)
 
-	ls.validateBaseImagesWithDefaultArgs(stages, globalArgs, metaArgs)
-
-	globalArgs, allArgs, err := buildMetaArgs(globalArgs, ls.shlex, metaArgs)
+	// The global ARGs, evaluated once for the default-ARG check and for
+	// the FROM lines (BuildKit evaluates them twice, the same way).
+	metaKey, globalArgs, allArgs, err := ls.buildMetaArgs(last, target, targetName, metaArgs)
+	if err == nil {
+		ls.globalArgs = globalArgs
+		ls.cur.globals = globalsKey(check, env, metaKey)
+		if last != nil && last.globals == ls.cur.globals {
+			ls.old = last
+		}
+		ls.validateBaseImagesWithDefaultArgs(stages)
+	}
 	if err != nil {
 		return declined("global ARGs")
 	}
 	if v, ok := globalArgs.Get("SOURCE_DATE_EPOCH"); ok && v != "" {
 		return declined("SOURCE_DATE_EPOCH")
 	}
-	ls.globalArgs = globalArgs
 
 	// buildDispatchStates
-	var states []*stage
-	byName := map[string]*stage{}
+	states := make([]*stage, 0, len(stages))
+	byName := make(map[string]*stage, len(stages))
 	fromArgKeys := map[string]struct{}{}
 	for _, a := range allArgs {
 		fromArgKeys[a] = struct{}{}
@@ -197,18 +224,17 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 			byName[strings.ToLower(s.st.Name)] = s
 		}
 	}
-	words := map[string]processed{} // FROMs repeat base names and platforms
-	for _, st := range stages {
+	for i, st := range stages {
 		sl := withComments(lt, st.Comments)
-		nameMatch, err := ls.processWordMemo(words, st.BaseName, globalArgs)
+		nameMatch, err := ls.fromWord(st.BaseName)
 		reportUnusedFromArgs(fromArgKeys, nameMatch.Unmatched, st.Location, sl)
 		if err != nil || nameMatch.Result == "" {
 			return declined("base name")
 		}
 		st.BaseName = nameMatch.Result
-		s := &stage{st: st, platform: target}
+		s := &stage{st: st, platform: target, nodes: parts[i].nodes, shared: parts[i].shared}
 		if v := st.Platform; v != "" {
-			pm, err := ls.processWordMemo(words, v, globalArgs)
+			pm, err := ls.fromWord(v)
 			reportUnusedFromArgs(fromArgKeys, pm.Unmatched, st.Location, sl)
 			reportRedundantTargetPlatform(st.Platform, pm, st.Location, globalArgs, sl)
 			reportConstPlatformDisallowed(st.Name, pm, st.Location, sl)
@@ -233,12 +259,19 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 
 	// buildStageDependencyGraph: the sources of COPY --from and RUN --mount,
 	// with images they name registered as extra states.
+	// BuildKit adds a state for every mention of an image; all those of one
+	// image are alike (resolved, dispatched, never read): one serves.
+	images := map[string]*stage{}
 	findOrAdd := func(from string) *stage {
 		if s, ok := byName[strings.ToLower(from)]; ok {
 			return s
 		}
+		if s, ok := images[from]; ok {
+			return s
+		}
 		s := &stage{st: instructions.Stage{BaseName: from}, unreg: true, platform: target}
 		add(s)
+		images[from] = s
 		return s
 	}
 	for _, s := range states[:nStages] {
@@ -254,7 +287,7 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 				if err != nil || m.Result != c.From {
 					return declined("COPY --from variable")
 				}
-				if idx, err := strconv.Atoi(c.From); err == nil {
+				if idx, err := atoi(c.From); err == nil {
 					if idx < 0 || idx >= nStages {
 						return declined("COPY --from index")
 					}
@@ -283,14 +316,18 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 	}
 
 	// resolveReachableStages (every stage, as for lint): base images.
+	// The state of an image that COPY --from or RUN --mount names (unreg)
+	// is never read: nothing dispatches on it.
 	for _, s := range states {
 		if s.base != nil {
 			continue
 		}
 		if s.st.BaseName == "scratch" {
 			s.dispatched = s.dispatched || s.unreg
-			s.imgEnv = []string{"PATH=" + system.DefaultPathEnv("linux")}
-			s.wd = "/"
+			if !s.unreg {
+				s.imgEnv = []string{"PATH=" + system.DefaultPathEnv("linux")}
+				s.wd = "/"
+			}
 			continue
 		}
 		if !ls.validRef(s.st.BaseName) {
@@ -300,6 +337,7 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 			// BuildKit marks the images that --from and from= name as
 			// dispatched once resolved
 			s.dispatched = true
+			continue
 		}
 		// The stand-in resolves to an image of the requested platform, so
 		// InvalidBaseImagePlatform cannot fire.
@@ -312,7 +350,7 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 	for _, s := range states {
 		s.dispatched = true
 	}
-	if err := ls.dispatchStages(states); err != nil {
+	if err := ls.dispatchStages(r, states); err != nil {
 		return err
 	}
 
@@ -324,15 +362,41 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 		}
 		r.Error = be
 	}
+	if ls.memo != nil {
+		ls.memo.store(ls.cur)
+	}
 	return nil
 }
 
-// dispatchStages dispatches every stage's commands, in order.
-func (ls *linterState) dispatchStages(states []*stage) error {
+// dispatchStages dispatches every stage's commands, in order, or takes what
+// dispatching a stage left in the memo when its key is there (see Memo).
+func (ls *linterState) dispatchStages(r *lint.LintResults, states []*stage) error {
+	var key []byte
+	if ls.memo != nil {
+		key = make([]byte, 0, 4096)
+	}
 	for _, s := range states {
+		if s.unreg {
+			continue // see resolveReachableStages
+		}
+		if ls.memo == nil || s.base != nil && s.base.memo == nil {
+			if err := ls.dispatchStage(s, ls.lt); err != nil {
+				return err
+			}
+			continue
+		}
+		key = s.appendKey(key[:0])
+		if e := ls.lookup(key); e != nil {
+			e.restore(s, r, ls.lt)
+			ls.cur.stages[e.key] = e
+			continue
+		}
+		n := len(r.Warnings)
 		if err := ls.dispatchStage(s, ls.lt); err != nil {
 			return err
 		}
+		e := ls.memo.save(string(key), s, r.Warnings[n:])
+		ls.cur.stages[e.key] = e
 	}
 	return nil
 }
@@ -365,17 +429,32 @@ func (ls *linterState) dispatchStage(s *stage, lt *linter.Linter) error {
 		k, v := parseKeyValue(kv)
 		s.env = s.env.AddOrReplace(k, v)
 	}
-	if s.unreg {
-		return nil
-	}
 	var cmdTr, epTr, hcTr tracker
 	for i, c := range s.st.Commands {
+		if s.shared != nil && s.shared[i] {
+			var err error
+			if c, err = own(c, s.nodes[i+1]); err != nil {
+				return err
+			}
+		}
 		if err := ls.dispatch(lt, s, c, s.sources[i], &cmdTr, &epTr, &hcTr); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// atoi is strconv.Atoi without its error value for a word that is not a
+// number (a stage name: most COPY --from).
+func atoi(s string) (int, error) {
+	digits := strings.TrimLeft(s, "+-")
+	if len(s)-len(digits) > 1 || digits == "" || strings.TrimLeft(digits, "0123456789") != "" {
+		return 0, errNotNumber
+	}
+	return strconv.Atoi(s)
+}
+
+var errNotNumber = errors.New("not a number")
 
 func hasOnbuild(cmds []instructions.Command) bool {
 	for _, c := range cmds {
@@ -414,13 +493,20 @@ type processed struct {
 	err error
 }
 
-// processWordMemo is processWord under one environment, each word processed
-// once: the results it shares are only read.
-func (ls *linterState) processWordMemo(memo map[string]processed, word string, env shell.EnvGetter) (shell.ProcessWordResult, error) {
-	p, ok := memo[word]
+// fromWord is processWord under the global ARGs (a FROM's base name or
+// platform), each word processed once per lint and taken from the last
+// lint's when it had the same globals: FROMs repeat base names and
+// platforms. The results it shares are only read.
+func (ls *linterState) fromWord(word string) (shell.ProcessWordResult, error) {
+	p, ok := ls.cur.words[word]
 	if !ok {
-		p.res, p.err = ls.processWord(word, env)
-		memo[word] = p
+		if ls.old != nil {
+			p, ok = ls.old.words[word]
+		}
+		if !ok {
+			p.res, p.err = ls.processWord(word, ls.globalArgs)
+		}
+		ls.cur.words[word] = p
 	}
 	return p.res, p.err
 }
@@ -814,27 +900,28 @@ func buildMetaArgs(args *llb.EnvList, shlex *shell.Lex, cmds []instructions.ArgC
 }
 
 // validRef reports whether BuildKit can parse name as an image reference;
-// base images repeat, and each is parsed twice (the default-ARG check and the
-// resolution).
+// base images repeat, each is parsed twice (the default-ARG check and the
+// resolution), and the answers are the same from one lint to the next
+// (distribution/reference's regular expressions were a sixth of a lint).
 func (ls *linterState) validRef(name string) bool {
-	ok, seen := ls.refOK[name]
+	ok, seen := ls.cur.refs[name]
 	if !seen {
-		_, err := reference.ParseNormalizedNamed(name)
-		ok = err == nil
-		ls.refOK[name] = ok
+		ok, seen = ls.oldRefs[name]
+		if !seen {
+			_, err := reference.ParseNormalizedNamed(name)
+			ok = err == nil
+		}
+		ls.cur.refs[name] = ok
 	}
 	return ok
 }
 
-func (ls *linterState) validateBaseImagesWithDefaultArgs(stages []instructions.Stage, env *llb.EnvList, cmds []instructions.ArgCommand) {
-	args, _, err := buildMetaArgs(env, ls.shlex, cmds)
-	if err != nil {
-		return
-	}
+// validateBaseImagesWithDefaultArgs is BuildKit's InvalidDefaultArgInFrom,
+// given the global ARGs evaluated (ls.globalArgs).
+func (ls *linterState) validateBaseImagesWithDefaultArgs(stages []instructions.Stage) {
 	l := ls.lt
-	words := map[string]processed{}
 	for _, st := range stages {
-		m, err := ls.processWordMemo(words, st.BaseName, args)
+		m, err := ls.fromWord(st.BaseName)
 		if err != nil {
 			return
 		}
@@ -1044,13 +1131,15 @@ func parseKeyValue(kv string) (string, string) {
 // reused returns what BuildKit's typed parse of node gives, taken from cmd,
 // the caller's command for that node (see LintCommands), and runs the checks
 // that parse runs (on FROM, ARG and MAINTAINER). ok is false when node must
-// be parsed instead.
-func reused(node *parser.Node, cmd any, l *linter.Linter) (any, bool) {
+// be parsed instead; shared is true when the command is the caller's and
+// dispatch may change it: dispatchStage makes it its own first (own), so
+// that a stage the memo answers for copies and parses nothing.
+func reused(node *parser.Node, cmd any, l *linter.Linter) (c any, ok, shared bool) {
 	switch c := cmd.(type) {
 	case *instructions.Stage:
 		// instructions.Parse copies the Stage, and appends to its own
 		// copy's (empty) Commands
-		return c, fromChecks(node, c, l)
+		return c, fromChecks(node, c, l), false
 	case *instructions.ArgCommand:
 		if len(node.PrevComment) > 0 { // the check reads the comment above
 			keys := make([]string, len(c.Args))
@@ -1059,12 +1148,36 @@ func reused(node *parser.Node, cmd any, l *linter.Linter) (any, bool) {
 			}
 			definitionDescription("ARG", keys, node, withComments(l, node.PrevComment))
 		}
-		return c, true // neither dispatch nor the global ARGs change it
+		return c, true, false // neither dispatch nor the global ARGs change it
 	case *instructions.MaintainerCommand:
 		withComments(l, node.PrevComment).Run(&linter.RuleMaintainerDeprecated, node.Location(), linter.RuleMaintainerDeprecated.Format())
-		return c, true
+		return c, true, false
+	case *instructions.RunCommand, *instructions.EnvCommand, *instructions.LabelCommand, *instructions.AddCommand,
+		*instructions.CopyCommand, *instructions.WorkdirCommand, *instructions.UserCommand, *instructions.StopSignalCommand,
+		*instructions.VolumeCommand, *instructions.CmdCommand, *instructions.EntrypointCommand, *instructions.HealthCheckCommand,
+		*instructions.ShellCommand, *instructions.ExposeCommand, *instructions.OnbuildCommand:
+		return c, true, true // the types private handles
 	}
-	return private(cmd)
+	return nil, false, false
+}
+
+// own returns a command dispatch may expand in place for c, the caller's
+// command for node: private's copy, or (a RUN with mounts, whose mount state
+// cannot be copied) node parsed again. BuildKit's typed parse of a RUN runs no
+// check.
+func own(c instructions.Command, node *parser.Node) (instructions.Command, error) {
+	if cp, ok := private(c); ok {
+		return cp, nil
+	}
+	v, err := instructions.ParseInstructionWithLinter(node, linter.New(&linter.Config{}))
+	if err != nil {
+		return nil, declined("instructions")
+	}
+	cp, ok := v.(instructions.Command)
+	if !ok {
+		return nil, declined("instructions")
+	}
+	return cp, nil
 }
 
 // fromChecks runs the checks of BuildKit's typed parse of a FROM: the stage
@@ -1100,6 +1213,12 @@ func fromChecks(node *parser.Node, st *instructions.Stage, lt *linter.Linter) bo
 func definitionDescription(instruction string, keys []string, node *parser.Node, l *linter.Linter) {
 	comments := node.PrevComment
 	if len(comments) == 0 || len(keys) == 0 {
+		return
+	}
+	rule := &linter.RuleInvalidDefinitionDescription
+	if _, on := l.ExperimentalRules[rule.Name]; rule.Experimental && !on && !l.ExperimentalAll {
+		// what l.Run drops first: not worth the message (every FROM of the
+		// lint text has a comment above)
 		return
 	}
 	first, _, _ := strings.Cut(comments[len(comments)-1], " ")
@@ -1169,28 +1288,40 @@ func cloneSources(s *instructions.SourcesAndDest) {
 	s.SourcePaths, s.SourceContents = slices.Clone(s.SourcePaths), slices.Clone(s.SourceContents)
 }
 
+// parsedStage is what parseInstructions knows of a stage beside BuildKit's
+// Stage: its nodes (the FROM's, then one per command) and which of its
+// commands are the caller's (see reused).
+type parsedStage struct {
+	nodes  []*parser.Node
+	shared []bool
+}
+
 // parseInstructions is instructions.Parse, taking the typed command of each
 // node from reuse where it can (see LintCommands).
-func parseInstructions(ast *parser.Node, reuse []any, lt *linter.Linter) ([]instructions.Stage, []instructions.ArgCommand, error) {
-	if reuse == nil {
-		return instructions.Parse(ast, lt)
-	}
-	cmds := make([]any, len(ast.Children))
-	for i, node := range ast.Children {
-		if c, ok := reused(node, reuse[i], lt); ok {
-			cmds[i] = c
-			continue
+func parseInstructions(ast *parser.Node, reuse []any, lt *linter.Linter) ([]instructions.Stage, []parsedStage, []instructions.ArgCommand, error) {
+	n := 0
+	for _, node := range ast.Children {
+		if strings.EqualFold(node.Value, "from") {
+			n++
 		}
-		c, err := instructions.ParseInstructionWithLinter(node, lt)
-		if err != nil {
-			return nil, nil, err
-		}
-		cmds[i] = c
 	}
-	// what instructions.Parse does with the commands
-	var stages []instructions.Stage
+	stages := make([]instructions.Stage, 0, n)
+	parts := make([]parsedStage, 0, n)
 	var metaArgs []instructions.ArgCommand
-	for _, cmd := range cmds {
+	for i, node := range ast.Children {
+		var cmd any
+		ok, shared := false, false
+		if reuse != nil {
+			cmd, ok, shared = reused(node, reuse[i], lt)
+		}
+		if !ok {
+			c, err := instructions.ParseInstructionWithLinter(node, lt)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			cmd, shared = c, false
+		}
+		// what instructions.Parse does with the commands
 		if len(stages) == 0 {
 			if a, ok := cmd.(*instructions.ArgCommand); ok {
 				metaArgs = append(metaArgs, *a)
@@ -1200,15 +1331,19 @@ func parseInstructions(ast *parser.Node, reuse []any, lt *linter.Linter) ([]inst
 		switch c := cmd.(type) {
 		case *instructions.Stage:
 			stages = append(stages, *c)
+			parts = append(parts, parsedStage{nodes: []*parser.Node{node}})
 		case instructions.Command:
 			stage, err := instructions.CurrentStage(stages)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			stage.AddCommand(c)
+			p := &parts[len(parts)-1]
+			p.nodes = append(p.nodes, node)
+			p.shared = append(p.shared, shared)
 		default:
-			return nil, nil, declined("instructions")
+			return nil, nil, nil, declined("instructions")
 		}
 	}
-	return stages, metaArgs, nil
+	return stages, parts, metaArgs, nil
 }
