@@ -351,9 +351,9 @@ func dlPinFindings(out []Finding, ws []ecosystem.Word, how string) []Finding {
 }
 
 // dlCleanRule is the shape of the "package cache left in the layer" rules:
-// an install by one of names/subs in a RUN of a stage of the final image,
-// with no clean command, no rm of the cache directory and no cache mount on
-// it in that RUN.
+// an install by one of names/subs in a RUN (or ONBUILD RUN) of a stage of
+// the final image, with no clean command, no rm of the cache directory and
+// no cache mount on it in that RUN.
 type dlCleanRule struct {
 	install func(c ecosystem.Command) bool
 	cleaned func(c ecosystem.Command) bool
@@ -363,7 +363,7 @@ type dlCleanRule struct {
 
 // check is the rule's runCheck; finalOnly its post.
 func (r dlCleanRule) check(f *dockerfile.File, in *dockerfile.Instruction, s *ecosystem.Script, out []Finding) []Finding {
-	if in.Sub != nil || s.Unknown || cacheMountOn(in, r.dirs...) {
+	if s.Unknown || cacheMountOn(target(in), r.dirs...) {
 		return out
 	}
 	var install *ecosystem.Command
