@@ -10,7 +10,7 @@ import (
 
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // Fixes for BuildKit's build checks where the change is mechanical (the

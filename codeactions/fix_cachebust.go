@@ -4,10 +4,10 @@ import (
 	"path"
 	"strings"
 
-	"github.com/msls-dev/msls/buildmodel"
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/buildmodel"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 func init() { RegisterFixer(diagnostics.CacheBustingCopyRule, fixCacheBust) }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 func init() { RegisterFixer(diagnostics.NpmInstallInImageRule, fixNpmInstall) }

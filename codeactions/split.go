@@ -5,9 +5,9 @@ import (
 	"path"
 	"strings"
 
-	"github.com/msls-dev/msls/contract"
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/contract"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // SplitTitle is the title of the split refactor.

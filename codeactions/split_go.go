@@ -5,7 +5,7 @@ import (
 	"path"
 	"strings"
 
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // goRunner is the runner image of a Go split: a static binary needs no libc,

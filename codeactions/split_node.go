@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 type packageJSON struct {

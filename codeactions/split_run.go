@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 var sysPkgTools = map[string]bool{"apt-get": true, "apt": true, "apk": true, "yum": true, "dnf": true, "microdnf": true,

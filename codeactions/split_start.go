@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // resolveStart follows the start command through package.json scripts

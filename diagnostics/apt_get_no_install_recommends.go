@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // AptGetNoInstallRecommendsRule flags apt-get install without

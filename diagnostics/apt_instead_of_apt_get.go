@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // AptInsteadOfAptGetRule flags `apt` in RUN: its command line is meant for

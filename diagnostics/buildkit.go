@@ -12,8 +12,8 @@ import (
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 	"github.com/moby/buildkit/solver/pb"
 
-	"github.com/msls-dev/msls/diagnostics/bklint"
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/bklint"
 )
 
 // BuildKitFindings runs BuildKit's build checks in-process (no daemon, no

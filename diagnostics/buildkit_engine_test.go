@@ -12,8 +12,8 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 
-	"github.com/msls-dev/msls/diagnostics/bklint"
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/bklint"
 )
 
 // TestEngineMatchesDockerfileLintOnLintInputs: every text msls hands to

@@ -6,9 +6,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/msls-dev/msls/buildmodel"
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/buildmodel"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // CacheBustingCopyRule flags a COPY of the whole build context that comes

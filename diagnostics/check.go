@@ -5,9 +5,9 @@ import (
 	"runtime/debug"
 	"sort"
 
-	"github.com/msls-dev/msls/buildcontext"
-	"github.com/msls-dev/msls/diagnostics/bklint"
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/bklint"
+	"github.com/msls-dev/msls/internal/buildcontext"
 )
 
 // ParseErrorCode is the code of findings for instructions msls (BuildKit)

@@ -2,7 +2,7 @@ package diagnostics
 
 import (
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // CmdShellFormRule is hadolint's DL3025 where BuildKit's JSONArgsRecommended

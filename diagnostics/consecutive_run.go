@@ -4,7 +4,7 @@ import (
 	"sort"
 
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // ConsecutiveRunRule flags a RUN right after another RUN of the same stage,

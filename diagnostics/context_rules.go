@@ -10,8 +10,8 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/util/suggest"
 
-	"github.com/msls-dev/msls/buildcontext"
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/buildcontext"
 )
 
 // The rules of this file need the build context (Options.Context); without

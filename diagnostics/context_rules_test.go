@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/msls-dev/msls/buildcontext"
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/buildcontext"
 	"github.com/msls-dev/msls/internal/safefs"
 	"golang.org/x/tools/txtar"
 )

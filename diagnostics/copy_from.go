@@ -8,7 +8,7 @@ import (
 	"github.com/moby/buildkit/util/suggest"
 
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // CopyFromUnknownStageRule flags `--from` values that name no earlier stage

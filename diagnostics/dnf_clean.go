@@ -1,7 +1,7 @@
 package diagnostics
 
 import (
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // DnfCleanRule flags: dnf/microdnf install without dnf clean all in the same RUN leaves the dnf cache in the image.

@@ -2,7 +2,7 @@ package diagnostics
 
 import (
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // DnfInstallPinRule flags: dnf/microdnf install of a package without a version (name-version).

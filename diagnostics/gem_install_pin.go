@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // GemInstallPinRule flags gem install of a gem without a version.

@@ -8,8 +8,8 @@ import (
 
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 
-	"github.com/msls-dev/msls/diagnostics/bklint"
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/bklint"
 )
 
 // BuildKit's build checks get the file's compact text (dockerfile.File's

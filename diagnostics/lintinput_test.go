@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/msls-dev/msls/bench/benchdata"
-	"github.com/msls-dev/msls/diagnostics/bklint"
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/bklint"
 )
 
 // TestLintCacheAnswersUnchangedLintInput: typing in a comment or a RUN

@@ -6,7 +6,7 @@ import (
 	"github.com/msls-dev/msls/dockerfile"
 	"strings"
 
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // Shared by the yum, dnf/microdnf and zypper rules (DL3030-DL3041).

@@ -2,7 +2,7 @@ package diagnostics
 
 import (
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // RunCdRule flags `cd` in a RUN where WORKDIR says the same thing in a way

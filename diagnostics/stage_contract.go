@@ -1,8 +1,8 @@
 package diagnostics
 
 import (
-	"github.com/msls-dev/msls/contract"
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/contract"
 )
 
 // The stage contract rules (package contract): what a multi-stage build

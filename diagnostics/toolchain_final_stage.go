@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // ToolchainInFinalStageRule flags a final stage based on a full toolchain or

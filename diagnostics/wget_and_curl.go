@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // WgetAndCurlRule flags a stage that uses both wget and curl.

@@ -1,7 +1,7 @@
 package diagnostics
 
 import (
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // YarnCacheCleanRule flags yarn install without `yarn cache clean` in the

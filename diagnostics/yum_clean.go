@@ -1,7 +1,7 @@
 package diagnostics
 
 import (
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // YumCleanRule flags: yum install without yum clean all in the same RUN leaves the yum cache in the image.

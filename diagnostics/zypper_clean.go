@@ -1,7 +1,7 @@
 package diagnostics
 
 import (
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // ZypperCleanRule flags: zypper install without zypper clean in the same RUN leaves the zypper cache in the image.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // ZypperDistUpgradeRule flags: zypper dist-upgrade in a build: upgrade the base image instead.

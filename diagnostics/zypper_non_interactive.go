@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // ZypperNonInteractiveRule flags: zypper install/remove/patch without -n (--non-interactive) or -y stops at its prompt.

@@ -13,11 +13,11 @@ fuzztime="${FUZZTIME:-30s}"
 targets=(
   "./dockerfile FuzzParse"
   "./diagnostics FuzzRules"
-  "./ecosystem FuzzRunScript"
+  "./internal/ecosystem FuzzRunScript"
   "./completion FuzzComplete"
   "./codeactions FuzzActions"
   "./server FuzzFrameReader"
-  "./buildcontext FuzzLookup"
+  "./internal/buildcontext FuzzLookup"
 )
 status=0
 for t in "${targets[@]}"; do

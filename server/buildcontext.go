@@ -12,9 +12,9 @@ import (
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
-	"github.com/msls-dev/msls/buildcontext"
-	"github.com/msls-dev/msls/config"
 	"github.com/msls-dev/msls/diagnostics"
+	"github.com/msls-dev/msls/internal/buildcontext"
+	"github.com/msls-dev/msls/internal/config"
 	"github.com/msls-dev/msls/internal/safefs"
 )
 

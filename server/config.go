@@ -7,8 +7,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/msls-dev/msls/config"
 	"github.com/msls-dev/msls/diagnostics"
+	"github.com/msls-dev/msls/internal/config"
 	"github.com/msls-dev/msls/internal/safefs"
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"

@@ -7,7 +7,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/format"
+	"github.com/msls-dev/msls/internal/format"
 )
 
 func init() {

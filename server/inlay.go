@@ -6,7 +6,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
-	"github.com/msls-dev/msls/inlay"
+	"github.com/msls-dev/msls/internal/inlay"
 )
 
 // textDocument/inlayHint is LSP 3.17; protocol v0.12.0 has neither the

@@ -6,7 +6,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
-	"github.com/msls-dev/msls/semantic"
+	"github.com/msls-dev/msls/internal/semantic"
 )
 
 func init() {

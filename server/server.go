@@ -18,7 +18,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
-	"github.com/msls-dev/msls/engine"
+	"github.com/msls-dev/msls/internal/engine"
 )
 
 // Options configure a Server.

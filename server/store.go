@@ -8,7 +8,7 @@ import (
 
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/targets"
+	"github.com/msls-dev/msls/internal/targets"
 )
 
 // Snapshot is one version of an open document. It is immutable: a change

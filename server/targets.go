@@ -26,7 +26,7 @@ import (
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/internal/safefs"
-	"github.com/msls-dev/msls/targets"
+	"github.com/msls-dev/msls/internal/targets"
 )
 
 // Bounds of the workspace walk: it stops after maxIndexEntries directory

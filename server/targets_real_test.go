@@ -11,7 +11,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
-	"github.com/msls-dev/msls/targets"
+	"github.com/msls-dev/msls/internal/targets"
 )
 
 // readFixture reads a directory of targets/testdata/real into a file map.
@@ -47,7 +47,7 @@ func lineCol(text, needle string) (int, int) {
 // opened in a session on a copy of each repository: no target they build is
 // reported as UnknownBuildTarget, since their builds work.
 func TestRealRepositoriesNoFalseUnknown(t *testing.T) {
-	root := filepath.Join("..", "targets", "testdata", "real")
+	root := filepath.Join("..", "internal", "targets", "testdata", "real")
 	repos, err := os.ReadDir(root)
 	if err != nil {
 		t.Fatal(err)

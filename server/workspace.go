@@ -7,7 +7,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
-	"github.com/msls-dev/msls/config"
+	"github.com/msls-dev/msls/internal/config"
 )
 
 // The server reads files (.msls.yaml, build-context manifests) only inside

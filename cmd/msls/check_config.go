@@ -6,10 +6,10 @@ import (
 	"path/filepath"
 	"sync"
 
-	"github.com/msls-dev/msls/config"
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/engine"
+	"github.com/msls-dev/msls/internal/config"
+	"github.com/msls-dev/msls/internal/engine"
 )
 
 // checkEngine is the state of one `msls check` run (see package engine):

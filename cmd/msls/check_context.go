@@ -6,9 +6,9 @@ import (
 	"path/filepath"
 	"sync"
 
-	"github.com/msls-dev/msls/buildcontext"
-	"github.com/msls-dev/msls/config"
 	"github.com/msls-dev/msls/diagnostics"
+	"github.com/msls-dev/msls/internal/buildcontext"
+	"github.com/msls-dev/msls/internal/config"
 	"github.com/msls-dev/msls/internal/safefs"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/internal/safefs"
-	"github.com/msls-dev/msls/targets"
+	"github.com/msls-dev/msls/internal/targets"
 )
 
 // `msls check` on compose and bake files (issue 20): a compose or bake file

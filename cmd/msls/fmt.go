@@ -8,7 +8,7 @@ import (
 	"io"
 
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/format"
+	"github.com/msls-dev/msls/internal/format"
 	"github.com/msls-dev/msls/internal/safefs"
 )
 

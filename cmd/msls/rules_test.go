@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/msls-dev/msls/config"
 	"github.com/msls-dev/msls/diagnostics"
+	"github.com/msls-dev/msls/internal/config"
 )
 
 func TestRulesCommand(t *testing.T) {

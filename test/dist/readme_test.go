@@ -12,7 +12,7 @@ import (
 
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/format"
+	"github.com/msls-dev/msls/internal/format"
 	"github.com/msls-dev/msls/test/internal/readme"
 )
 

@@ -1,5 +1,5 @@
 // The object the server reads from initializationOptions, workspace/configuration (section "msls") and
-// didChangeConfiguration; the same as .msls.yaml (config/config.go, docs/configuration.md):
+// didChangeConfiguration; the same as .msls.yaml (internal/config/config.go, docs/configuration.md):
 //   { rules: { Code: "error"|"off"|true|{enabled, severity} }, buildkit: bool, inlineSuppression: bool }
 // Client-only keys (server.*, logLevel, trace.*) are not sent: the server rejects unknown keys.
 export type Severity = 'error' | 'warning' | 'info' | 'information' | 'hint';

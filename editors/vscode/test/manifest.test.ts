@@ -1,5 +1,5 @@
 // The settings the extension contributes must stay in step with the server: every rule listed in
-// package.json has a rule page (docs/rules/<Code>.md), and the keys sent are ones config/ accepts.
+// package.json has a rule page (docs/rules/<Code>.md), and the keys sent are ones internal/config/ accepts.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
@@ -17,8 +17,8 @@ test('every rule in the settings UI exists in the server', () => {
   for (const code of listed) assert.ok(fs.existsSync(path.join(docs, `${code}.md`)), `${code}: no docs/rules/${code}.md`);
 });
 
-test('the server-side keys match config/config.go', () => {
-  const src = fs.readFileSync(path.join(root, '..', '..', 'config', 'config.go'), 'utf8');
+test('the server-side keys match internal/config/config.go', () => {
+  const src = fs.readFileSync(path.join(root, '..', '..', 'internal', 'config', 'config.go'), 'utf8');
   for (const key of ['rules', 'buildkit', 'inlineSuppression']) {
     assert.ok(props[`msls.${key}`], `msls.${key} not contributed`);
     assert.match(src, new RegExp(`case [^\\n]*"${key}"`), `config.go no longer reads ${key}`);

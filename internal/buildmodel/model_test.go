@@ -84,7 +84,7 @@ func TestEntrypointResetsInheritedCmd(t *testing.T) {
 }
 
 func TestCleanSource(t *testing.T) {
-	for src, want := range map[string]string{".": ".", "./": ".", "../..": ".", "../../": ".", "../src": "src", "./a/../b/": "b/", "*": "*", "/abs/x": "abs/x", "https://x/y": "https://x/y"} {
+	for src, want := range map[string]string{".": ".", "./": ".", "../../..": ".", "../../../": ".", "../../src": "src", "./a/../b/": "b/", "*": "*", "/abs/x": "abs/x", "https://x/y": "https://x/y"} {
 		if got := CleanSource(src); got != want {
 			t.Errorf("CleanSource(%q) = %q, want %q", src, got, want)
 		}

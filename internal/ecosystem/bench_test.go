@@ -11,7 +11,7 @@ import (
 // shell parser, uncached: what a first sight of the file costs in RUN
 // analysis (later versions reuse the per-instruction memo).
 func BenchmarkRunScripts(b *testing.B) {
-	text, err := os.ReadFile("../testdata/bench/multistage-198.Dockerfile")
+	text, err := os.ReadFile("../../testdata/bench/multistage-198.Dockerfile")
 	if err != nil {
 		b.Skip(err)
 	}

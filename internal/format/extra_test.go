@@ -120,7 +120,7 @@ func TestBadInputNeverPanics(t *testing.T) {
 
 func BenchmarkFormat(b *testing.B) {
 	for _, name := range []string{"small-10", "multistage-198"} {
-		src, err := os.ReadFile("../testdata/bench/" + name + ".Dockerfile")
+		src, err := os.ReadFile("../../testdata/bench/" + name + ".Dockerfile")
 		if err != nil {
 			b.Skip("benchmark fixtures missing")
 		}

@@ -22,7 +22,7 @@ import (
 	"sync"
 
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // Kinds of problem; each is also a diagnostics rule code.

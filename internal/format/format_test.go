@@ -43,7 +43,7 @@ func parseOptions(t *testing.T, s string) Options {
 // the archive are "\n"; a case whose name contains "crlf" converts the input
 // and the expected output to "\r\n".
 func TestGolden(t *testing.T) {
-	files, _ := filepath.Glob("../testdata/format/*.txtar")
+	files, _ := filepath.Glob("../../testdata/format/*.txtar")
 	if len(files) == 0 {
 		t.Fatal("no golden cases")
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/msls-dev/msls/dockerfile"
-	"github.com/msls-dev/msls/ecosystem"
+	"github.com/msls-dev/msls/internal/ecosystem"
 )
 
 // systemDirs are directories an official image may already fill: a path
