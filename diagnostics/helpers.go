@@ -6,6 +6,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/bklint"
 )
 
 // chain returns the stage and the stages it is built on (`FROM <stage>`),
@@ -81,7 +82,7 @@ func expandBase(f *dockerfile.File, base string) (string, bool) {
 			delete(env, a.Name)
 			continue
 		}
-		if plainWord(a.Value, f.EscapeToken) {
+		if bklint.PlainWord(a.Value, f.EscapeToken) {
 			env[a.Name] = a.Value // what the lexer would return, without it
 			continue
 		}
@@ -96,21 +97,6 @@ func expandBase(f *dockerfile.File, base string) (string, bool) {
 		return "", false
 	}
 	return res.Result, true
-}
-
-// plainWord reports whether BuildKit's shell lexer (with escape token esc)
-// returns word as it is, without error and without looking up any variable:
-// no `$`, no quote, no escape token, no `<` (a possible heredoc), and
-// printable ASCII only (text/scanner rewrites invalid UTF-8 and complains
-// about NUL). As bklint's plainWord; most ARG defaults are plain.
-func plainWord(word string, esc rune) bool {
-	for i := 0; i < len(word); i++ {
-		c := word[i]
-		if c < ' ' || c > '~' || c == '$' || c == '\'' || c == '"' || c == '<' || rune(c) == esc {
-			return false
-		}
-	}
-	return true
 }
 
 // argEnv is a shell.EnvGetter over a map.

@@ -2,11 +2,14 @@ package diagnostics
 
 import (
 	"fmt"
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"math/rand/v2"
 	"reflect"
 	"sort"
 	"testing"
+
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+
+	"github.com/msls-dev/msls/internal/bklint"
 
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/internal/corpustest"
@@ -115,13 +118,13 @@ func TestPlainWordIsWhatTheLexerReturns(t *testing.T) {
 		}
 		w := string(b)
 		for _, esc := range []rune{'\\', '`'} {
-			if !plainWord(w, esc) {
+			if !bklint.PlainWord(w, esc) {
 				continue
 			}
 			plain++
 			got, _, err := shell.NewLex(esc).ProcessWord(w, argEnv{"a": "x"})
 			if err != nil || got != w {
-				t.Errorf("plainWord(%q, %q), but the lexer returns %q, %v", w, esc, got, err)
+				t.Errorf("PlainWord(%q, %q), but the lexer returns %q, %v", w, esc, got, err)
 			}
 		}
 	}

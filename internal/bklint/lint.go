@@ -481,7 +481,7 @@ func (t *tracker) use(c instructions.Command, l *linter.Linter) {
 // processWord is shlex.ProcessWordWithMatches, without the lexer for a plain
 // word (see plainWord), which it returns as it is, matching no variable.
 func (ls *linterState) processWord(word string, env shell.EnvGetter) (shell.ProcessWordResult, error) {
-	if plainWord(word, ls.esc) {
+	if PlainWord(word, ls.esc) {
 		return shell.ProcessWordResult{Result: word}, nil
 	}
 	return ls.shlex.ProcessWordWithMatches(word, env)
@@ -522,7 +522,7 @@ func (ls *linterState) dispatch(lt *linter.Linter, s *stage, cmd instructions.Co
 	}
 	if ex, ok := cmd.(instructions.SupportsSingleWordExpansion); ok && !skip {
 		err := ex.Expand(func(word string) (string, error) {
-			if plainWord(word, ls.esc) {
+			if PlainWord(word, ls.esc) {
 				return word, nil
 			}
 			w, unmatched, err := ls.shlex.ProcessWord(word, s.env)
@@ -535,7 +535,7 @@ func (ls *linterState) dispatch(lt *linter.Linter, s *stage, cmd instructions.Co
 	}
 	if ex, ok := cmd.(instructions.SupportsSingleWordExpansionRaw); ok {
 		err := ex.ExpandRaw(func(word string) (string, error) {
-			if plainWord(word, '\\') {
+			if PlainWord(word, '\\') {
 				return word, nil
 			}
 			w, unmatched, err := ls.rawLex.ProcessWord(word, s.env)
@@ -632,7 +632,7 @@ func (ls *linterState) arg(s *stage, c *instructions.ArgCommand, l *linter.Linte
 			if v, ok := ls.globalArgs.Get(a.Key); ok {
 				a.Value = &v
 			}
-		} else if !plainWord(*a.Value, ls.esc) {
+		} else if !PlainWord(*a.Value, ls.esc) {
 			v, unmatched, err := ls.shlex.ProcessWord(*a.Value, s.env)
 			reportUnmatchedVariables(c, s.buildArgs, s.env, unmatched, l)
 			if err != nil {
@@ -650,12 +650,12 @@ func (ls *linterState) arg(s *stage, c *instructions.ArgCommand, l *linter.Linte
 	return nil
 }
 
-// plainWord reports whether BuildKit's shell lexer (with escape token esc)
+// PlainWord reports whether BuildKit's shell lexer (with escape token esc)
 // returns word as it is without looking up any variable: no `$`, no quote, no
 // escape token, no `<` (a possible heredoc), and printable ASCII only
 // (text/scanner rewrites invalid UTF-8 and complains about NUL). Most words
 // of a Dockerfile are: lexing each of them was a third of dispatching.
-func plainWord(word string, esc rune) bool {
+func PlainWord(word string, esc rune) bool {
 	for i := 0; i < len(word); i++ {
 		c := word[i]
 		if c < ' ' || c > '~' || c == '$' || c == '\'' || c == '"' || c == '<' || rune(c) == esc {
