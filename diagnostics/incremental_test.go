@@ -9,9 +9,8 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
-	"github.com/msls-dev/msls/internal/bklint"
-
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/bklint"
 	"github.com/msls-dev/msls/internal/corpustest"
 )
 
