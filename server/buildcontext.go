@@ -32,7 +32,8 @@ import (
 // contextTTL bounds how stale a context listing or a folder's configuration
 // can be for a client that sends no file events. Looking the configuration
 // up on every keystroke (symbolic links resolved, the folder opened, the
-// directories walked up) was ~5% of a keystroke's CPU.
+// directories walked up) showed in every keystroke's profile
+// (docs/performance.md).
 const contextTTL = 3 * time.Second
 
 // maxContexts bounds the cached listings (each up to buildcontext.MaxEntries

@@ -460,8 +460,8 @@ func (s *Server) Notify(method string, params any) error {
 // encodeNotification is encoding/json's encoding of the notification. A
 // publishDiagnostics whose diagnostics are already encoded (cached: most
 // keystrokes change none) is written around them as they are: encoding/json
-// would compact them again, ~5% of a keystroke's CPU. A test holds the two
-// byte for byte equal.
+// would compact them again on every publish (docs/performance.md). A test
+// holds the two byte for byte equal.
 func encodeNotification(method string, params any) ([]byte, error) {
 	if p, ok := params.(publishEncoded); ok && method == "textDocument/publishDiagnostics" {
 		uri, err := json.Marshal(p.URI)
