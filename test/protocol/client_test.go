@@ -316,8 +316,9 @@ func (c *client) collect() {
 	for _, m := range c.lc.Take(isPublish) {
 		c.keep(m)
 	}
-	// window/logMessage, the server's own requests (answered already)
-	c.lc.Take(func(m inMsg) bool { return m.Method != "" })
+	// window/logMessage, the server's own requests (answered already); not
+	// a publish that arrived since the Take above, which would be lost
+	c.lc.Take(func(m inMsg) bool { return m.Method != "" && !isPublish(m) })
 }
 
 func (c *client) keep(m inMsg) {
