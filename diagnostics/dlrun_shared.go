@@ -341,7 +341,16 @@ func dlInsertAfter(f *dockerfile.File, in *dockerfile.Instruction, w ecosystem.W
 
 // dlPinFindings appends a finding for each unpinned operand to out.
 func dlPinFindings(out []Finding, ws []ecosystem.Word, how string) []Finding {
+	return dlPinFindingsWhere(out, ws, nil, how)
+}
+
+// dlPinFindingsWhere is dlPinFindings for the words unpinned (nil: all)
+// reports.
+func dlPinFindingsWhere(out []Finding, ws []ecosystem.Word, unpinned func(string) bool, how string) []Finding {
 	for _, w := range ws {
+		if unpinned != nil && !unpinned(w.Text) {
+			continue
+		}
 		out = append(out, Finding{
 			Message: "Pin the version of `" + shorten(w.Text) + "` (" + how + "), so that a rebuild installs what was tested",
 			Span:    dlWordSpan(w),

@@ -41,14 +41,7 @@ func checkNpmInstallPin(f *dockerfile.File, in *dockerfile.Instruction, c ecosys
 	}
 	ws := dlUnpinned(p.Operands, npmPinned, ".tgz", ".tar.gz")
 	out = dlPinFindings(out, ws, "`pkg@version`")
-	var gits []ecosystem.Word
-	for _, w := range p.Operands {
-		if npmGitUnpinned(w.Text) {
-			gits = append(gits, w)
-		}
-	}
-	out = dlPinFindings(out, gits, "a tag or commit, `url#ref`")
-	return out
+	return dlPinFindingsWhere(out, p.Operands, npmGitUnpinned, "a tag or commit, `url#ref`")
 }
 
 // npmGitUnpinned reports whether a git URL spec (`git+ssh://...`,

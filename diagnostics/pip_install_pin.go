@@ -51,13 +51,7 @@ func checkPipInstallPin(f *dockerfile.File, in *dockerfile.Instruction, c ecosys
 			return out // a constraints file pins what the command installs
 		}
 		out = dlPinFindings(out, dlUnpinned(p.Operands, pipPinned, ".whl", ".tar.gz", ".zip", ".tgz"), "`pkg==version`")
-		var urls []ecosystem.Word
-		for _, w := range p.Operands {
-			if pipURLUnpinned(w.Text) {
-				urls = append(urls, w)
-			}
-		}
-		out = dlPinFindings(out, urls, "a tag or commit, `url@ref`")
+		out = dlPinFindingsWhere(out, p.Operands, pipURLUnpinned, "a tag or commit, `url@ref`")
 	}
 	return out
 }
