@@ -35,15 +35,15 @@ func buildKitFindings(f *dockerfile.File, opts *Options) (out []Finding) {
 	}()
 	bad, stub := lintBadLines(f)
 	text := lintText(f, bad, stub)
-	var cache *LintCache
-	var key lintKey
+	var state *LintState
+	var sum [sha256.Size]byte
 	if opts != nil && opts.Lint != nil {
-		cache, key = opts.Lint, lintKey{doc: opts.Doc, sum: sha256.Sum256(text)}
+		state, sum = opts.Lint, sha256.Sum256(text)
 	}
-	res, ok := cache.get(key)
+	res, ok := state.last(sum)
 	if !ok {
 		res = lintFile(f, text, bad, stub, opts)
-		cache.put(key, res)
+		state.keep(sum, res)
 	}
 	if res == nil {
 		return nil
@@ -82,8 +82,8 @@ func buildKitFindings(f *dockerfile.File, opts *Options) (out []Finding) {
 func lintFile(f *dockerfile.File, text []byte, bad func(int) bool, stub map[int]string, opts *Options) *lint.LintResults {
 	env := bklint.EnvFor(text)
 	var memo *bklint.Memo
-	if opts != nil {
-		memo = opts.Lint.memo(opts.Doc)
+	if opts != nil && opts.Lint != nil {
+		memo = &opts.Lint.memo
 	}
 	res, err := lintNodes(f, text, env, bad, stub, memo)
 	opts.declined(err)

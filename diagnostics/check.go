@@ -30,10 +30,9 @@ type Options struct {
 	// NoInlineSuppression ignores `# msls ignore=`, `# hadolint ignore=` and
 	// per-instruction `# check=skip=` comments.
 	NoInlineSuppression bool
-	// Lint, when set, keeps BuildKit's results of the versions of the
-	// document named Doc (see LintCache).
-	Lint *LintCache
-	Doc  string
+	// Lint, when set, is what BuildKit's checks keep between the versions
+	// of the document (see LintState).
+	Lint *LintState
 	// OnPanic, when set, is told of a panic recovered in a rule or in
 	// BuildKit's checks (whose findings are then left out), with the
 	// goroutine's stack.

@@ -1,7 +1,6 @@
 package diagnostics
 
 import (
-	"container/list"
 	"crypto/sha256"
 	"strings"
 	"sync"
@@ -23,7 +22,7 @@ import (
 //     block), unless the file enables experimental checks, one of which
 //     reads the comments above ARG and FROM (lintNeutral).
 // So typing in a comment or a RUN script leaves the lint input unchanged,
-// and LintCache answers for it.
+// and the document's LintState answers for it.
 
 // lintText is the lint input with the lines bad reports emptied (or, with an
 // entry in stub, given that text).
@@ -67,128 +66,36 @@ func lintNeutral(f *dockerfile.File) map[int]bool {
 	return neutral
 }
 
-// LintCache remembers BuildKit's lint results of a document's versions by
-// their lint input, so that a keystroke that leaves the lint input as it was
-// (in a comment, in a RUN script, undo) costs no lint. It is bounded in
-// bytes (the least recently used results go first) and a document's results
-// are dropped when it closes (Forget). Safe for concurrent use.
-//
-// It also keeps, per document, what bklint's last lint of it computed
-// (bklint.Memo), so that a keystroke into an instruction dispatches only the
-// stages it changed; that is bounded by the document's size.
-type LintCache struct {
-	mu    sync.Mutex
-	max   int
-	used  int
-	lru   list.List // of *lintEntry, the most recently used in front
-	byKey map[lintKey]*list.Element
-	memos map[string]*bklint.Memo // by document
-}
-
-type lintKey struct {
-	doc string
-	sum [sha256.Size]byte
-}
-
-type lintEntry struct {
-	key  lintKey
+// LintState is what BuildKit's checks keep between the versions of one
+// document: the last lint input's hash and results, so that a keystroke that
+// leaves the lint input as it was (in a comment, in a RUN script) costs no
+// lint, and bklint's Memo, so that a keystroke into an instruction dispatches
+// only the stages it changed. Both are the size of one version's lint. Its
+// owner (the engine) keeps one per open document and drops it when the
+// document closes. Safe for concurrent use.
+type LintState struct {
+	mu   sync.Mutex
+	sum  [sha256.Size]byte
 	res  *lint.LintResults
-	size int
+	memo bklint.Memo
 }
 
-// NewLintCache returns a cache holding at most maxBytes of results.
-func NewLintCache(maxBytes int) *LintCache {
-	return &LintCache{max: maxBytes, byKey: map[lintKey]*list.Element{}, memos: map[string]*bklint.Memo{}}
-}
-
-// memo returns the document's bklint.Memo (nil without a cache).
-func (c *LintCache) memo(doc string) *bklint.Memo {
-	if c == nil {
-		return nil
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	m := c.memos[doc]
-	if m == nil {
-		m = &bklint.Memo{}
-		c.memos[doc] = m
-	}
-	return m
-}
-
-func (c *LintCache) get(k lintKey) (*lint.LintResults, bool) {
-	if c == nil {
+// last returns the results of the last lint when its input had hash sum.
+func (st *LintState) last(sum [sha256.Size]byte) (*lint.LintResults, bool) {
+	if st == nil {
 		return nil, false
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.byKey[k]
-	if !ok {
-		return nil, false
-	}
-	c.lru.MoveToFront(e)
-	return e.Value.(*lintEntry).res, true
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.res, st.res != nil && st.sum == sum
 }
 
-func (c *LintCache) put(k lintKey, res *lint.LintResults) {
-	if c == nil || res == nil {
+// keep records res as the results for the lint input of hash sum.
+func (st *LintState) keep(sum [sha256.Size]byte, res *lint.LintResults) {
+	if st == nil || res == nil {
 		return
 	}
-	size := resultSize(k, res)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if size > c.max {
-		return
-	}
-	if e, ok := c.byKey[k]; ok {
-		c.remove(e)
-	}
-	c.byKey[k] = c.lru.PushFront(&lintEntry{k, res, size})
-	c.used += size
-	for c.used > c.max {
-		c.remove(c.lru.Back())
-	}
-}
-
-func (c *LintCache) remove(e *list.Element) {
-	le := c.lru.Remove(e).(*lintEntry)
-	delete(c.byKey, le.key)
-	c.used -= le.size
-}
-
-// Forget drops the results of a document (it was closed).
-func (c *LintCache) Forget(doc string) {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.memos, doc)
-	for e := c.lru.Front(); e != nil; {
-		next := e.Next()
-		if e.Value.(*lintEntry).key.doc == doc {
-			c.remove(e)
-		}
-		e = next
-	}
-}
-
-// Bytes is what the cache holds, as it counts it.
-func (c *LintCache) Bytes() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.used
-}
-
-// resultSize estimates the bytes an entry keeps alive: its strings and a
-// fixed cost per warning and per entry (headers, slices, the list element).
-func resultSize(k lintKey, res *lint.LintResults) int {
-	n := 256 + len(k.doc)
-	for _, w := range res.Warnings {
-		n += 192 + len(w.RuleName) + len(w.Description) + len(w.URL) + len(w.Detail)
-	}
-	if res.Error != nil {
-		n += 64 + len(res.Error.Message)
-	}
-	return n
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.sum, st.res = sum, res
 }

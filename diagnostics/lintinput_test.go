@@ -13,13 +13,12 @@ import (
 	"github.com/msls-dev/msls/internal/bklint"
 )
 
-// TestLintCacheAnswersUnchangedLintInput: typing in a comment or a RUN
+// TestLintStateAnswersUnchangedLintInput: typing in a comment or a RUN
 // script leaves the lint input as it was; the check of that version lints
-// nothing and finds what a check without a cache finds.
-func TestLintCacheAnswersUnchangedLintInput(t *testing.T) {
+// nothing and finds what a check without state finds.
+func TestLintStateAnswersUnchangedLintInput(t *testing.T) {
 	text := benchdata.MustAll(t)[1].Text
-	cache := NewLintCache(1 << 20)
-	opts := &Options{Lint: cache, Doc: "a"}
+	opts := &Options{Lint: &LintState{}}
 	prev := dockerfile.Parse(text)
 	CheckWith(prev, opts)
 	linted := 0
@@ -52,34 +51,33 @@ func TestLintCacheAnswersUnchangedLintInput(t *testing.T) {
 	}
 }
 
-// TestLintCacheBoundedInBytes: however many versions are checked, the cache
-// holds at most its budget, and a closed document's results (and its bklint
-// memo) are dropped.
-func TestLintCacheBoundedInBytes(t *testing.T) {
-	const budget = 64 << 10
-	cache := NewLintCache(budget)
+// TestLintStateKeepsOneVersion: a document's state holds the results of its
+// last lint only (it is bounded by one version, however many were checked):
+// going back to an earlier lint input lints again, and finds what a check
+// without state finds.
+func TestLintStateKeepsOneVersion(t *testing.T) {
 	base := benchdata.MustAll(t)[1].Text
-	for i := range 200 {
-		doc := []string{"a", "b"}[i%2]
-		text := bytes.Replace(base, []byte("WORKDIR /srv/worker"), []byte("WORKDIR /srv/worker"+strings.Repeat("x", i)), 1)
-		CheckWith(dockerfile.Parse(text), &Options{Lint: cache, Doc: doc})
-		if n := cache.Bytes(); n > budget {
-			t.Fatalf("after %d versions the cache holds %d bytes, over its %d", i+1, n, budget)
-		}
+	version := func(i int) []byte {
+		return bytes.Replace(base, []byte("WORKDIR /srv/worker"), []byte("WORKDIR /srv/worker"+strings.Repeat("x", i)), 1)
 	}
-	if cache.Bytes() == 0 {
-		t.Fatal("nothing cached")
+	opts := &Options{Lint: &LintState{}}
+	for i := range 20 {
+		CheckWith(dockerfile.Parse(version(i)), opts)
 	}
-	if len(cache.memos) != 2 {
-		t.Errorf("%d bklint memos for 2 documents", len(cache.memos))
+	linted := 0
+	observeLint = func([]byte, []string) { linted++ }
+	defer func() { observeLint = nil }()
+	CheckWith(dockerfile.Parse(version(19)), opts)
+	if linted != 0 {
+		t.Errorf("the last version's lint input was linted again")
 	}
-	cache.Forget("a")
-	cache.Forget("b")
-	if n := cache.Bytes(); n != 0 {
-		t.Errorf("after both documents closed the cache holds %d bytes", n)
+	got := findingSet(CheckWith(dockerfile.Parse(version(3)), opts))
+	if linted == 0 {
+		t.Errorf("an earlier version's lint input was answered from the state")
 	}
-	if len(cache.memos) != 0 {
-		t.Errorf("after both documents closed %d bklint memos are kept", len(cache.memos))
+	observeLint = nil
+	if want := findingSet(CheckWith(dockerfile.Parse(version(3)), nil)); got != want {
+		t.Errorf("findings differ from a check without state\ngot:  %s\nwant: %s", got, want)
 	}
 }
 
@@ -89,7 +87,7 @@ func TestCheckLeavesNoGoroutine(t *testing.T) {
 	CheckWith(f, nil) // warm up whatever the runtime starts once
 	before := runtime.NumGoroutine()
 	for range 20 {
-		CheckWith(f, &Options{Lint: NewLintCache(1 << 20), Doc: "x"})
+		CheckWith(f, &Options{Lint: &LintState{}})
 	}
 	// a goroutine that has sent its result may not have exited yet
 	deadline := time.Now().Add(2 * time.Second)

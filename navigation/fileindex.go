@@ -1,69 +1,41 @@
 package navigation
 
 import (
-	"runtime"
 	"sort"
-	"sync"
-	"weak"
 
 	"github.com/msls-dev/msls/dockerfile"
 )
 
-// fileIndex holds what answers about one symbol need from the whole file
-// (who uses a stage, every use of a variable), computed once per File on the
-// first request that needs it: a File is immutable, and an editor asks many
-// questions of the same version. The stage and variable halves are built
-// separately, since hovering a stage needs only the first. Definition and
-// hover on a variable need neither: they look at one instruction.
-//
-// It must not point to the File itself, or the cache entry would keep the
-// File alive (see entryOf).
-type fileIndex struct {
-	stagesOnce sync.Once
-	// refs is every stage reference in source order.
-	refs []StageRef
-	// refsTo lists, per stage, the indexes in refs of the references
-	// resolving to it, in source order.
-	refsTo map[*dockerfile.Stage][]int
+// The whole-file answers about one symbol (who uses a stage, every use of a
+// variable) are computed once per version, on the first request that needs
+// them, and kept in the File's memo (File.Derived): a File is immutable, and
+// an editor asks many questions of the same version. The stage and variable
+// halves are separate, since hovering a stage needs only the first.
+// Definition and hover on a variable need neither: they look at one
+// instruction.
 
-	varsOnce sync.Once
-	// uses is every variable definition and use in source order, with the
-	// family of each. Scanning them per request is cheap (a comparison
-	// each); resolving them is what costs, and is done here once.
+// stageRefs is every stage reference of a file in source order, and per
+// stage the indexes in refs of those resolving to it, in source order.
+type stageRefs struct {
+	refs   []StageRef
+	refsTo map[*dockerfile.Stage][]int
+}
+
+// varUses is every variable definition and use in source order, with the
+// family of each. Scanning them per request is cheap (a comparison each);
+// resolving them is what costs, and is done here once.
+type varUses struct {
 	uses     []VarUse
 	families []familyKey
 }
 
-// indexes caches one fileIndex per live File. The keys are weak, and a
-// cleanup removes an entry once its File is collected, so an editor's stream
-// of versions does not accumulate.
-var indexes = struct {
-	mu sync.Mutex
-	m  map[weak.Pointer[dockerfile.File]]*fileIndex
-}{m: map[weak.Pointer[dockerfile.File]]*fileIndex{}}
+type stageIndexKey struct{}
+type varIndexKey struct{}
 
-func entryOf(f *dockerfile.File) *fileIndex {
-	k := weak.Make(f)
-	indexes.mu.Lock()
-	defer indexes.mu.Unlock()
-	ix := indexes.m[k]
-	if ix == nil {
-		ix = &fileIndex{}
-		indexes.m[k] = ix
-		runtime.AddCleanup(f, func(k weak.Pointer[dockerfile.File]) {
-			indexes.mu.Lock()
-			delete(indexes.m, k)
-			indexes.mu.Unlock()
-		}, k)
-	}
-	return ix
-}
-
-// stageIndex returns f's index with the stage references built.
-func stageIndex(f *dockerfile.File) *fileIndex {
-	ix := entryOf(f)
-	ix.stagesOnce.Do(func() {
-		ix.refsTo = map[*dockerfile.Stage][]int{}
+// stageIndex returns f's stage references.
+func stageIndex(f *dockerfile.File) *stageRefs {
+	return f.Derived(stageIndexKey{}, func() any {
+		ix := &stageRefs{refsTo: map[*dockerfile.Stage][]int{}}
 		for _, in := range f.Instructions {
 			ix.refs = appendStageRefs(ix.refs, f, in)
 		}
@@ -72,14 +44,14 @@ func stageIndex(f *dockerfile.File) *fileIndex {
 				ix.refsTo[r.Stage] = append(ix.refsTo[r.Stage], i)
 			}
 		}
-	})
-	return ix
+		return ix
+	}).(*stageRefs)
 }
 
-// varIndex returns f's index with the variable uses built.
-func varIndex(f *dockerfile.File) *fileIndex {
-	ix := entryOf(f)
-	ix.varsOnce.Do(func() {
+// varIndex returns f's variable uses.
+func varIndex(f *dockerfile.File) *varUses {
+	return f.Derived(varIndexKey{}, func() any {
+		ix := &varUses{}
 		r := newResolver(f)
 		for _, in := range f.Instructions {
 			ix.uses = appendVarUses(ix.uses, f, in, r.resolve)
@@ -88,8 +60,8 @@ func varIndex(f *dockerfile.File) *fileIndex {
 		for i, u := range ix.uses {
 			ix.families[i] = familyWith(f, u, r.root)
 		}
-	})
-	return ix
+		return ix
+	}).(*varUses)
 }
 
 // resolver is ResolveVar for every use of a file at once: per stage, the

@@ -4,12 +4,9 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"sort"
 	"strings"
 	"testing"
-	"time"
-	"weak"
 
 	"golang.org/x/tools/txtar"
 
@@ -107,52 +104,6 @@ func TestIndexAgreesWithWholeFileScan(t *testing.T) {
 			}
 		}
 	}
-}
-
-// TestIndexReleasesFiles checks that the per-File index cache does not keep
-// the versions an editor has moved past: once a File is unreachable, its
-// entry goes.
-func TestIndexReleasesFiles(t *testing.T) {
-	cached := func(keys []weak.Pointer[dockerfile.File]) int {
-		indexes.mu.Lock()
-		defer indexes.mu.Unlock()
-		n := 0
-		for _, k := range keys {
-			if indexes.m[k] != nil {
-				n++
-			}
-		}
-		return n
-	}
-	var files []*dockerfile.File
-	var keys []weak.Pointer[dockerfile.File]
-	for i := 0; i < 50; i++ {
-		f := dockerfile.Parse([]byte(fmt.Sprintf("FROM a AS s\nARG V=%d\nCOPY --from=s / /\nRUN echo $V\n", i)))
-		References(f, len("FROM a AS "), true)
-		References(f, len(f.Text)-3, true)
-		files = append(files, f)
-		keys = append(keys, weak.Make(f))
-	}
-	runtime.GC()
-	if n := cached(keys); n != 50 {
-		t.Fatalf("%d of 50 live files have an index entry, want all", n)
-	}
-	runtime.KeepAlive(files)
-	// Cleanups run after a collection, on their own goroutine.
-	for i := 0; i < 100 && cached(keys) > 0; i++ {
-		runtime.GC()
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := cached(keys); n > 0 {
-		t.Errorf("%d index entries outlived their files", n)
-	}
-}
-
-// forgetIndex drops f's cached index, so the next request builds it again.
-func forgetIndex(f *dockerfile.File) {
-	indexes.mu.Lock()
-	delete(indexes.m, weak.Make(f))
-	indexes.mu.Unlock()
 }
 
 // chainFile builds every stage on the one before (`FROM s<i-1> AS s<i>`),

@@ -37,6 +37,7 @@ func didOpen(_ context.Context, s *Server, raw json.RawMessage) error {
 	}
 	snap := s.newSnapshot(doc.URI, doc.Version, string(doc.LanguageID), []byte(doc.Text))
 	snap.targetKind = kind // compose or bake: see targets.go
+	s.engine.Open(string(doc.URI))
 	s.updateDocs(func(m docMap) { m[doc.URI] = snap })
 	s.queueDiagnostics(doc.URI)
 	return nil

@@ -22,6 +22,7 @@ func checkEngine() (check func(path string, f *dockerfile.File, opts *diagnostic
 	}
 	eng := engine.New(log)
 	return func(path string, f *dockerfile.File, opts *diagnostics.Options) []diagnostics.Finding {
+		eng.Open(path)
 		defer eng.Close(path)
 		return eng.Check(path, f, opts)
 	}

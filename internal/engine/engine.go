@@ -4,29 +4,27 @@
 // diagnostics, ...) are functions of their inputs: they keep no state of
 // their own and start no goroutine that outlives a call.
 //
-// Today the state is BuildKit's lint results by document (a keystroke in a
-// comment or a RUN script leaves BuildKit's input unchanged: no lint),
-// bounded in bytes, and what bklint's last pass over each document computed
-// (bklint.Memo: a keystroke into an instruction dispatches only the stages it
-// changed), the size of one pass; both are dropped when the document closes.
+// Today the state is, per open document, what BuildKit's checks keep between
+// its versions (diagnostics.LintState: the last results, so that a keystroke
+// in a comment or a RUN script costs no lint, and bklint's memo, so that a
+// keystroke into an instruction dispatches only the stages it changed), the
+// size of one lint of the document; it is dropped when the document closes.
 package engine
 
 import (
+	"sync"
+
 	"go.uber.org/zap"
 
 	"github.com/msls-dev/msls/diagnostics"
 	"github.com/msls-dev/msls/dockerfile"
 )
 
-// LintCacheBytes bounds the BuildKit lint results an Engine keeps, over all
-// documents. A result is a few kilobytes at most (one per warning), so this
-// holds many versions of every open document.
-const LintCacheBytes = 4 << 20
-
 // Engine is the state shared by the checks of one server session or one
 // `msls check` run. Safe for concurrent use.
 type Engine struct {
-	lint *diagnostics.LintCache
+	mu   sync.Mutex
+	docs map[string]*diagnostics.LintState
 	log  *zap.Logger
 }
 
@@ -35,7 +33,16 @@ func New(log *zap.Logger) *Engine {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	return &Engine{lint: diagnostics.NewLintCache(LintCacheBytes), log: log}
+	return &Engine{docs: map[string]*diagnostics.LintState{}, log: log}
+}
+
+// Open starts keeping state for the document doc (afresh, if it was open).
+// A document that is not open is checked without state: a check that began
+// before its document closed leaves nothing behind.
+func (e *Engine) Open(doc string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.docs[doc] = &diagnostics.LintState{}
 }
 
 // Check runs the rules configured by opts (nil: the defaults) over f, a
@@ -45,7 +52,9 @@ func (e *Engine) Check(doc string, f *dockerfile.File, opts *diagnostics.Options
 	if opts != nil {
 		o = *opts
 	}
-	o.Lint, o.Doc = e.lint, doc
+	e.mu.Lock()
+	o.Lint = e.docs[doc]
+	e.mu.Unlock()
 	o.OnPanic = func(where string, v any, stack []byte) {
 		e.log.Error("panic recovered: findings left out", zap.String("in", where), zap.String("doc", doc),
 			zap.Any("panic", v), zap.ByteString("stack", stack))
@@ -58,7 +67,15 @@ func (e *Engine) Check(doc string, f *dockerfile.File, opts *diagnostics.Options
 }
 
 // Close drops what the Engine keeps for the document doc.
-func (e *Engine) Close(doc string) { e.lint.Forget(doc) }
+func (e *Engine) Close(doc string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	delete(e.docs, doc)
+}
 
-// CacheBytes is what the Engine's caches hold, as they count it.
-func (e *Engine) CacheBytes() int { return e.lint.Bytes() }
+// Docs is the number of documents the Engine keeps state for.
+func (e *Engine) Docs() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.docs)
+}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"reflect"
 	"testing"
 
 	"go.uber.org/zap"
@@ -14,16 +15,24 @@ import (
 func TestCheckCachesUntilClose(t *testing.T) {
 	e := New(nil)
 	f := dockerfile.Parse([]byte("FROM alpine AS Build\nWORKDIR rel\n"))
-	first := e.Check("a", f, nil)
-	if e.CacheBytes() == 0 {
-		t.Fatal("nothing cached after a check")
+	if first := e.Check("a", f, nil); len(first) == 0 || e.Docs() != 0 {
+		t.Fatalf("a document not open: %d findings, state kept for %d documents", len(first), e.Docs())
 	}
-	if again := e.Check("a", f, nil); len(again) != len(first) {
-		t.Errorf("the cached check found %d findings, the first %d", len(again), len(first))
+	e.Open("a")
+	first := e.Check("a", f, nil)
+	if e.Docs() != 1 {
+		t.Fatalf("state kept for %d documents after a check, want 1", e.Docs())
+	}
+	if again := e.Check("a", f, nil); !reflect.DeepEqual(again, first) {
+		t.Errorf("the cached check found %v, the first %v", again, first)
 	}
 	e.Close("a")
-	if n := e.CacheBytes(); n != 0 {
-		t.Errorf("the closed document left %d bytes", n)
+	if n := e.Docs(); n != 0 {
+		t.Errorf("the closed document left state for %d documents", n)
+	}
+	e.Check("a", f, nil) // a check that began before the close
+	if n := e.Docs(); n != 0 {
+		t.Errorf("a check after the close brought back state for %d documents", n)
 	}
 }
 
