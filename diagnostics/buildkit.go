@@ -1,14 +1,12 @@
 package diagnostics
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/dockerfile2llb"
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
-	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 	"github.com/moby/buildkit/solver/pb"
 
@@ -76,11 +74,30 @@ func buildKitFindings(f *dockerfile.File, opts *Options) (out []Finding) {
 }
 
 // lintFile returns BuildKit's lint results for text, f's lint input (bad and
-// stub are what it hides): one bklint pass over the parse of text assembled
-// from f's own nodes and typed commands (lintResult), else over BuildKit's
-// parse of text, else BuildKit's own DockerfileLint.
+// stub are what it hides).
 func lintFile(f *dockerfile.File, text []byte, bad func(int) bool, stub map[int]string, opts *Options) *lint.LintResults {
+	res := lintPass(f, text, bad, stub, opts)
+	if res != nil && res.Error != nil && strings.Contains(res.Error.Message, "check options") {
+		// an invalid `# check=` directive stops BuildKit before any check:
+		// run without it (the directive itself is reported as a ParseError
+		// by the model or by CheckDirective below).
+		if d, ok := f.Directive("check"); ok {
+			checkLine := f.Lines.Line(d.Span.Start)
+			bad := func(line int) bool { return line == checkLine || bad(line) }
+			res = lintPass(f, lintText(f, bad, nil), bad, nil, opts)
+		}
+	}
+	return res
+}
+
+// lintPass is the one path of BuildKit's checks: one bklint pass over the
+// parse of text assembled from f's nodes and typed commands (lintNodes),
+// else, where either declines, BuildKit's own DockerfileLint.
+func lintPass(f *dockerfile.File, text []byte, bad func(int) bool, stub map[int]string, opts *Options) *lint.LintResults {
 	env := bklint.EnvFor(text)
+	if observeLint != nil {
+		observeLint(text, env)
+	}
 	var memo *bklint.Memo
 	if opts != nil && opts.Lint != nil {
 		memo = &opts.Lint.memo
@@ -88,17 +105,7 @@ func lintFile(f *dockerfile.File, text []byte, bad func(int) bool, stub map[int]
 	res, err := lintNodes(f, text, env, bad, stub, memo)
 	opts.declined(err)
 	if res == nil {
-		res = lintWithEnv(text, env, opts)
-	}
-	if res != nil && res.Error != nil && strings.Contains(res.Error.Message, "check options") {
-		// an invalid `# check=` directive stops BuildKit before any check:
-		// run without it (the directive itself is reported as a ParseError
-		// by the model or by CheckDirective below).
-		if d, ok := f.Directive("check"); ok {
-			checkLine := f.Lines.Line(d.Span.Start)
-			text = lintText(f, func(line int) bool { return line == checkLine || bad(line) }, nil)
-			res = lintWithEnv(text, bklint.EnvFor(text), opts)
-		}
+		res = dockerfileLint(text, env)
 	}
 	return res
 }
@@ -114,11 +121,7 @@ func lintNodes(f *dockerfile.File, text []byte, env []string, bad func(int) bool
 	if !ok {
 		return nil, nil
 	}
-	if observeLint != nil {
-		observeLint(text, env)
-	}
-	check, _, _, _ := parser.ParseDirective("check", text)
-	return bklint.LintCommands(res, cmds, check, env, memo)
+	return bklint.Lint(text, res, cmds, env, memo)
 }
 
 var allCaps = pb.Caps.CapSet(pb.Caps.All())
@@ -131,26 +134,6 @@ var lintEngine = true
 // observeLint, when set (by tests), sees every text and environment given to
 // BuildKit's checks.
 var observeLint func(text []byte, env []string)
-
-// lintWithEnv runs BuildKit's checks on text with the stand-in images
-// declaring env: through bklint when it models the text, else (and whenever
-// BuildKit would fail on it) through BuildKit's own DockerfileLint.
-func lintWithEnv(text []byte, env []string, opts *Options) *lint.LintResults {
-	if observeLint != nil {
-		observeLint(text, env)
-	}
-	if lintEngine {
-		if res, err := parser.Parse(bytes.NewReader(text)); err == nil {
-			check, _, _, _ := parser.ParseDirective("check", text)
-			r, err := bklint.Lint(res, check, env)
-			if err == nil {
-				return r
-			}
-			opts.declined(err)
-		}
-	}
-	return dockerfileLint(text, env)
-}
 
 // dockerfileLint is BuildKit's DockerfileLint under the options bklint
 // models.

@@ -35,7 +35,7 @@ func TestCompactLintMatchesFullText(t *testing.T) {
 		}
 		// the file as written, with every imageEnv variable, against what
 		// msls lints: the compact text with the variables it mentions
-		full, compact := lintWithEnv(src, bklint.ImageEnv, nil), lintTextAlone(lintText(f, nil, nil))
+		full, compact := lintWithEnv(src, bklint.ImageEnv), lintTextAlone(lintText(f, nil, nil))
 		if full == nil || compact == nil {
 			if (full == nil) != (compact == nil) {
 				t.Errorf("%s: lint result presence differs", name)

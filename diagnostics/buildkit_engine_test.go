@@ -65,8 +65,7 @@ func TestEngineMatchesDockerfileLintOnLintInputs(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		check, _, _, _ := parser.ParseDirective("check", in.text)
-		got, err := bklint.Lint(res, check, in.env)
+		got, err := bklint.Lint(in.text, res, nil, in.env, nil)
 		if err != nil {
 			continue
 		}

@@ -63,7 +63,7 @@ func lintBadLines(f *dockerfile.File) (bad func(line int) bool, stub map[int]str
 // with, for each child of the result's AST, the typed command BuildKit made
 // of the instruction's own node when that command is the one the child
 // gives (the same lines, comments that set the same checks), else nil: what
-// bklint.LintCommands takes so as not to parse them again. ok is false when
+// bklint.Lint takes so as not to parse them again. ok is false when
 // it cannot be assembled faithfully; the caller then parses the text.
 //
 // The nodes are the File's where BuildKit's parse of the lint text gives the

@@ -58,14 +58,13 @@ func BenchmarkLint(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		check, _, _, _ := parser.ParseDirective("check", text)
-		if _, err := Lint(res, check, env); err != nil {
+		if _, err := Lint(text, res, nil, env, nil); err != nil {
 			b.Fatalf("%s: Lint declined", name)
 		}
 		b.Run(name+"/Lint", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				Lint(res, check, env)
+				Lint(text, res, nil, env, nil)
 			}
 		})
 		b.Run(name+"/DockerfileLint", func(b *testing.B) {
@@ -122,10 +121,10 @@ func BenchmarkLintMemo(b *testing.B) {
 			}
 		}
 		var versions [2]struct {
-			res   *parser.Result
-			cmds  []any
-			check string
-			env   []string
+			res  *parser.Result
+			cmds []any
+			text []byte
+			env  []string
 		}
 		for v := range versions {
 			t := append(append(append([]byte(nil), text[:edit]...), fmt.Sprintf("x%d", v)...), text[edit:]...)
@@ -134,7 +133,7 @@ func BenchmarkLintMemo(b *testing.B) {
 				b.Fatal(err)
 			}
 			versions[v].res, versions[v].env = res, EnvFor(t)
-			versions[v].check, _, _, _ = parser.ParseDirective("check", t)
+			versions[v].text = t
 			for _, node := range res.AST.Children {
 				versions[v].cmds = append(versions[v].cmds, typedCommand(node))
 			}
@@ -150,7 +149,7 @@ func BenchmarkLintMemo(b *testing.B) {
 				for b.Loop() {
 					v := versions[i%2]
 					i++
-					if _, err := LintCommands(v.res, v.cmds, v.check, v.env, memo); err != nil {
+					if _, err := Lint(v.text, v.res, v.cmds, v.env, memo); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -11,12 +11,12 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
 
-// TestLintCommandsMatchesLint: given the typed commands of the nodes (as
-// msls's parse has them), LintCommands answers exactly what Lint answers,
+// TestLintWithCommandsMatchesLint: given the typed commands of the nodes (as
+// msls's parse has them), Lint answers exactly what it answers without,
 // and leaves the commands as they were: dispatch expands variables in place,
 // so a command it shares instead of copying would come back changed (ENV
 // values, COPY sources, WORKDIR paths with variables in the corpus).
-func TestLintCommandsMatchesLint(t *testing.T) {
+func TestLintWithCommandsMatchesLint(t *testing.T) {
 	ins := allInputs(t)
 	results := fanOut(ins, func(in input, emit func(outcome)) { emit(lintCommandsOutcome(in)) })
 	answered, expanded, failures := 0, 0, 0
@@ -46,7 +46,6 @@ func lintCommandsOutcome(in input) (o outcome) {
 	if err != nil {
 		return o
 	}
-	check, _, _, _ := parser.ParseDirective("check", in.text)
 	env := EnvFor(in.text)
 	given := make([]any, len(res.AST.Children))
 	fresh := make([]any, len(res.AST.Children))
@@ -58,17 +57,17 @@ func lintCommandsOutcome(in input) (o outcome) {
 			}
 		}
 	}
-	want, werr := Lint(res, check, env)
-	got, gerr := LintCommands(res, given, check, env, nil)
+	want, werr := Lint(in.text, res, nil, env, nil)
+	got, gerr := Lint(in.text, res, given, env, nil)
 	wok, gok := werr == nil, gerr == nil
 	for i := range given {
 		if !reflect.DeepEqual(given[i], fresh[i]) {
-			o.diff = "LintCommands changed the command of line " + res.AST.Children[i].Original
+			o.diff = "Lint changed the command of line " + res.AST.Children[i].Original
 			return o
 		}
 	}
 	if wok != gok {
-		o.diff = "Lint and LintCommands disagree on declining"
+		o.diff = "Lint with and without the commands disagree on declining"
 		return o
 	}
 	if !wok {

@@ -61,35 +61,33 @@ func SourceMap() *llb.SourceMap {
 // Lint runs BuildKit's build checks on an already parsed Dockerfile the way
 // dockerfile2llb.DockerfileLint does under msls's options (the Resolver
 // stand-in with env, every LLB capability, no target, no build arguments, no
-// client), without building LLB. ok is false when the input uses something
-// Lint does not model or on which BuildKit's dispatch could fail; the caller
-// then runs DockerfileLint.
+// client), without building LLB. It returns an error, and no results, when
+// the input uses something Lint does not model or on which BuildKit's
+// dispatch could fail: the caller then runs DockerfileLint. The error says
+// why: a *Panic for a panic, else the point of the input Lint does not model.
 //
 // When `# check=error=true` is set and a check fired, r.Error carries the
 // error DockerfileLint reports after dispatching every stage (the warnings
-// are complete then), and ok is true.
+// are complete then).
 //
-// err says why it declined: a *Panic for a panic, else the point of the
-// input Lint does not model.
-func Lint(res *parser.Result, check string, env []string) (r *lint.LintResults, err error) {
-	return LintCommands(res, nil, check, env, nil)
-}
-
-// LintCommands is Lint given the typed commands the caller already has, so
-// that BuildKit's typed parse of most instructions is not done again. cmds
-// is nil or has one entry per child of res.AST: nil, or what
-// instructions.ParseInstruction returns for a node that gives the same
-// command as that child (its own parse of the same lines, whose comments set
-// the same checks). Lint never modifies them: what dispatch expands in place
-// it copies first, and what it cannot copy (a RUN with mounts) it parses
-// again; the checks BuildKit's typed parse runs (on FROM, ARG and MAINTAINER)
-// it runs itself. Typed commands are a third of Lint on the largest corpus
-// files (docs/performance.md): this is what pays for LintCommands.
+// cmds is nil or has one entry per child of res.AST: nil, or the typed
+// command the caller already has for a node that gives the same command as
+// that child (instructions.ParseInstruction of the same lines, whose
+// comments set the same checks), so that BuildKit's typed parse of most
+// instructions is not done again. Lint never modifies them: what dispatch
+// expands in place it copies first, and what it cannot copy (a RUN with
+// mounts) it parses again; the checks BuildKit's typed parse runs (on FROM,
+// ARG and MAINTAINER) it runs itself. Typed commands are a third of Lint on
+// the largest corpus files (docs/performance.md): this is what pays for
+// taking them.
 //
 // memo, when not nil, is what the lints of earlier versions of the same
 // document left (see Memo): the stages whose dispatch reads what it read
 // then are not dispatched again. Lint leaves in it what this lint computed.
-func LintCommands(res *parser.Result, cmds []any, check string, env []string, memo *Memo) (r *lint.LintResults, err error) {
+//
+// text is what res is the parse of (its `# check=` directive configures the
+// checks).
+func Lint(text []byte, res *parser.Result, cmds []any, env []string, memo *Memo) (r *lint.LintResults, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			r, err = nil, &Panic{Value: p, Stack: debug.Stack()}
@@ -102,7 +100,7 @@ func LintCommands(res *parser.Result, cmds []any, check string, env []string, me
 		return nil, declined("commands")
 	}
 	r = &lint.LintResults{}
-	if err := run(r, res, cmds, check, env, memo); err != nil {
+	if err := run(r, text, res, cmds, env, memo); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -125,7 +123,7 @@ type stage struct {
 	platform   ocispecs.Platform
 
 	nodes  []*parser.Node // the FROM's, then one per command
-	shared []bool         // per command: the caller's, to copy before dispatch (see LintCommands)
+	shared []bool         // per command: the caller's, to copy before dispatch (see Lint)
 	memo   *stageMemo     // what its dispatch left, when memoised
 }
 
@@ -144,7 +142,8 @@ type linterState struct {
 	secretKeys map[string]bool // validateNoSecretKey's answers by key
 }
 
-func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env []string, memo *Memo) error {
+func run(r *lint.LintResults, text []byte, res *parser.Result, cmds []any, env []string, memo *Memo) error {
+	check, _, _, _ := parser.ParseDirective("check", text)
 	cfg, err := linter.ParseLintOptions(check)
 	if err != nil {
 		return declined("check directive")
@@ -350,7 +349,7 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 	for _, s := range states {
 		s.dispatched = true
 	}
-	if err := ls.dispatchStages(r, states); err != nil {
+	if err := ls.dispatchStages(r, states, text); err != nil {
 		return err
 	}
 
@@ -370,10 +369,11 @@ func run(r *lint.LintResults, res *parser.Result, cmds []any, check string, env 
 
 // dispatchStages dispatches every stage's commands, in order, or takes what
 // dispatching a stage left in the memo when its key is there (see Memo).
-func (ls *linterState) dispatchStages(r *lint.LintResults, states []*stage) error {
+func (ls *linterState) dispatchStages(r *lint.LintResults, states []*stage, text []byte) error {
 	var key []byte
+	var lines []int
 	if ls.memo != nil {
-		key = make([]byte, 0, 4096)
+		key, lines = make([]byte, 0, 4096), lineStarts(text)
 	}
 	for _, s := range states {
 		if s.unreg {
@@ -385,7 +385,7 @@ func (ls *linterState) dispatchStages(r *lint.LintResults, states []*stage) erro
 			}
 			continue
 		}
-		key = s.appendKey(key[:0])
+		key = s.appendKey(key[:0], text, lines)
 		if e := ls.lookup(key); e != nil {
 			e.restore(s, r, ls.lt)
 			ls.cur.stages[e.key] = e
@@ -516,7 +516,7 @@ func (ls *linterState) dispatch(lt *linter.Linter, s *stage, cmd instructions.Co
 	_, skip := cmd.(*instructions.ArgCommand)
 	if rc, ok := cmd.(*instructions.RunCommand); ok && len(instructions.GetMounts(rc)) == 0 {
 		// RUN expands only its mounts: without any, Expand would call
-		// nothing, only reset the (maybe shared, see LintCommands) mount
+		// nothing, only reset the (maybe shared, see Lint) mount
 		// state
 		skip = true
 	}
@@ -1129,7 +1129,7 @@ func parseKeyValue(kv string) (string, string) {
 }
 
 // reused returns what BuildKit's typed parse of node gives, taken from cmd,
-// the caller's command for that node (see LintCommands), and runs the checks
+// the caller's command for that node (see Lint), and runs the checks
 // that parse runs (on FROM, ARG and MAINTAINER). ok is false when node must
 // be parsed instead; shared is true when the command is the caller's and
 // dispatch may change it: dispatchStage makes it its own first (own), so
@@ -1232,7 +1232,7 @@ func definitionDescription(instruction string, keys []string, node *parser.Node,
 	l.Run(&linter.RuleInvalidDefinitionDescription, node.Location(), linter.RuleInvalidDefinitionDescription.Format(instruction, example))
 }
 
-// private returns a command of the caller's (see LintCommands) that dispatch
+// private returns a command of the caller's (see Lint) that dispatch
 // may use: itself where dispatch only reads it, else a copy of what Expand
 // changes in place. ok is false for a RUN with mounts (its mount state cannot
 // be copied), to parse again.
@@ -1297,7 +1297,7 @@ type parsedStage struct {
 }
 
 // parseInstructions is instructions.Parse, taking the typed command of each
-// node from reuse where it can (see LintCommands).
+// node from reuse where it can (see Lint).
 func parseInstructions(ast *parser.Node, reuse []any, lt *linter.Linter) ([]instructions.Stage, []parsedStage, []instructions.ArgCommand, error) {
 	n := 0
 	for _, node := range ast.Children {

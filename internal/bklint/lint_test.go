@@ -35,8 +35,7 @@ func lintText(text []byte, env []string) (r *lint.LintResults, ok, parsed bool) 
 	if err != nil {
 		return nil, false, false
 	}
-	check, _, _, _ := parser.ParseDirective("check", text)
-	r, err = Lint(res, check, env)
+	r, err = Lint(text, res, nil, env, nil)
 	return r, err == nil, true
 }
 

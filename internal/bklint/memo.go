@@ -1,6 +1,7 @@
 package bklint
 
 import (
+	"bytes"
 	"encoding/binary"
 	"slices"
 	"sync"
@@ -8,7 +9,6 @@ import (
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
-	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 	"github.com/moby/buildkit/solver/pb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -20,9 +20,10 @@ import (
 // most of a lint, and every other stage's dispatch reads what it read in the
 // last version, only at other lines. So a stage is dispatched once per key:
 //
-//   - its own nodes (the FROM's and its commands', everything BuildKit's
-//     typed parse and the checks read of them, comments included, their
-//     lines relative to the FROM's);
+//   - its text, from its FROM's first line through its last command's last
+//     line: BuildKit's parse of its commands, their comments included, is
+//     made from it, and where the stage sits in the file is not in it (the
+//     comments above the FROM are read only by the whole-file checks);
 //   - its base stage's key (the state it starts from), or none for an image;
 //   - the globals: the check directive, the stand-in image's environment,
 //     the escape token and the global ARGs (which FROM lines and ARGs
@@ -146,72 +147,31 @@ func (ls *linterState) lookup(key []byte) *stageMemo {
 }
 
 // appendKey appends s's key (see Memo) but for the globals, which a memoGen
-// holds once: its base stage's id, then its nodes.
-func (s *stage) appendKey(b []byte) []byte {
+// holds once: its base stage's id, then its text (text is what the lint's
+// AST is the parse of, lines its line starts).
+func (s *stage) appendKey(b, text []byte, lines []int) []byte {
 	var base uint64
 	if s.base != nil {
 		base = s.base.memo.id
 	}
 	b = binary.AppendUvarint(b, base)
-	for _, n := range s.nodes {
-		b = appendNode(b, n, s.nodes[0].StartLine)
-	}
-	return b
+	from, last := s.nodes[0].StartLine-1, min(s.nodes[len(s.nodes)-1].EndLine, len(lines)-1)
+	return append(b, text[lines[from]:lines[last]]...)
 }
 
-// appendNode appends every field of n and of the nodes it holds (its
-// Children, and the nodes of its Next chain), its lines less line (nested
-// nodes: as they are). BuildKit's parse makes the fields from the node's
-// text; all are written so as not to depend on how.
-func appendNode(b []byte, n *parser.Node, line int) []byte {
-	b = appendFields(b, n, line)
-	for m := n.Next; m != nil; m = m.Next {
-		if m.StartLine == 0 && m.EndLine == 0 && m.Original == "" && len(m.Flags) == 0 && len(m.PrevComment) == 0 &&
-			len(m.Attributes) == 0 && len(m.Heredocs) == 0 && len(m.Children) == 0 {
-			// an argument (most nodes): its value only
-			b = append(b, 2)
-			b = appendString(b, m.Value)
-			continue
-		}
-		b = append(b, 1)
-		b = appendFields(b, m, 0)
-	}
-	return append(b, 0)
-}
-
-// appendFields is appendNode but for n's Next chain.
-func appendFields(b []byte, n *parser.Node, line int) []byte {
-	b = binary.AppendVarint(b, int64(n.StartLine-line))
-	b = binary.AppendVarint(b, int64(n.EndLine-line))
-	b = appendString(b, n.Value)
-	b = appendString(b, n.Original)
-	b = appendStrings(b, n.Flags)
-	b = appendStrings(b, n.PrevComment)
-	b = binary.AppendUvarint(b, uint64(len(n.Attributes)))
-	if len(n.Attributes) > 0 {
-		keys := make([]string, 0, len(n.Attributes))
-		for k := range n.Attributes {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			b = appendString(b, k)
-			b = appendBool(b, n.Attributes[k])
+// lineStarts returns the offset in text of each line BuildKit's scanner
+// numbers (lines[i] starts 1-based line i+1), then len(text).
+func lineStarts(text []byte) []int {
+	lines := make([]int, 1, bytes.Count(text, []byte{'\n'})+2)
+	for i, c := range text {
+		if c == '\n' {
+			lines = append(lines, i+1)
 		}
 	}
-	b = binary.AppendUvarint(b, uint64(len(n.Heredocs)))
-	for _, h := range n.Heredocs {
-		b = appendString(b, h.Name)
-		b = binary.AppendUvarint(b, uint64(h.FileDescriptor))
-		b = appendBool(b, h.Expand)
-		b = appendBool(b, h.Chomp)
-		b = appendString(b, h.Content)
+	if lines[len(lines)-1] != len(text) {
+		lines = append(lines, len(text))
 	}
-	b = binary.AppendUvarint(b, uint64(len(n.Children)))
-	for _, c := range n.Children {
-		b = appendNode(b, c, 0)
-	}
-	return b
+	return lines
 }
 
 func appendString(b []byte, s string) []byte {
@@ -225,13 +185,6 @@ func appendStrings(b []byte, ss []string) []byte {
 		b = appendString(b, s)
 	}
 	return b
-}
-
-func appendBool(b []byte, v bool) []byte {
-	if v {
-		return append(b, 1)
-	}
-	return append(b, 0)
 }
 
 // metaArgsKey is what the evaluation of the global ARGs reads: the escape

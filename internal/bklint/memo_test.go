@@ -110,12 +110,11 @@ func memoLint(text []byte, memo *Memo) (r *lint.LintResults, err error, stages i
 			stages++
 		}
 	}
-	check, _, _, _ := parser.ParseDirective("check", text)
-	r, err = LintCommands(res, cmds, check, EnvFor(text), memo)
+	r, err = Lint(text, res, cmds, EnvFor(text), memo)
 	return r, err, stages, true
 }
 
-// resultDiff says how two answers of LintCommands differ ("" if they do
+// resultDiff says how two answers of Lint differ ("" if they do
 // not), with everything a caller reads of the warnings. They are compared
 // sorted: BuildKit reports the undefined variables of an instruction in map
 // order, so not even two lints without a memo agree on the order.

@@ -23,8 +23,7 @@ func TestDeclineReasons(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		check, _, _, _ := parser.ParseDirective("check", text)
-		if _, err := Lint(res, check, EnvFor(text)); err != nil {
+		if _, err := Lint(text, res, nil, EnvFor(text), nil); err != nil {
 			k := err.Error()
 			if r, err := dockerfileLint(text, EnvFor(text)); err == nil && r.Error != nil {
 				k += " [BuildKit fails too]"
