@@ -73,7 +73,7 @@ func (s *Server) targetsStart() {
 		go func() {
 			defer func() {
 				if r := recover(); r != nil {
-					s.log.Error("panic while indexing build targets", zap.Any("panic", r))
+					s.log.Error("panic while indexing build targets", zap.Any("panic", r), zap.Stack("stack"))
 				}
 			}()
 			go s.registerTargetWatchers() // the client's answer must not hold the walk
