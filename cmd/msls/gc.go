@@ -4,21 +4,20 @@ import "runtime/debug"
 
 // Garbage-collector settings for `msls serve`. A resident language server
 // keeps only a few MB live, so with Go's default GOGC=100 it collects every
-// few keystrokes; GOGC=200 spends less CPU per edit (msls-bench, 198-line
-// file: 4.6 -> 4.3 ms CPU, 100 open documents still ~41 MiB). The soft limit
-// only reins in large files: a tight one (32-48 MiB) made the collector run
-// non-stop while a 10,000-line file was first diagnosed (1.5 s -> 3 s), while
-// 128 MiB opened it in 0.75 s with a lower peak than no limit
-// (docs/performance.md). A soft limit never fails an allocation.
+// few keystrokes; GOGC=200 spends less CPU per edit. The soft limit only
+// reins in large files: a tight one made the collector run non-stop while a
+// 10,000-line file was first diagnosed. A soft limit never fails an
+// allocation. The measurements: docs/performance.md ("GC tuned for a
+// resident server").
 const (
 	serveGCPercent   = 200
 	serveMemoryLimit = 128 << 20
 )
 
 // `msls check` is a batch job: CPU matters more than a few MB, and each
-// file's model is dropped once checked, so the heap stays small. GOGC=400
-// cut the corpus run's CPU by a fifth or more (2,826 files: 4.0 -> 2.4-3.1 s
-// user, peak RSS 125 -> 210 MB); the soft limit keeps huge runs in check.
+// file's model is dropped once checked, so the heap stays small; fewer
+// collections cut the corpus run's CPU (docs/performance.md, same section).
+// The soft limit keeps huge runs in check.
 const (
 	checkGCPercent   = 400
 	checkMemoryLimit = 512 << 20
