@@ -79,7 +79,7 @@ func BenchmarkRealSizeOpen(b *testing.B) {
 				s := New(Options{})
 				dropBenchCaches()
 				b.StartTimer()
-				snap := s.newSnapshot("file:///bench/Dockerfile", 1, "dockerfile", size.Text)
+				snap := s.openSnapshot("file:///bench/Dockerfile", 1, size.Text)
 				Diagnostics(snap)
 			}
 		})
@@ -95,7 +95,7 @@ func BenchmarkRealSizeKeystroke(b *testing.B) {
 		b.Run(size.Name, func(b *testing.B) {
 			uri := protocol.DocumentURI("file:///bench/" + size.Name + "/Dockerfile")
 			version := int32(1)
-			snap := s.newSnapshot(uri, version, "dockerfile", text)
+			snap := s.openSnapshot(uri, version, text)
 			Diagnostics(snap)
 			b.ReportAllocs()
 			for b.Loop() {
