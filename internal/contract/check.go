@@ -120,7 +120,7 @@ func stageLabel(st *dockerfile.Stage) string {
 // directory root created (WORKDIR or COPY before the USER): it cannot write
 // node_modules there.
 func (m *model) checkWritable(s *state, instr int, in *dockerfile.Instruction, c ecosystem.Command, cwd string) {
-	origin, ok := s.rootDirs[cwd]
+	origin, ok := s.rootDirs.get(cwd)
 	if isRoot(s.user) || hasVar(s.user) || !ok {
 		return
 	}
@@ -240,7 +240,7 @@ func (m *model) has(s *state, fam ImageFamily, prog string) bool {
 		}
 		return false
 	}
-	if fam.Has(prog) || s.progs[prog] || s.copiedBin || s.customPath() {
+	if fam.Has(prog) || s.progs.has(prog) || s.copiedBin || s.customPath() {
 		return true
 	}
 	if strings.Contains(s.mentionsText(), prog) {

@@ -14,7 +14,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"path"
 	"regexp"
 	"strconv"
@@ -110,16 +109,22 @@ type state struct {
 	// out devDependencies (`npm ci --omit=dev`, NODE_ENV=production...).
 	prodInstall bool
 	nodeEnvProd bool
-	// progs are programs a RUN made available (`corepack enable`, `npm i -g`).
-	progs map[string]bool
+	// progs are programs a RUN made available (`corepack enable`, `npm i -g`),
+	// the stages it builds on included.
+	progs pmap[bool]
 	// mentions is the text of every RUN, for the conservative "did some
 	// step install this program" test.
 	mentions strings.Builder
 	// copiedBin is set when something was copied into a directory on PATH.
 	copiedBin bool
 	// rootDirs are directories created by WORKDIR or COPY while the user
-	// was root, with the instruction that created each (for messages).
-	rootDirs map[string]dirOrigin
+	// was root, with the instruction that created each (for messages), the
+	// stages it builds on included.
+	rootDirs pmap[dirOrigin]
+	// madeBefore holds the paths of the definite products of the stages it
+	// builds on (for made; its own are in products, which a later step of
+	// the stage may make no longer definite).
+	madeBefore pmap[bool]
 	// opaque is set when a step ran in a directory msls could not follow
 	// (WORKDIR or cd with a variable): the stage's products are not judged.
 	opaque bool
@@ -213,14 +218,19 @@ func (m *model) parentOf(i int) *state {
 
 // buildStage steps through stage i, with the stages before it built.
 func (m *model) buildStage(i int, st *dockerfile.Stage) *stageEntry {
-	s := &state{cwd: "/", progs: map[string]bool{}, rootDirs: map[string]dirOrigin{}}
+	s := &state{cwd: "/"}
 	if p := m.parentOf(i); p != nil {
 		s.parent = p
 		s.fam, s.famKnown = p.fam, p.famKnown
 		s.cwd, s.user, s.path, s.prodInstall, s.nodeEnvProd = p.cwd, p.user, p.path, p.prodInstall, p.nodeEnvProd
 		s.copiedBin, s.opaque = p.copiedBin, p.opaque
-		maps.Copy(s.progs, p.progs)
-		maps.Copy(s.rootDirs, p.rootDirs)
+		// shared with p, which no step changes any more (see pmap)
+		s.progs, s.rootDirs, s.madeBefore = p.progs, p.rootDirs, p.madeBefore
+		for _, pr := range p.products {
+			if pr.definite {
+				s.madeBefore = s.madeBefore.with(pr.path, true)
+			}
+		}
 	} else {
 		s.fam, s.famKnown = Family(st.BaseImage)
 		if s.famKnown && s.fam.Name == "node" {
@@ -451,9 +461,9 @@ func (m *model) step(s *state, instr int, in *dockerfile.Instruction) {
 			s.cwd = s.resolve(in.Args[0].Value)
 			if !s.made(s.cwd) {
 				if isRoot(s.user) {
-					s.rootDirs[s.cwd] = dirOrigin{owner: s, instr: instr}
+					s.rootDirs = s.rootDirs.with(s.cwd, dirOrigin{owner: s, instr: instr})
 				} else {
-					delete(s.rootDirs, s.cwd)
+					s.rootDirs = s.rootDirs.without(s.cwd)
 				}
 			}
 			s.addDefinite(s.cwd, false)
@@ -563,7 +573,7 @@ func (m *model) copyStep(s *state, instr int, in *dockerfile.Instruction) {
 	}
 	d := s.resolve(dest)
 	if _, chown := in.Flag("chown"); !chown && isRoot(s.user) && !s.made(d) {
-		s.rootDirs[d] = dirOrigin{owner: s, instr: instr}
+		s.rootDirs = s.rootDirs.with(d, dirOrigin{owner: s, instr: instr})
 	}
 	srcs := in.Args[:len(in.Args)-1]
 	dirDest := strings.HasSuffix(dest, "/") || len(srcs) > 1 || dest == "." || dest == "./"
@@ -602,7 +612,7 @@ func (m *model) copyStep(s *state, instr int, in *dockerfile.Instruction) {
 		}
 	}
 	if _, ok := in.Flag("chown"); ok || !isRoot(s.user) {
-		delete(s.rootDirs, d)
+		s.rootDirs = s.rootDirs.without(d)
 	}
 }
 
@@ -719,9 +729,8 @@ func (m *model) runStep(s *state, instr int, in *dockerfile.Instruction) {
 			}
 		case "corepack":
 			if len(args) > 0 && args[0] == "enable" {
-				s.progs["pnpm"], s.progs["pnpx"], s.progs["yarn"], s.progs["yarnpkg"] = true, true, true, true
-				for _, a := range args[1:] {
-					s.progs[a] = true
+				for _, a := range append([]string{"pnpm", "pnpx", "yarn", "yarnpkg"}, args[1:]...) {
+					s.progs = s.progs.with(a, true)
 				}
 			}
 		}
@@ -751,16 +760,14 @@ func guardedAt(txt []byte, end int) bool {
 }
 
 // made reports whether an earlier step created p itself (not merely a tree
-// that might hold it).
+// that might hold it), p or something under it.
 func (s *state) made(p string) bool {
-	for t := s; t != nil; t = t.parent {
-		for _, pr := range t.products {
-			if pr.definite && (pr.path == p || strings.HasPrefix(pr.path, p+"/")) {
-				return true
-			}
+	for _, pr := range s.products {
+		if pr.definite && (pr.path == p || strings.HasPrefix(pr.path, p+"/")) {
+			return true
 		}
 	}
-	return false
+	return s.madeBefore.hasAtOrUnder(p)
 }
 
 func cmdSpan(in *dockerfile.Instruction, c ecosystem.Command) dockerfile.Span {
@@ -807,7 +814,7 @@ func (m *model) outputs(s *state, instr int, in *dockerfile.Instruction, c ecosy
 					if i := strings.LastIndexByte(n, '@'); i > 0 {
 						n = n[:i]
 					}
-					s.progs[path.Base(n)] = true
+					s.progs = s.progs.with(path.Base(n), true)
 				}
 			}
 			return
@@ -922,7 +929,7 @@ func (m *model) outputs(s *state, instr int, in *dockerfile.Instruction, c ecosy
 		if name == "apt-get" || name == "apt" || name == "apk" || name == "dnf" || name == "yum" || name == "microdnf" {
 			for _, a := range args {
 				if !strings.HasPrefix(a, "-") {
-					s.progs[a] = true
+					s.progs = s.progs.with(a, true)
 				}
 			}
 		}
@@ -932,7 +939,7 @@ func (m *model) outputs(s *state, instr int, in *dockerfile.Instruction, c ecosy
 	case "chown":
 		for _, a := range args {
 			if !strings.HasPrefix(a, "-") && !hasVar(a) {
-				delete(s.rootDirs, s.resolveIn(cwd, a))
+				s.rootDirs = s.rootDirs.without(s.resolveIn(cwd, a))
 			}
 		}
 	case "":
