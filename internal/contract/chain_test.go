@@ -3,12 +3,19 @@ package contract
 import (
 	"fmt"
 	"maps"
+	"math/rand/v2"
+	"os"
+	"path"
+	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/msls-dev/msls/bench/benchdata"
 	"github.com/msls-dev/msls/dockerfile"
+	"github.com/msls-dev/msls/internal/corpustest"
 )
 
 // checkBytes is the number of bytes Check allocates on the FROM chain of n
@@ -40,26 +47,31 @@ func TestChainGrowsLinearly(t *testing.T) {
 	}
 }
 
-// TestMadeNeedsNoWalk requires made to answer from the stage's own state:
-// walking the stages it builds on for every WORKDIR made a chain of n
-// stages cost n^2 time.
-func TestMadeNeedsNoWalk(t *testing.T) {
+// TestLookupsNeedNoWalk requires made and produced to answer for a stage
+// deep in a FROM chain without walking the stages below it: a walk for
+// every WORKDIR (made) or COPY --from (produced) made a chain of n stages
+// cost n^2 time.
+func TestLookupsNeedNoWalk(t *testing.T) {
 	m := build(dockerfile.Parse(chainText(50)), nil)
 	s := m.states[len(m.states)-1]
-	probes := []string{"/", "", "/d0", "/d49", "/x1", "/x49", "/x", "/d", "/d4", "/x10/y", "/nope"}
-	var want []bool
-	for _, p := range probes {
-		want = append(want, s.made(p))
+	probes := []string{"/", "", "/d0", "/d49", "/x1", "/x49", "/x", "/d", "/d4", "/x10/y", "/d0/f", "/nope"}
+	answers := func(s *state) string {
+		var out []string
+		for _, p := range probes {
+			ok, judged := s.produced(p)
+			out = append(out, fmt.Sprintf("%s:%v,%v,%v", p, s.made(p), ok, judged))
+		}
+		return strings.Join(out, " ")
 	}
-	if !slices.Equal(want, []bool{false, true, true, true, true, true, false, false, true, false, false}) {
-		t.Fatalf("made(%q) = %v", probes, want)
+	want := answers(s)
+	if w := "/:false,true,false :true,true,true /d0:true,true,true /d49:true,true,true /x1:true,true,true /x49:true,true,true " +
+		"/x:false,false,false /d:false,false,false /d4:true,true,true /x10/y:false,false,true /d0/f:false,false,true /nope:false,false,false"; want != w {
+		t.Fatalf("answers\n%s\nwant\n%s", want, w)
 	}
 	cut := *s
 	cut.parent = nil
-	for i, p := range probes {
-		if got := cut.made(p); got != want[i] {
-			t.Errorf("made(%q) depends on the parent chain: %v, %v with it", p, got, want[i])
-		}
+	if got := answers(&cut); got != want {
+		t.Errorf("the answers depend on the stages below:\n%s\nwith them\n%s", got, want)
 	}
 }
 
@@ -150,4 +162,114 @@ RUN chown node /opt/x
 	if w := []string{"NonRootWriteRootDir 12 (line 3)", "NonRootWriteRootDir 15 (line 7)"}; !slices.Equal(got, w) {
 		t.Errorf("problems %q, want %q", got, w)
 	}
+}
+
+// setWalkLimit sets walkLimit for the rest of the test.
+func setWalkLimit(t *testing.T, n int) {
+	old := walkLimit
+	walkLimit = n
+	t.Cleanup(func() { walkLimit = old })
+}
+
+// stateAnswers is what every state of m answers to made and produced for
+// the paths its stages' products are at, around and below.
+func stateAnswers(m *model) []string {
+	probes := map[string]bool{"/": true, "": true, "/app/dist": true, "/nope": true, "app": true}
+	for _, s := range m.states {
+		for _, pr := range s.products {
+			for _, p := range []string{pr.path, pr.path + "/sub", pr.path + "/src/x", pr.path + "-x", path.Dir(pr.path)} {
+				if len(probes) < 120 {
+					probes[p] = true
+				}
+			}
+		}
+	}
+	var out []string
+	for i, s := range m.states {
+		for _, p := range slices.Sorted(maps.Keys(probes)) {
+			ok, judged := s.produced(p)
+			out = append(out, fmt.Sprintf("%d %q made %v produced %v %v", i, p, s.made(p), ok, judged))
+		}
+	}
+	return out
+}
+
+// TestIndexEqualsWalk checks the index of the products below a stage
+// against the walk through them: every state of chains, the fixtures, the
+// multi-stage corpus files and random edits of them answers made and
+// produced the same with the index used everywhere (walkLimit 0) as with
+// the walk everywhere, and the contract is the same, with and without a
+// build context.
+func TestIndexEqualsWalk(t *testing.T) {
+	srcs := map[string][]byte{"chain": chainText(60)}
+	var b strings.Builder
+	for i := range 40 {
+		// copies from deep in a chain (produced's walk), users, removals
+		fmt.Fprintf(&b, "FROM %s AS s%d\nRUN mkdir -p /x%d && rm -rf /x%d\nWORKDIR /d%d\nCOPY --from=s%d /d0/f /x%d/ /y%d\nUSER node\nRUN npm ci\nUSER root\nCOPY . /app%d\n",
+			map[bool]string{true: "node:20", false: fmt.Sprintf("s%d", i-1)}[i == 0], i, i, i/2, i, max(i-1, 0), i/3, i, i%5)
+	}
+	srcs["chain with copies"] = []byte(b.String())
+	for _, name := range []string{benchdata.MediumFile, "monorepo-node-go-python.Dockerfile"} {
+		raw, err := benchdata.Read(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs[name] = raw
+	}
+	if dir, ok := corpustest.Dir(); ok {
+		files, err := corpustest.Files(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, p := range files {
+			if raw, err := os.ReadFile(p); err == nil && strings.Contains(strings.ToLower(filepath.Base(p)), "dockerfile") && len(dockerfile.Parse(raw).Stages) >= 3 {
+				if n++; !testing.Short() || n%10 == 0 {
+					srcs[p] = raw
+				}
+			}
+		}
+	}
+	ctx := mapFiles{"package.json": `{"scripts":{"build":"tsc"}}`, "src": "", "dist": "", "f": ""}
+	indexed := 0
+	for name, raw := range srcs {
+		r := rand.New(rand.NewPCG(uint64(len(raw)), 5))
+		text := raw
+		for e := range 4 {
+			if e > 0 {
+				text = randomEdit(r, text)
+			}
+			for _, files := range []Files{nil, ctx} {
+				var answers [2][]string
+				var problems [2][]Problem
+				for k, limit := range []int{0, 1 << 30} {
+					setWalkLimit(t, limit)
+					f := dockerfile.Parse(text)
+					m := build(f, files)
+					if limit == 0 {
+						for _, s := range m.states {
+							if s.index != nil {
+								indexed++
+							}
+						}
+					}
+					answers[k], problems[k] = stateAnswers(m), Check(f, files)
+				}
+				if !slices.Equal(answers[0], answers[1]) {
+					for i := range answers[0] {
+						if answers[0][i] != answers[1][i] {
+							t.Fatalf("%s, edit %d, files %v: with the index %s, walking %s", filepath.Base(name), e, files != nil, answers[0][i], answers[1][i])
+						}
+					}
+				}
+				if !reflect.DeepEqual(problems[0], problems[1]) {
+					t.Fatalf("%s, edit %d, files %v: with the index %s\nwalking %s", filepath.Base(name), e, files != nil, fmtProblems(problems[0]), fmtProblems(problems[1]))
+				}
+			}
+		}
+	}
+	if indexed == 0 {
+		t.Fatal("no state had an index")
+	}
+	t.Logf("%d sources, %d indexed states", len(srcs), indexed)
 }

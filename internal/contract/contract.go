@@ -121,10 +121,11 @@ type state struct {
 	// was root, with the instruction that created each (for messages), the
 	// stages it builds on included.
 	rootDirs pmap[dirOrigin]
-	// madeBefore holds the paths of the definite products of the stages it
-	// builds on (for made; its own are in products, which a later step of
-	// the stage may make no longer definite).
-	madeBefore pmap[bool]
+	// below is the number of products of the stages it builds on, and
+	// index their paths once there are more than walkLimit of them (made
+	// and produced then look them up instead of walking the stages).
+	below int
+	index *belowIndex
 	// opaque is set when a step ran in a directory msls could not follow
 	// (WORKDIR or cd with a variable): the stage's products are not judged.
 	opaque bool
@@ -225,11 +226,10 @@ func (m *model) buildStage(i int, st *dockerfile.Stage) *stageEntry {
 		s.cwd, s.user, s.path, s.prodInstall, s.nodeEnvProd = p.cwd, p.user, p.path, p.prodInstall, p.nodeEnvProd
 		s.copiedBin, s.opaque = p.copiedBin, p.opaque
 		// shared with p, which no step changes any more (see pmap)
-		s.progs, s.rootDirs, s.madeBefore = p.progs, p.rootDirs, p.madeBefore
-		for _, pr := range p.products {
-			if pr.definite {
-				s.madeBefore = s.madeBefore.with(pr.path, true)
-			}
+		s.progs, s.rootDirs = p.progs, p.rootDirs
+		s.below = p.below + len(p.products)
+		if s.below > walkLimit {
+			s.index = p.indexWithOwn()
 		}
 	} else {
 		s.fam, s.famKnown = Family(st.BaseImage)
@@ -762,12 +762,85 @@ func guardedAt(txt []byte, end int) bool {
 // made reports whether an earlier step created p itself (not merely a tree
 // that might hold it), p or something under it.
 func (s *state) made(p string) bool {
-	for _, pr := range s.products {
+	if madeIn(s.products, p) {
+		return true
+	}
+	if s.index != nil {
+		return s.index.made.hasAtOrUnder(p)
+	}
+	for t := s.parent; t != nil; t = t.parent {
+		if madeIn(t.products, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// madeIn reports whether one of products is a definite one at or under p.
+func madeIn(products []product, p string) bool {
+	for _, pr := range products {
 		if pr.definite && (pr.path == p || strings.HasPrefix(pr.path, p+"/")) {
 			return true
 		}
 	}
-	return s.madeBefore.hasAtOrUnder(p)
+	return false
+}
+
+// walkLimit is how many products of the stages a stage builds on made and
+// produced walk through; beyond it they look them up in an index, so that
+// a FROM chain of n stages costs O(n log n) and not O(n^2), while the few
+// stages of a real file keep the walk (cheaper than building the index).
+var walkLimit = 64
+
+// belowIndex is what made and produced ask of the products of the stages
+// a stage builds on: the paths of the definite ones, and of all of them.
+type belowIndex struct {
+	made  pmap[bool]
+	paths pmap[pathProducts]
+}
+
+// pathProducts is what the products at one path are, as produced tells
+// them apart: any tree not copied from a known build context, and the
+// contexts of those that were.
+type pathProducts struct {
+	tree bool
+	ctxs *[]Files // never changed once in a pmap: copied to add one
+}
+
+// indexWithOwn is the index of s's products and those of the stages it
+// builds on.
+func (s *state) indexWithOwn() *belowIndex {
+	var x belowIndex
+	if s.index != nil {
+		x = *s.index
+	} else {
+		for t := s.parent; t != nil; t = t.parent {
+			x.add(t.products)
+		}
+	}
+	x.add(s.products)
+	return &x
+}
+
+func (x *belowIndex) add(products []product) {
+	for _, pr := range products {
+		if pr.definite {
+			x.made = x.made.with(pr.path, true)
+		}
+		at, _ := x.paths.get(pr.path)
+		switch {
+		case pr.tree && pr.context != nil:
+			var ctxs []Files
+			if at.ctxs != nil {
+				ctxs = append(ctxs, *at.ctxs...)
+			}
+			ctxs = append(ctxs, pr.context)
+			at.ctxs = &ctxs
+		case pr.tree:
+			at.tree = true
+		}
+		x.paths = x.paths.with(pr.path, at)
+	}
 }
 
 func cmdSpan(in *dockerfile.Instruction, c ecosystem.Command) dockerfile.Span {
