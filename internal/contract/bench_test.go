@@ -103,3 +103,45 @@ func BenchmarkCheck(b *testing.B) {
 		})
 	}
 }
+
+// chainText is a Dockerfile of n stages, each FROM the one before, each
+// making a directory and setting a new WORKDIR: the shape whose contract
+// grew with the square of n while each stage copied what the one before it
+// had made. With copies, each stage also copies from the one before it a
+// path below the first stage's WORKDIR (which produced looked for through
+// the whole chain).
+func chainText(n int, copies ...bool) []byte {
+	var b bytes.Buffer
+	b.WriteString("FROM node:20 AS s0\nWORKDIR /d0\n")
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&b, "FROM s%d AS s%d\nRUN mkdir -p /x%d && echo %d\nWORKDIR /d%d\n", i-1, i, i, i, i)
+		if len(copies) > 0 && copies[0] {
+			fmt.Fprintf(&b, "COPY --from=s%d /d0/f /y%d\n", i-1, i)
+		}
+	}
+	b.WriteString("CMD [\"node\", \"server.js\"]\n")
+	return b.Bytes()
+}
+
+// BenchmarkCheckChain is the stage contract of a file just parsed whose
+// stages form one FROM chain (see chainText).
+func BenchmarkCheckChain(b *testing.B) {
+	for _, copies := range []bool{false, true} {
+		for _, n := range []int{2000, 4000, 8000} {
+			name := fmt.Sprint("workdir-", n)
+			if copies {
+				name = fmt.Sprint("copies-", n)
+			}
+			b.Run(name, func(b *testing.B) {
+				raw := chainText(n, copies)
+				b.ReportAllocs()
+				for b.Loop() {
+					b.StopTimer()
+					f := dockerfile.Parse(raw)
+					b.StartTimer()
+					Check(f, nil)
+				}
+			})
+		}
+	}
+}

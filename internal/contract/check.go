@@ -40,31 +40,92 @@ func (s *state) produced(p string) (ok, judged bool) {
 		return true, false
 	}
 	anchored := false
-	for t := s; t != nil; t = t.parent {
-		for _, pr := range t.products {
-			switch {
-			case pr.path == p, strings.HasPrefix(pr.path, p+"/"):
-				return true, true
-			case strings.HasPrefix(p, pr.path+"/") || pr.path == "/":
-				if pr.tree && pr.context != nil {
-					rel := strings.TrimPrefix(strings.TrimPrefix(p, pr.path), "/")
-					if first, _, _ := strings.Cut(rel, "/"); pr.context.Exists(first) {
-						return true, true
-					}
-					anchored = anchored || !underSystem(pr.path)
-					continue
-				}
-				if pr.tree {
-					return true, true
-				}
-				if !underSystem(pr.path) {
-					anchored = true
-				}
-			}
+	if producedIn(s.products, p, &anchored) {
+		return true, true
+	}
+	if s.index != nil {
+		return s.index.produced(p, anchored)
+	}
+	for t := s.parent; t != nil; t = t.parent {
+		if producedIn(t.products, p, &anchored) {
+			return true, true
 		}
 	}
 	// Only a path inside a directory the Dockerfile itself made (its app
 	// directory) is judged: elsewhere the image may have it.
+	return false, anchored
+}
+
+// producedIn reports whether one of products made p (p, a tree holding it,
+// or something inside it), and sets anchored when one is a directory the
+// Dockerfile made above p.
+func producedIn(products []product, p string, anchored *bool) bool {
+	for _, pr := range products {
+		switch {
+		case pr.path == p, strings.HasPrefix(pr.path, p+"/"):
+			return true
+		case strings.HasPrefix(p, pr.path+"/") || pr.path == "/":
+			if pr.tree && pr.context != nil {
+				if contextHas(pr.context, pr.path, p) {
+					return true
+				}
+				*anchored = *anchored || !underSystem(pr.path)
+				continue
+			}
+			if pr.tree {
+				return true
+			}
+			if !underSystem(pr.path) {
+				*anchored = true
+			}
+		}
+	}
+	return false
+}
+
+// contextHas reports whether a copy of the build context ctx to dir made p,
+// which is below dir.
+func contextHas(ctx Files, dir, p string) bool {
+	rel := strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
+	first, _, _ := strings.Cut(rel, "/")
+	return ctx.Exists(first)
+}
+
+// produced is state.produced of the products x indexes (the walk's answer
+// for them, whatever order they come in), anchored being what the
+// stage's own products gave.
+func (x *belowIndex) produced(p string, anchored bool) (ok, judged bool) {
+	if x.paths.hasAtOrUnder(p) {
+		return true, true
+	}
+	// the products above p: at "/" (whatever p is), and at every dir
+	// with dir+"/" a prefix of p
+	above := func(dir string) bool {
+		at, ok := x.paths.get(dir)
+		if !ok {
+			return false
+		}
+		if at.tree {
+			return true
+		}
+		if at.ctxs != nil {
+			for _, ctx := range *at.ctxs {
+				if contextHas(ctx, dir, p) {
+					return true
+				}
+			}
+		}
+		anchored = anchored || !underSystem(dir)
+		return false
+	}
+	if above("/") {
+		return true, true
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' && p[:i] != "/" && above(p[:i]) {
+			return true, true
+		}
+	}
 	return false, anchored
 }
 
@@ -120,7 +181,7 @@ func stageLabel(st *dockerfile.Stage) string {
 // directory root created (WORKDIR or COPY before the USER): it cannot write
 // node_modules there.
 func (m *model) checkWritable(s *state, instr int, in *dockerfile.Instruction, c ecosystem.Command, cwd string) {
-	origin, ok := s.rootDirs[cwd]
+	origin, ok := s.rootDirs.get(cwd)
 	if isRoot(s.user) || hasVar(s.user) || !ok {
 		return
 	}
@@ -240,7 +301,7 @@ func (m *model) has(s *state, fam ImageFamily, prog string) bool {
 		}
 		return false
 	}
-	if fam.Has(prog) || s.progs[prog] || s.copiedBin || s.customPath() {
+	if fam.Has(prog) || s.progs.has(prog) || s.copiedBin || s.customPath() {
 		return true
 	}
 	if strings.Contains(s.mentionsText(), prog) {

@@ -14,7 +14,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"path"
 	"regexp"
 	"strconv"
@@ -110,16 +109,23 @@ type state struct {
 	// out devDependencies (`npm ci --omit=dev`, NODE_ENV=production...).
 	prodInstall bool
 	nodeEnvProd bool
-	// progs are programs a RUN made available (`corepack enable`, `npm i -g`).
-	progs map[string]bool
+	// progs are programs a RUN made available (`corepack enable`, `npm i -g`),
+	// the stages it builds on included.
+	progs pmap[bool]
 	// mentions is the text of every RUN, for the conservative "did some
 	// step install this program" test.
 	mentions strings.Builder
 	// copiedBin is set when something was copied into a directory on PATH.
 	copiedBin bool
 	// rootDirs are directories created by WORKDIR or COPY while the user
-	// was root, with the instruction that created each (for messages).
-	rootDirs map[string]dirOrigin
+	// was root, with the instruction that created each (for messages), the
+	// stages it builds on included.
+	rootDirs pmap[dirOrigin]
+	// below is the number of products of the stages it builds on, and
+	// index their paths once there are more than walkLimit of them (made
+	// and produced then look them up instead of walking the stages).
+	below int
+	index *belowIndex
 	// opaque is set when a step ran in a directory msls could not follow
 	// (WORKDIR or cd with a variable): the stage's products are not judged.
 	opaque bool
@@ -213,14 +219,18 @@ func (m *model) parentOf(i int) *state {
 
 // buildStage steps through stage i, with the stages before it built.
 func (m *model) buildStage(i int, st *dockerfile.Stage) *stageEntry {
-	s := &state{cwd: "/", progs: map[string]bool{}, rootDirs: map[string]dirOrigin{}}
+	s := &state{cwd: "/"}
 	if p := m.parentOf(i); p != nil {
 		s.parent = p
 		s.fam, s.famKnown = p.fam, p.famKnown
 		s.cwd, s.user, s.path, s.prodInstall, s.nodeEnvProd = p.cwd, p.user, p.path, p.prodInstall, p.nodeEnvProd
 		s.copiedBin, s.opaque = p.copiedBin, p.opaque
-		maps.Copy(s.progs, p.progs)
-		maps.Copy(s.rootDirs, p.rootDirs)
+		// shared with p, which no step changes any more (see pmap)
+		s.progs, s.rootDirs = p.progs, p.rootDirs
+		s.below = p.below + len(p.products)
+		if s.below > walkLimit {
+			s.index = p.indexWithOwn()
+		}
 	} else {
 		s.fam, s.famKnown = Family(st.BaseImage)
 		if s.famKnown && s.fam.Name == "node" {
@@ -451,9 +461,9 @@ func (m *model) step(s *state, instr int, in *dockerfile.Instruction) {
 			s.cwd = s.resolve(in.Args[0].Value)
 			if !s.made(s.cwd) {
 				if isRoot(s.user) {
-					s.rootDirs[s.cwd] = dirOrigin{owner: s, instr: instr}
+					s.rootDirs = s.rootDirs.with(s.cwd, dirOrigin{owner: s, instr: instr})
 				} else {
-					delete(s.rootDirs, s.cwd)
+					s.rootDirs = s.rootDirs.without(s.cwd)
 				}
 			}
 			s.addDefinite(s.cwd, false)
@@ -563,7 +573,7 @@ func (m *model) copyStep(s *state, instr int, in *dockerfile.Instruction) {
 	}
 	d := s.resolve(dest)
 	if _, chown := in.Flag("chown"); !chown && isRoot(s.user) && !s.made(d) {
-		s.rootDirs[d] = dirOrigin{owner: s, instr: instr}
+		s.rootDirs = s.rootDirs.with(d, dirOrigin{owner: s, instr: instr})
 	}
 	srcs := in.Args[:len(in.Args)-1]
 	dirDest := strings.HasSuffix(dest, "/") || len(srcs) > 1 || dest == "." || dest == "./"
@@ -602,7 +612,7 @@ func (m *model) copyStep(s *state, instr int, in *dockerfile.Instruction) {
 		}
 	}
 	if _, ok := in.Flag("chown"); ok || !isRoot(s.user) {
-		delete(s.rootDirs, d)
+		s.rootDirs = s.rootDirs.without(d)
 	}
 }
 
@@ -719,9 +729,8 @@ func (m *model) runStep(s *state, instr int, in *dockerfile.Instruction) {
 			}
 		case "corepack":
 			if len(args) > 0 && args[0] == "enable" {
-				s.progs["pnpm"], s.progs["pnpx"], s.progs["yarn"], s.progs["yarnpkg"] = true, true, true, true
-				for _, a := range args[1:] {
-					s.progs[a] = true
+				for _, a := range append([]string{"pnpm", "pnpx", "yarn", "yarnpkg"}, args[1:]...) {
+					s.progs = s.progs.with(a, true)
 				}
 			}
 		}
@@ -751,16 +760,87 @@ func guardedAt(txt []byte, end int) bool {
 }
 
 // made reports whether an earlier step created p itself (not merely a tree
-// that might hold it).
+// that might hold it), p or something under it.
 func (s *state) made(p string) bool {
-	for t := s; t != nil; t = t.parent {
-		for _, pr := range t.products {
-			if pr.definite && (pr.path == p || strings.HasPrefix(pr.path, p+"/")) {
-				return true
-			}
+	if madeIn(s.products, p) {
+		return true
+	}
+	if s.index != nil {
+		return s.index.made.hasAtOrUnder(p)
+	}
+	for t := s.parent; t != nil; t = t.parent {
+		if madeIn(t.products, p) {
+			return true
 		}
 	}
 	return false
+}
+
+// madeIn reports whether one of products is a definite one at or under p.
+func madeIn(products []product, p string) bool {
+	for _, pr := range products {
+		if pr.definite && (pr.path == p || strings.HasPrefix(pr.path, p+"/")) {
+			return true
+		}
+	}
+	return false
+}
+
+// walkLimit is how many products of the stages a stage builds on made and
+// produced walk through; beyond it they look them up in an index, so that
+// a FROM chain of n stages costs O(n log n) and not O(n^2), while the few
+// stages of a real file keep the walk (cheaper than building the index).
+var walkLimit = 64
+
+// belowIndex is what made and produced ask of the products of the stages
+// a stage builds on: the paths of the definite ones, and of all of them.
+type belowIndex struct {
+	made  pmap[bool]
+	paths pmap[pathProducts]
+}
+
+// pathProducts is what the products at one path are, as produced tells
+// them apart: any tree not copied from a known build context, and the
+// contexts of those that were.
+type pathProducts struct {
+	tree bool
+	ctxs *[]Files // never changed once in a pmap: copied to add one
+}
+
+// indexWithOwn is the index of s's products and those of the stages it
+// builds on.
+func (s *state) indexWithOwn() *belowIndex {
+	var x belowIndex
+	if s.index != nil {
+		x = *s.index
+	} else {
+		for t := s.parent; t != nil; t = t.parent {
+			x.add(t.products)
+		}
+	}
+	x.add(s.products)
+	return &x
+}
+
+func (x *belowIndex) add(products []product) {
+	for _, pr := range products {
+		if pr.definite {
+			x.made = x.made.with(pr.path, true)
+		}
+		at, _ := x.paths.get(pr.path)
+		switch {
+		case pr.tree && pr.context != nil:
+			var ctxs []Files
+			if at.ctxs != nil {
+				ctxs = append(ctxs, *at.ctxs...)
+			}
+			ctxs = append(ctxs, pr.context)
+			at.ctxs = &ctxs
+		case pr.tree:
+			at.tree = true
+		}
+		x.paths = x.paths.with(pr.path, at)
+	}
 }
 
 func cmdSpan(in *dockerfile.Instruction, c ecosystem.Command) dockerfile.Span {
@@ -807,7 +887,7 @@ func (m *model) outputs(s *state, instr int, in *dockerfile.Instruction, c ecosy
 					if i := strings.LastIndexByte(n, '@'); i > 0 {
 						n = n[:i]
 					}
-					s.progs[path.Base(n)] = true
+					s.progs = s.progs.with(path.Base(n), true)
 				}
 			}
 			return
@@ -922,7 +1002,7 @@ func (m *model) outputs(s *state, instr int, in *dockerfile.Instruction, c ecosy
 		if name == "apt-get" || name == "apt" || name == "apk" || name == "dnf" || name == "yum" || name == "microdnf" {
 			for _, a := range args {
 				if !strings.HasPrefix(a, "-") {
-					s.progs[a] = true
+					s.progs = s.progs.with(a, true)
 				}
 			}
 		}
@@ -932,7 +1012,7 @@ func (m *model) outputs(s *state, instr int, in *dockerfile.Instruction, c ecosy
 	case "chown":
 		for _, a := range args {
 			if !strings.HasPrefix(a, "-") && !hasVar(a) {
-				delete(s.rootDirs, s.resolveIn(cwd, a))
+				s.rootDirs = s.rootDirs.without(s.resolveIn(cwd, a))
 			}
 		}
 	case "":
