@@ -116,13 +116,14 @@ func Check(f *dockerfile.File) []Finding { return CheckWith(f, nil) }
 // CheckWith runs the enabled rules over the file, applies severity overrides
 // and suppression comments, and returns findings in source order.
 func CheckWith(f *dockerfile.File, opts *Options) []Finding {
-	// BuildKit's checks, the larger part of the work, run beside msls's own
-	// rules: on a keystroke the wait is the longer of the two, not the sum.
-	// The goroutine ends before CheckWith returns.
-	var bk chan []Finding
+	// BuildKit's checks run here, in the caller's goroutine, not beside
+	// msls's own rules: a second goroutine waits for another thread to wake
+	// (~0.1 ms on a virtual machine, as long as either half takes on a
+	// 200-line file), and the server's other thread is usually blocked
+	// reading the client. Measured: docs/performance.md, "Session 8".
+	var bk []Finding
 	if opts == nil || !opts.NoBuildKit {
-		bk = make(chan []Finding, 1)
-		go func() { bk <- buildKitFindings(f, opts) }()
+		bk = buildKitFindings(f, opts)
 	}
 	out := make([]Finding, 0, len(f.Errors)+8)
 	for _, e := range f.Errors {
@@ -135,7 +136,7 @@ func CheckWith(f *dockerfile.File, opts *Options) []Finding {
 		out = append(out, runRule(r, f, opts)...)
 	}
 	if bk != nil {
-		for _, fd := range <-bk {
+		for _, fd := range bk {
 			if opts.enabled(fd.Code) {
 				fd.Aliases = buildkitFindingAliases(fd)
 				out = append(out, fd)

@@ -11,11 +11,8 @@ import (
 // computeFindings is the one place the server decides which findings a
 // document version gets: rule configuration (initializationOptions,
 // workspace settings, .msls.yaml) plugs in here. It runs at most once per
-// snapshot, off the read loop, and must not modify snap.
-//
-// Finding the .msls.yaml that applies (a walk up the document's directories,
-// resolving symbolic links) is file-system work that does not need the
-// parse: it runs beside it.
+// snapshot, off the read loop, and must not modify snap. Everything runs in
+// the caller's goroutine (see CheckWith for why).
 func (s *Server) computeFindings(snap *Snapshot) []diagnostics.Finding {
 	if len(snap.Text) > maxCheckedBytes {
 		return tooLargeFindings(snap) // see sizelimit.go
@@ -23,19 +20,19 @@ func (s *Server) computeFindings(snap *Snapshot) []diagnostics.Finding {
 	if snap.targetKind != "" {
 		return s.targetFindings(snap) // a compose or bake document
 	}
-	opts := make(chan *diagnostics.Options, 1)
-	go func() {
-		defer func() {
-			if r := recover(); r != nil { // never take the server down: defaults
-				s.log.Error("panic while reading the rule configuration", zap.Any("panic", r), zap.ByteString("stack", debug.Stack()))
-				opts <- nil
-			}
-		}()
-		if s.beforeRuleOptions != nil {
-			s.beforeRuleOptions()
-		}
-		opts <- s.ruleOptions(snap)
-	}()
+	opts := s.safeRuleOptions(snap)
 	f := snap.File()
-	return s.engine.Check(string(snap.URI), f, <-opts)
+	return s.engine.Check(string(snap.URI), f, opts)
+}
+
+// safeRuleOptions is ruleOptions, with the defaults (nil) when reading the
+// configuration panics: it never takes the server down.
+func (s *Server) safeRuleOptions(snap *Snapshot) (opts *diagnostics.Options) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("panic while reading the rule configuration", zap.Any("panic", r), zap.ByteString("stack", debug.Stack()))
+			opts = nil
+		}
+	}()
+	return s.ruleOptions(snap)
 }

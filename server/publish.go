@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"reflect"
+	"runtime"
 	"time"
 
 	"go.lsp.dev/protocol"
@@ -83,14 +84,26 @@ func (s *Server) flushDiagnostics(inputIdle bool) {
 	if !inputIdle && s.queuedFrames < maxQueuedFrames {
 		return
 	}
+	started := false
 	for uri := range s.queued {
-		s.scheduleDiagnostics(uri)
+		started = s.scheduleDiagnostics(uri) || started
 	}
 	clear(s.queued)
 	s.queuedFrames = 0
+	if started {
+		// The new worker waits in this thread's run queue; the read loop is
+		// about to block reading the client, holding the thread. Yielding
+		// runs the worker here, on the thread the message woke, and the read
+		// loop resumes on the next thread free, instead of the worker
+		// waiting for one to wake and take it (median 54 us, 140 us at the
+		// 90th percentile, in a runtime trace of the 212-line keystroke).
+		runtime.Gosched()
+	}
 }
 
-func (s *Server) scheduleDiagnostics(uri protocol.DocumentURI) {
+// scheduleDiagnostics starts uri's worker, or marks it dirty when one is
+// running; it reports whether it started one.
+func (s *Server) scheduleDiagnostics(uri protocol.DocumentURI) bool {
 	s.diagMu.Lock()
 	w := s.diag[uri]
 	if w == nil {
@@ -100,14 +113,16 @@ func (s *Server) scheduleDiagnostics(uri protocol.DocumentURI) {
 	if w.running {
 		w.dirty = true
 		s.diagMu.Unlock()
-		return
+		return false
 	}
 	w.running = true
 	s.diagMu.Unlock()
 	go s.diagnose(uri, w)
+	return true
 }
 
 func (s *Server) diagnose(uri protocol.DocumentURI, w *diagWorker) {
+	growStack() // before the work: growing in one step is cheaper
 	for {
 		if s.beforeDiagnose != nil {
 			s.beforeDiagnose(uri)
@@ -192,3 +207,21 @@ func (s *Server) closeDocument(uri protocol.DocumentURI) {
 		s.log.Debug("publish failed", zap.Error(err))
 	}
 }
+
+// growStack grows the calling goroutine's stack to 32 KiB in one step. A
+// worker starts with a small stack and checking a file needs ~32 KiB: grown
+// by doubling, the stack is copied and its frames adjusted three or four
+// times per keystroke (7% of the server's CPU in a profile of the 212-line
+// keystroke; under 1% with this). One large frame makes the runtime
+// allocate a stack that fits it, copying the few frames there are.
+//
+//go:noinline
+func growStack() {
+	var buf [32 << 10]byte
+	useStack(buf[:])
+}
+
+// useStack keeps buf on the stack and the frame from being optimised away.
+//
+//go:noinline
+func useStack(b []byte) {}

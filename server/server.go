@@ -87,9 +87,6 @@ type Server struct {
 	// opens), runs at the top of each diagnostics loop iteration, so a test
 	// can hold a worker there and force an interleaving.
 	beforeDiagnose func(protocol.DocumentURI)
-	// beforeRuleOptions, when set (tests only), runs before each lookup of
-	// a version's rule configuration, so a test can make it slow.
-	beforeRuleOptions func()
 
 	diagMu sync.Mutex
 	diag   map[protocol.DocumentURI]*diagWorker
