@@ -331,6 +331,12 @@ func (p *parseState) lex(in *Instruction, s string, from int) {
 			fl.Name, fl.Value, fl.HasValue = word[2:eq], word[eq+1:], true
 			fl.NameSpan = mapSpan(in.segs, i+2, i+eq)
 			fl.ValueSpan = mapSpan(in.segs, i+eq+1, we)
+			if i+eq+1 == we {
+				// no value: an empty span at the end of the flag, not where
+				// the next piece of the line starts (after a continuation,
+				// that is past the flag)
+				fl.ValueSpan = Span{fl.Span.End, fl.Span.End}
+			}
 		} else {
 			fl.Name = word[2:]
 			fl.NameSpan = mapSpan(in.segs, i+2, we)
