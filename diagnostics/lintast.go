@@ -78,7 +78,8 @@ func lintResult(f *dockerfile.File, bad func(line int) bool, stub map[int]string
 		bad = func(int) bool { return false }
 	}
 	a := lintAssembler{f: f, bad: bad, stub: stub, neutral: lintNeutral(f), esc: parser.DefaultEscapeToken,
-		n: f.Lines.LineCount(), warnings: []parser.Warning{}}
+		n: f.Lines.LineCount(), warnings: []parser.Warning{},
+		children: make([]*parser.Node, 0, len(f.Instructions)), cmds: make([]any, 0, len(f.Instructions))}
 	a.scanned = a.n
 	if last := a.n - 1; last > 0 && (bad(last) && stub[last] == "" || !bad(last) && f.Lines.LineStart(last) == len(f.Text)) {
 		// the lint text ends with a line break: BuildKit's scanner reads no
@@ -130,7 +131,7 @@ type lintAssembler struct {
 	f       *dockerfile.File
 	bad     func(int) bool
 	stub    map[int]string
-	neutral map[int]bool
+	neutral lineSet
 	n       int // lines of the file
 	scanned int // lines BuildKit's scanner reads (n, or n-1 when the text ends with a line break)
 
@@ -317,7 +318,7 @@ func (a *lintAssembler) keep(in *dockerfile.Instruction) (next int, ok bool) {
 			return 0, false
 		}
 		for b := l + 1; b <= in.EndLine; b++ {
-			if a.neutral[b] { // the lint text would change the heredoc's body
+			if a.neutral.has(b) { // the lint text would change the heredoc's body
 				return 0, false
 			}
 		}

@@ -32,38 +32,59 @@ func lintText(f *dockerfile.File, bad func(line int) bool, stub map[int]string) 
 }
 
 // lintOverride is the lint input's line when it is not the file's own.
-func lintOverride(line int, bad func(int) bool, neutral map[int]bool, stub map[int]string) (string, bool) {
+func lintOverride(line int, bad func(int) bool, neutral lineSet, stub map[int]string) (string, bool) {
 	switch {
 	case bad != nil && bad(line):
 		return stub[line], true
-	case neutral[line]:
+	case neutral.has(line):
 		return "#c", true
 	}
 	return "", false
 }
 
 // lintLine is the lint input's line outside a compacted RUN.
-func lintLine(f *dockerfile.File, line int, bad func(int) bool, neutral map[int]bool, stub map[int]string) []byte {
+func lintLine(f *dockerfile.File, line int, bad func(int) bool, neutral lineSet, stub map[int]string) []byte {
 	if t, ok := lintOverride(line, bad, neutral, stub); ok {
 		return []byte(t)
 	}
 	return f.Text[f.Lines.LineStart(line):f.Lines.LineEnd(line)]
 }
 
+// lineSet is a set of 0-based lines, indexed by line (nil: empty).
+type lineSet []bool
+
+func (s lineSet) has(line int) bool { return line >= 0 && line < len(s) && s[line] }
+
 // lintNeutral is the set of comment lines the lint input writes as "#c" (nil
-// when the file enables experimental checks).
-func lintNeutral(f *dockerfile.File) map[int]bool {
+// when the file enables experimental checks). It is built twice per lint
+// (for the text and for its assembled parse): a slice costs a tenth of a map.
+func lintNeutral(f *dockerfile.File) lineSet {
 	if d, ok := f.Directive("check"); ok && strings.Contains(strings.ToLower(d.Value), "experimental") {
 		return nil
 	}
-	neutral := make(map[int]bool, len(f.Comments))
+	var neutral lineSet
 	for _, c := range f.Comments {
-		t := strings.ToLower(c.Text)
-		if t != "" && t != "c" && !strings.HasPrefix(t, "check") {
+		if neutralComment(c.Text) {
+			if neutral == nil {
+				neutral = make(lineSet, f.Lines.LineCount())
+			}
 			neutral[f.Lines.Line(c.Span.Start)] = true
 		}
 	}
 	return neutral
+}
+
+// neutralComment reports whether a comment's text is neither empty, "c"
+// nor a `check` setting, in any case; without a lower-cased copy of an
+// ASCII comment.
+func neutralComment(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if t[i] >= 0x80 {
+			t = strings.ToLower(t)
+			return t != "" && t != "c" && !strings.HasPrefix(t, "check")
+		}
+	}
+	return t != "" && !strings.EqualFold(t, "c") && !(len(t) >= 5 && strings.EqualFold(t[:5], "check"))
 }
 
 // LintState is what BuildKit's checks keep between the versions of one

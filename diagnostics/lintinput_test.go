@@ -118,3 +118,20 @@ func TestRecoveredPanicsAreReported(t *testing.T) {
 		t.Errorf("OnPanic got %q", where)
 	}
 }
+
+// TestNeutralCommentMatchesLowerCase: the copy-free test of which comments
+// the lint input neutralises says what the lower-cased definition says,
+// including where Unicode case folding differs from ASCII's (the Kelvin
+// sign lower-cases to "k").
+func TestNeutralCommentMatchesLowerCase(t *testing.T) {
+	want := func(t string) bool {
+		t = strings.ToLower(t)
+		return t != "" && t != "c" && !strings.HasPrefix(t, "check")
+	}
+	for _, c := range []string{"", "c", "C", "cc", "check", "CHECK=skip=all", "Check", "chec", "checkout the code",
+		"chec\u212a=skip", "\u212a", "é check", "check é", "ç", "hello", " check", "x"} {
+		if got := neutralComment(c); got != want(c) {
+			t.Errorf("neutralComment(%q) = %v, want %v", c, got, want(c))
+		}
+	}
+}
