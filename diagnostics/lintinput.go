@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 
@@ -56,33 +57,25 @@ type lineSet []bool
 func (s lineSet) has(line int) bool { return line >= 0 && line < len(s) && s[line] }
 
 // lintNeutral is the set of comment lines the lint input writes as "#c" (nil
-// when the file enables experimental checks). It is built twice per lint
-// (for the text and for its assembled parse): a slice costs a tenth of a map.
+// when the file enables experimental checks); a slice, built twice per lint.
 func lintNeutral(f *dockerfile.File) lineSet {
 	if d, ok := f.Directive("check"); ok && strings.Contains(strings.ToLower(d.Value), "experimental") {
 		return nil
 	}
-	var neutral lineSet
+	neutral := make(lineSet, f.Lines.LineCount())
 	for _, c := range f.Comments {
 		if neutralComment(c.Text) {
-			if neutral == nil {
-				neutral = make(lineSet, f.Lines.LineCount())
-			}
 			neutral[f.Lines.Line(c.Span.Start)] = true
 		}
 	}
 	return neutral
 }
 
-// neutralComment reports whether a comment's text is neither empty, "c"
-// nor a `check` setting, in any case; without a lower-cased copy of an
-// ASCII comment.
+// neutralComment reports whether a comment's text is neither empty, "c" nor
+// a `check` setting, in any case (lower-cased only when not ASCII: no copy).
 func neutralComment(t string) bool {
-	for i := 0; i < len(t); i++ {
-		if t[i] >= 0x80 {
-			t = strings.ToLower(t)
-			return t != "" && t != "c" && !strings.HasPrefix(t, "check")
-		}
+	if strings.IndexFunc(t, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0 {
+		t = strings.ToLower(t)
 	}
 	return t != "" && !strings.EqualFold(t, "c") && !(len(t) >= 5 && strings.EqualFold(t[:5], "check"))
 }

@@ -1299,24 +1299,17 @@ type parsedStage struct {
 // parseInstructions is instructions.Parse, taking the typed command of each
 // node from reuse where it can (see Lint).
 func parseInstructions(ast *parser.Node, reuse []any, lt *linter.Linter) ([]instructions.Stage, []parsedStage, []instructions.ArgCommand, error) {
-	// each stage's nodes, its FROM's included, so that its slices are
-	// allocated once, from one slab each
-	var sizes []int
-	total := 0
+	var sizes []int // each stage's nodes, its FROM's included: its slices are allocated once
 	for _, node := range ast.Children {
 		if strings.EqualFold(node.Value, "from") {
 			sizes = append(sizes, 0)
 		}
 		if len(sizes) > 0 {
 			sizes[len(sizes)-1]++
-			total++
 		}
 	}
-	n := len(sizes)
-	stages := make([]instructions.Stage, 0, n)
-	parts := make([]parsedStage, 0, n)
-	nodeSlab := make([]*parser.Node, total)
-	sharedSlab := make([]bool, total)
+	stages := make([]instructions.Stage, 0, len(sizes))
+	parts := make([]parsedStage, 0, len(sizes))
 	var metaArgs []instructions.ArgCommand
 	for i, node := range ast.Children {
 		var cmd any
@@ -1340,16 +1333,12 @@ func parseInstructions(ast *parser.Node, reuse []any, lt *linter.Linter) ([]inst
 		}
 		switch c := cmd.(type) {
 		case *instructions.Stage:
-			k := sizes[len(stages)]
-			st := *c
+			k, st := sizes[len(stages)], *c
 			if st.Commands == nil {
 				st.Commands = make([]instructions.Command, 0, k-1)
 			}
 			stages = append(stages, st)
-			nodes, shared := nodeSlab[:1:k], sharedSlab[:0:k-1]
-			nodeSlab, sharedSlab = nodeSlab[k:], sharedSlab[k:]
-			nodes[0] = node
-			parts = append(parts, parsedStage{nodes: nodes, shared: shared})
+			parts = append(parts, parsedStage{nodes: append(make([]*parser.Node, 0, k), node), shared: make([]bool, 0, k-1)})
 		case instructions.Command:
 			stage, err := instructions.CurrentStage(stages)
 			if err != nil {
