@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/msls-dev/msls/dockerfile"
 	"github.com/msls-dev/msls/internal/contract"
@@ -274,6 +275,11 @@ func analyze(f *dockerfile.File, st *dockerfile.Stage, ctx Context) (*analysis, 
 		}
 		if len(in.Args) != 1 || strings.Contains(in.ArgsText, "$") || !strings.HasPrefix(in.Args[0].Value, "/") {
 			return a, a.refuse("WORKDIR on line %d is not one absolute path without variables", a.lineOf(in))
+		}
+		if !utf8.ValidString(in.Args[0].Value) {
+			// the rewrite matches the path in RUN commands (fixMkdirWorkdir),
+			// which a regular expression cannot do for bytes that are not UTF-8
+			return a, a.refuse("WORKDIR on line %d is not valid UTF-8", a.lineOf(in))
 		}
 		wd := path.Clean(strings.Trim(in.Args[0].Value, `"'`))
 		if a.workdir != "" && a.workdir != wd {

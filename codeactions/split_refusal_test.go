@@ -35,6 +35,7 @@ func TestSplitRefusal(t *testing.T) {
 		{"built on a stage", "FROM node:20 AS base\nFROM base\nRUN npm ci\n", nil, "builds on stage `base`"},
 		{"pinned platform", "FROM --platform=linux/arm64 node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n", nil, "--platform=linux/arm64"},
 		{"relative workdir", strings.Replace(naiveNodeSplit, "WORKDIR /app", "WORKDIR app", 1), nil, "WORKDIR on line 2 is not one absolute path"},
+		{"workdir not UTF-8", strings.Replace(naiveNodeSplit, "WORKDIR /app", "WORKDIR /\x86", 1), nil, "WORKDIR on line 2 is not valid UTF-8"},
 		{"unplaceable instruction", strings.Replace(naiveNodeSplit, "WORKDIR /app\n", "WORKDIR /app\nSHELL [\"/bin/bash\", \"-c\"]\n", 1), nil, "line 3 (`SHELL [\"/bin/bash\", \"-c\"]`) has no safe place"},
 		{"go without go.mod", goApp, MapContext{"main.go": ""}, "no go.mod in the build context"},
 		{"go install", strings.Replace(goApp, "go build -o /bin/app .", "go install ./cmd/app", 1), MapContext{"go.mod": "module x\n"}, "`go install`"},
