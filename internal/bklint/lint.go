@@ -1333,7 +1333,10 @@ func parseInstructions(ast *parser.Node, reuse []any, lt *linter.Linter) ([]inst
 		}
 		switch c := cmd.(type) {
 		case *instructions.Stage:
-			k, st := sizes[len(stages)], *c
+			k, st := 1, *c
+			if len(stages) < len(sizes) { // always, unless a reused command is a FROM's the node is not
+				k = sizes[len(stages)]
+			}
 			if st.Commands == nil {
 				st.Commands = make([]instructions.Command, 0, k-1)
 			}
