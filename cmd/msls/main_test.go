@@ -17,6 +17,10 @@ const testVersion = "v9.9.9-test"
 var mslsBin string
 
 func TestMain(m *testing.M) {
+	if os.Getenv("MSLS_WARM_HEAP_CHILD") == "1" {
+		warmHeapChild()
+		return
+	}
 	dir, err := os.MkdirTemp("", "msls-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

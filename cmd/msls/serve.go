@@ -57,7 +57,12 @@ func serve(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if os.Getenv("MSLS_TEST_HOOKS") == "1" {
 		server.EnableTestHooks()
 	}
-	applyServeGCDefaults(os.Getenv)
+	if applyServeGCDefaults(os.Getenv) {
+		// done before serve returns: nothing outlives the session
+		warmed := make(chan struct{})
+		go func() { warmHeap(warmHeapBytes); close(warmed) }()
+		defer func() { <-warmed }()
+	}
 	srv := server.New(server.Options{Name: "msls", Version: versionString(), Logger: log})
 	log.Info("msls starting", zap.String("version", versionString()), zap.Int("pid", os.Getpid()))
 	if *cpuProfile != "" {
