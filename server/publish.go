@@ -201,6 +201,7 @@ func (s *Server) closeDocument(uri protocol.DocumentURI) {
 	defer s.pubMu.Unlock()
 	s.updateDocs(func(m docMap) { delete(m, uri) })
 	s.engine.Close(string(uri))
+	s.hot.forget(uri)
 	delete(s.published, uri)
 	delete(s.sent, uri)
 	if err := s.Notify("textDocument/publishDiagnostics", publishParams{URI: uri, Diagnostics: []protocol.Diagnostic{}}); err != nil {

@@ -44,7 +44,9 @@ type Server struct {
 	// engine holds the session's caches (see package engine); rules, its
 	// rule configuration (config.go).
 	engine *engine.Engine
-	rules  *ruleConfig
+	// hot is the documents whose caches are kept (hotdocs.go).
+	hot   hotDocs
+	rules *ruleConfig
 	// build caches the documents' folders, configuration files and build
 	// contexts (buildcontext.go).
 	build *buildState

@@ -32,10 +32,15 @@ type Snapshot struct {
 	// targetKind is set for a compose or bake document (targets.go): no
 	// Dockerfile feature sees it.
 	targetKind targets.Kind
+	// used is told each time a Dockerfile's parse is asked for
+	// (Server.useDoc).
+	used func(protocol.DocumentURI)
 }
 
+// parseMemo holds a snapshot's parse: made on first use, dropped when the
+// document goes cold (hotDocs), and made again if it is used after that.
 type parseMemo struct {
-	once sync.Once
+	mu   sync.Mutex
 	file *dockerfile.File
 }
 
@@ -47,6 +52,12 @@ type parseBase struct {
 	mu   sync.Mutex
 	seq  uint64
 	file *dockerfile.File
+}
+
+func (b *parseBase) drop() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.file = nil
 }
 
 func (b *parseBase) get() *dockerfile.File {
@@ -69,28 +80,38 @@ type findingsMemo struct {
 	findings []diagnostics.Finding
 }
 
-// File returns the parsed document (parsed on first call, from the newest
-// version of the document parsed before it, if any).
+// File returns the parsed document: parsed on first use, from the newest
+// version of the document parsed before it, if any, and parsed again if the
+// document went cold since (hotDocs).
 func (sn *Snapshot) File() *dockerfile.File {
-	sn.parsed.once.Do(func() {
-		if sn.targetKind != "" {
-			// not a Dockerfile: only the line index, to place diagnostics
-			sn.parsed.file = &dockerfile.File{Lines: dockerfile.NewLineIndex(sn.Text)}
-			return
-		}
-		if len(sn.Text) > maxParsedBytes { // see sizelimit.go
-			sn.parsed.file = unparsed(sn.Text)
-			return
-		}
-		if sn.base == nil {
-			sn.parsed.file = dockerfile.Parse(sn.Text)
-			return
-		}
-		prev := sn.base.get()
-		sn.parsed.file = dockerfile.ParseFrom(prev, sn.Text)
-		sn.base.offer(sn.seq, sn.parsed.file)
-	})
-	return sn.parsed.file
+	m := sn.parsed
+	m.mu.Lock()
+	f := m.file
+	if f == nil {
+		f = sn.parse()
+		m.file = f
+	}
+	m.mu.Unlock()
+	if sn.used != nil && sn.targetKind == "" { // compose and bake documents keep little
+		sn.used(sn.URI)
+	}
+	return f
+}
+
+func (sn *Snapshot) parse() *dockerfile.File {
+	if sn.targetKind != "" {
+		// not a Dockerfile: only the line index, to place diagnostics
+		return &dockerfile.File{Lines: dockerfile.NewLineIndex(sn.Text)}
+	}
+	if len(sn.Text) > maxParsedBytes { // see sizelimit.go
+		return unparsed(sn.Text)
+	}
+	if sn.base == nil {
+		return dockerfile.Parse(sn.Text)
+	}
+	f := dockerfile.ParseFrom(sn.base.get(), sn.Text)
+	sn.base.offer(sn.seq, f)
+	return f
 }
 
 // Findings returns the diagnostics findings of this version, computed once
@@ -120,6 +141,7 @@ func (s *Server) newSnapshot(uri protocol.DocumentURI, version int32, lang strin
 		parsed:   &parseMemo{},
 		findings: &findingsMemo{compute: s.computeFindings},
 		base:     &parseBase{},
+		used:     s.useDoc,
 	}
 }
 

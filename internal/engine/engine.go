@@ -1,14 +1,9 @@
-// Package engine holds the state msls keeps between checks of a document,
-// as gopls's cache does: the server makes one per session and `msls check`
-// one per run, and they pass it down. The packages below it (dockerfile,
-// diagnostics, ...) are functions of their inputs: they keep no state of
-// their own and start no goroutine that outlives a call.
-//
-// Today the state is, per open document, what BuildKit's checks keep between
-// its versions (diagnostics.LintState: the last results, so that a keystroke
-// in a comment or a RUN script costs no lint, and bklint's memo, so that a
-// keystroke into an instruction dispatches only the stages it changed), the
-// size of one lint of the document; it is dropped when the document closes.
+// Package engine holds the state msls keeps between checks of a document, as
+// gopls's cache does: made per server session or `msls check` run and passed
+// down, so the packages below it stay functions of their inputs. Per open
+// document it keeps a diagnostics.LintState (BuildKit's last results and
+// bklint's memo, the size of one lint of it), dropped when the document
+// closes and renewed when the server lets the document go cold.
 package engine
 
 import (
@@ -36,13 +31,18 @@ func New(log *zap.Logger) *Engine {
 	return &Engine{docs: map[string]*diagnostics.LintState{}, log: log}
 }
 
-// Open starts keeping state for the document doc (afresh, if it was open).
-// A document that is not open is checked without state: a check that began
-// before its document closed leaves nothing behind.
-func (e *Engine) Open(doc string) {
+// Open starts keeping state for doc (afresh, if open); Reset renews it only
+// if doc is open. A document that is not open is checked without state: a
+// check that began before its document closed leaves nothing behind.
+func (e *Engine) Open(doc string)  { e.fresh(doc, true) }
+func (e *Engine) Reset(doc string) { e.fresh(doc, false) }
+
+func (e *Engine) fresh(doc string, open bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.docs[doc] = &diagnostics.LintState{}
+	if open || e.docs[doc] != nil {
+		e.docs[doc] = &diagnostics.LintState{}
+	}
 }
 
 // Check runs the rules configured by opts (nil: the defaults) over f, a

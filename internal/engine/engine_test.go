@@ -53,3 +53,20 @@ func TestCheckLogsRecoveredPanics(t *testing.T) {
 		t.Errorf("logged %v", fields)
 	}
 }
+
+// TestResetRenewsOnlyOpenDocuments: Reset drops an open document's state
+// (the server's documents going cold) and brings back none for a closed one.
+func TestResetRenewsOnlyOpenDocuments(t *testing.T) {
+	e := New(nil)
+	e.Open("a")
+	e.Check("a", dockerfile.Parse([]byte("FROM alpine AS Build\nWORKDIR rel\n")), nil)
+	before := e.docs["a"]
+	e.Reset("a")
+	if e.docs["a"] == before || e.docs["a"] == nil {
+		t.Error("Reset kept the open document's state")
+	}
+	e.Reset("closed")
+	if n := e.Docs(); n != 1 {
+		t.Errorf("state kept for %d documents after a Reset of one not open, want 1", n)
+	}
+}
