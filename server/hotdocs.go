@@ -13,8 +13,9 @@ import (
 // typed instructions, the analyses rules share), the parse its next version
 // starts from, and the engine's state for it (bklint's memo, the last
 // results). It pays while a document is typed into, and one is typed into
-// at a time; a document only open in a tab needs none of it.
-const maxHotDocs = 8
+// at a time (beside, at most, the few shown next to it); a document only
+// open in a tab needs none of it.
+const maxHotDocs = 4
 
 // hotDocs orders the open documents by last use (a check or a request
 // asking for the parse), most recent last, up to maxHotDocs of them.
@@ -54,9 +55,10 @@ func (h *hotDocs) forget(uri protocol.DocumentURI) {
 
 // useDoc records a use of uri's parse; the document used longest ago, if
 // that makes more than maxHotDocs, goes cold: its latest version drops its
-// parse, its next version parses from scratch, and the engine forgets its
-// state. It keeps its text, its findings and what was published; a later
-// use parses it again (a 200-line file in ~2 ms) and makes it hot.
+// parse, its next version parses from scratch, the engine forgets its state
+// and the publisher the JSON it last sent (the next publish encodes
+// afresh). It keeps its text and its findings; a later use parses it again
+// (a 200-line file in ~2 ms) and makes it hot.
 func (s *Server) useDoc(uri protocol.DocumentURI) {
 	cold, ok := s.hot.use(uri)
 	if !ok {
@@ -73,4 +75,7 @@ func (s *Server) useDoc(uri protocol.DocumentURI) {
 		sn.base.drop()
 	}
 	s.engine.Reset(string(cold))
+	s.pubMu.Lock() // never held around a parse, so never around this call
+	delete(s.sent, cold)
+	s.pubMu.Unlock()
 }

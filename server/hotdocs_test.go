@@ -56,8 +56,11 @@ func TestColdDocumentsParseAgain(t *testing.T) {
 	sn.parsed.mu.Lock()
 	parsed := sn.parsed.file != nil
 	sn.parsed.mu.Unlock()
-	if parsed || sn.base.get() != nil {
-		t.Fatalf("a cold document kept its parse (%v) or its base (%v)", parsed, sn.base.get() != nil)
+	c.srv.pubMu.Lock()
+	_, sent := c.srv.sent[sn.URI]
+	c.srv.pubMu.Unlock()
+	if parsed || sn.base.get() != nil || sent {
+		t.Fatalf("a cold document kept its parse (%v), its base (%v) or its last JSON (%v)", parsed, sn.base.get() != nil, sent)
 	}
 	if got := symbolsOf(doc(0)); !reflect.DeepEqual(got, symbols) {
 		t.Errorf("symbols of the cold document: %v, before %v", got, symbols)
