@@ -69,7 +69,7 @@ func warmHeapChild() {
 	applyServeGCDefaults(func(string) string { return "" })
 	before := heapFree()
 	warmHeap(warmHeapBytes)
-	fmt.Printf("grew %d\n", heapFree()-before)
+	fmt.Printf("grew %d\n", int64(heapFree())-int64(before))
 }
 
 func heapFree() uint64 {
