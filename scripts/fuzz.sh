@@ -19,16 +19,29 @@ targets=(
   "./server FuzzFrameReader"
   "./internal/buildcontext FuzzLookup"
 )
+# inputs counts the saved inputs of a target (none when the folder is absent).
+inputs() { { ls "$1" 2>/dev/null || true; } | wc -l; }
 status=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 for t in "${targets[@]}"; do
   read -r pkg name <<<"$t"
   if [ $# -gt 0 ] && [[ " $* " != *" $name "* ]]; then
     continue
   fi
   echo "== fuzz $name ($pkg) for $fuzztime"
+  corpus="$pkg/testdata/fuzz/$name"
+  before=$(inputs "$corpus")
   # -parallel 2: the CI machine has two cores; more workers only thrash.
-  if ! go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -parallel 2; then
-    echo "!! $name found a failing input: see $pkg/testdata/fuzz/$name/"
+  if ! go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -parallel 2 2>&1 | tee "$log"; then
+    if [ "$(inputs "$corpus")" -eq "$before" ] && grep -q 'context deadline exceeded' "$log"; then
+      # Go 1.26's fuzzing coordinator can report its own -fuzztime deadline
+      # as a failure when a starved worker answers late (go.dev/issue/75804,
+      # fixed in Go 1.27): no input was written, so there is nothing to fix.
+      echo "-- $name: the fuzzing engine missed its own deadline and wrote no input (go.dev/issue/75804): not a finding"
+      continue
+    fi
+    echo "!! $name found a failing input: see $corpus/"
     status=1
   fi
 done
